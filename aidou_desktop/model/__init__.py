@@ -1,0 +1,29 @@
+"""Plain-Python domain types and their validation. No Qt, no SQL."""
+
+from aidou_desktop.model.domain import (
+    Annotation,
+    BatchSummary,
+    SyncState,
+    box_shape,
+    clamp_box,
+    shape_rect,
+    validate_shapes,
+)
+from sync_server.protocol import Batch, Item, Label, LabelSchema, Order, Shape, UserInfo
+
+__all__ = [
+    "Annotation",
+    "Batch",
+    "BatchSummary",
+    "Item",
+    "Label",
+    "LabelSchema",
+    "Order",
+    "Shape",
+    "SyncState",
+    "UserInfo",
+    "box_shape",
+    "clamp_box",
+    "shape_rect",
+    "validate_shapes",
+]

@@ -1,0 +1,83 @@
+"""Domain types the app works with beyond the wire types in ``sync_server.protocol``.
+
+The wire types (Order, Batch, Item, Shape, LabelSchema) are the domain's own
+types too: one definition, shared with the server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sync_server.protocol import Shape, check_shape
+
+# Where a local annotation revision stands with the server.
+QUEUED = "queued"  # saved locally, never sent: may still be edited in place
+SENDING = "sending"  # sent, no answer stored yet: an edit makes a new revision
+SYNCED = "synced"  # the server answered accepted / duplicate
+CONFLICTED = "conflict"  # kept by the server, flagged for the lead
+REJECTED = "rejected"  # the server refused it: reason shown to the annotator to fix
+
+
+@dataclass
+class Annotation:
+    """The current local revision of one item's annotation."""
+
+    id: str
+    item_id: int
+    batch_id: int | None
+    base_id: str | None
+    shapes: list[Shape] = field(default_factory=list)
+    time_spent_ms: int = 0
+    state: str = QUEUED
+    reason: str | None = None
+
+
+@dataclass
+class BatchSummary:
+    id: int
+    order_id: int
+    order_name: str
+    name: str
+    total: int  # items in the batch
+    done: int  # items with at least one saved shape or an explicit "empty" save
+    downloaded: int  # items whose data and image are complete locally
+    lease_until: str | None
+
+
+@dataclass
+class SyncState:
+    online: bool
+    last_sync: str | None  # ISO time of the last successful sync
+    waiting: int  # annotation revisions waiting to upload
+    rejected: int = 0
+
+
+def box_shape(label: str, x1: float, y1: float, x2: float, y2: float) -> Shape:
+    """A box from any two corners, normalised to top-left / bottom-right."""
+    left, right = sorted((float(x1), float(x2)))
+    top, bottom = sorted((float(y1), float(y2)))
+    return Shape("box", label, [[left, top], [right, bottom]])
+
+
+def shape_rect(shape: Shape) -> tuple[float, float, float, float]:
+    """(x, y, w, h) of a box."""
+    (x1, y1), (x2, y2) = shape.points
+    return x1, y1, x2 - x1, y2 - y1
+
+
+def clamp_box(shape: Shape, width: int, height: int) -> Shape:
+    """The box cut to the image: a drag past the edge stops at the edge."""
+    (x1, y1), (x2, y2) = shape.points
+    x1, x2 = (min(max(v, 0.0), float(width)) for v in (x1, x2))
+    y1, y2 = (min(max(v, 0.0), float(height)) for v in (y1, y2))
+    return box_shape(shape.label, x1, y1, x2, y2)
+
+
+def validate_shapes(shapes: list[Shape], width: int, height: int, labels: list[str]) -> list[str]:
+    """Human-readable problems with these shapes; empty when all are valid."""
+    problems = []
+    for i, shape in enumerate(shapes):
+        reason = check_shape(shape, width, height, labels)
+        if reason:
+            problems.append(f"shape {i + 1}: {reason}")
+    return problems

@@ -1,0 +1,305 @@
+"""The sync protocol, shared by the desktop client and the server.
+
+Standard library only: the desktop imports this module without pulling in the
+server's dependencies (``sync_server/__init__.py`` stays empty for that reason).
+
+Wire types are plain dataclasses. ``to_wire`` turns one into JSON-ready dicts;
+``from_wire`` checks and builds one from decoded JSON, raising ``WireError``
+with a message a person can read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/api/v1"
+# Header every client sends; the server answers 426 "please update" when it is too old.
+VERSION_HEADER = "X-Aidou-Protocol"
+
+# Push results, one per record.
+ACCEPTED = "accepted"  # stored now
+DUPLICATE = "duplicate"  # already stored earlier: same effect as accepted
+CONFLICT = "conflict"  # someone else's revision is newer: both kept, the lead decides
+REJECTED = "rejected"  # failed validation: ``reason`` says why; client keeps it to fix
+PUSH_STATUSES = (ACCEPTED, DUPLICATE, CONFLICT, REJECTED)
+
+ROLES = ("annotator", "lead", "admin")
+
+# Task kinds (only "bbox" is worked end to end so far).
+TASK_BBOX = "bbox"
+TASK_KINDS = ("bbox", "polygon", "image_class", "text_class", "ner", "transcription")
+
+# Change-feed entity kinds.
+CHANGE_ORDER = "order"
+CHANGE_BATCH = "batch"
+CHANGE_ITEM = "item"
+CHANGE_ANNOTATION = "annotation"
+
+MAX_PUSH_RECORDS = 500  # records per push request; keeps each request small on a slow link
+MAX_CHANGES_PAGE = 500
+
+
+class WireError(ValueError):
+    """A payload that does not match the protocol; the message is for people."""
+
+
+def uuid7() -> str:
+    """A time-ordered UUID (RFC 9562 version 7): keeps SQLite inserts in key order."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= ((rand >> 62) & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= rand & ((1 << 62) - 1)
+    return str(uuid.UUID(int=value))
+
+
+def is_uuid(text: Any) -> bool:
+    if not isinstance(text, str) or len(text) != 36:
+        return False
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- wire types
+
+
+@dataclass
+class LoginRequest:
+    username: str
+    password: str
+    protocol_version: int = PROTOCOL_VERSION
+
+
+@dataclass
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    office_id: int
+    office_name: str
+
+
+@dataclass
+class LoginResponse:
+    token: str
+    user: UserInfo
+    server_time: str
+
+
+@dataclass
+class Label:
+    name: str  # stable key, used in annotations and exports
+    title: str  # what the annotator reads (Chinese first)
+    color: str  # "#rrggbb"
+
+
+@dataclass
+class LabelSchema:
+    version: int
+    labels: list[Label]
+
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+
+@dataclass
+class Order:
+    id: int
+    name: str
+    task_kind: str
+    schema: LabelSchema
+    guidelines: str  # Markdown text
+    price_cents: int  # per accepted item
+    due: str | None = None
+
+
+@dataclass
+class Batch:
+    id: int
+    order_id: int
+    name: str
+    annotator_id: int | None
+    lease_until: str | None  # ISO 8601 UTC
+    item_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    id: int
+    order_id: int
+    batch_id: int | None
+    name: str
+    width: int  # original image size: shapes live in these coordinates
+    height: int
+    blob: str  # sha256 of the display copy the client downloads
+    blob_size: int
+    display_width: int
+    display_height: int
+    text: str | None = None
+
+
+@dataclass
+class Shape:
+    kind: str  # "box" for now: points = [[x1, y1], [x2, y2]], top-left and bottom-right
+    label: str
+    points: list[list[float]]
+
+
+@dataclass
+class AnnotationRecord:
+    """One annotation revision. ``id`` is made on the client and never reused
+    for different content; an edit after a push makes a new id whose
+    ``base_id`` names the revision it replaces."""
+
+    id: str
+    item_id: int
+    batch_id: int | None
+    base_id: str | None
+    shapes: list[Shape]
+    time_spent_ms: int = 0
+    client_time: str | None = None  # informational only; ordering never uses it
+    annotator_id: int | None = None  # filled by the server from the token
+    received_at: str | None = None  # filled by the server
+    schema_version: int | None = None
+
+
+@dataclass
+class PushRequest:
+    annotations: list[AnnotationRecord]
+    protocol_version: int = PROTOCOL_VERSION
+
+
+@dataclass
+class PushResult:
+    id: str
+    status: str
+    reason: str | None = None
+
+
+@dataclass
+class PushResponse:
+    results: list[PushResult]
+
+
+@dataclass
+class Change:
+    seq: int
+    kind: str  # CHANGE_*
+    data: dict[str, Any]  # the entity as its wire dataclass would write it
+
+
+@dataclass
+class ChangesResponse:
+    changes: list[Change]
+    cursor: str  # opaque; send it back as ``since``
+    has_more: bool
+
+
+@dataclass
+class ErrorBody:
+    code: str
+    message: str
+
+
+# ---------------------------------------------------------------- codec
+
+
+def to_wire(obj: Any) -> Any:
+    """A dataclass (or list of them) as JSON-ready data."""
+    if dataclasses.is_dataclass(obj):
+        return dataclasses.asdict(obj)
+    if isinstance(obj, list):
+        return [to_wire(o) for o in obj]
+    return obj
+
+
+_NESTED: dict[tuple[type, str], type] = {}
+
+
+def _register_nested() -> None:
+    _NESTED.update(
+        {
+            (LoginResponse, "user"): UserInfo,
+            (LabelSchema, "labels"): Label,
+            (Order, "schema"): LabelSchema,
+            (AnnotationRecord, "shapes"): Shape,
+            (PushRequest, "annotations"): AnnotationRecord,
+            (PushResponse, "results"): PushResult,
+            (ChangesResponse, "changes"): Change,
+        }
+    )
+
+
+_register_nested()
+
+_SIMPLE_TYPES = {
+    "int": int,
+    "str": str,
+    "bool": bool,
+    "int | None": (int, type(None)),
+    "str | None": (str, type(None)),
+    "list[int]": list,
+    "list[list[float]]": list,
+    "dict[str, Any]": dict,
+}
+
+
+def from_wire(cls: type, data: Any, where: str = "") -> Any:
+    """Build ``cls`` from decoded JSON, checking field names and simple types."""
+    where = where or cls.__name__
+    if not isinstance(data, dict):
+        raise WireError(f"{where}: expected an object, got {type(data).__name__}")
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise WireError(f"{where}: missing field '{f.name}'")
+            continue
+        value = data[f.name]
+        nested = _NESTED.get((cls, f.name))
+        if nested is not None:
+            if isinstance(value, list):
+                value = [from_wire(nested, v, f"{where}.{f.name}[{i}]") for i, v in enumerate(value)]
+            else:
+                value = from_wire(nested, value, f"{where}.{f.name}")
+        else:
+            expected = _SIMPLE_TYPES.get(str(f.type))
+            if expected is not None and not isinstance(value, expected) or (
+                isinstance(value, bool) and str(f.type).startswith("int")
+            ):
+                raise WireError(f"{where}: field '{f.name}' has the wrong type ({type(value).__name__})")
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str | None:
+    """Why ``shape`` is invalid for an image of this size and label set, or None."""
+    if shape.label not in labels:
+        return f"unknown label '{shape.label}'"
+    if shape.kind != "box":
+        return f"unknown shape kind '{shape.kind}'"
+    pts = shape.points
+    if (
+        len(pts) != 2
+        or any(not isinstance(p, list) or len(p) != 2 for p in pts)
+        or any(not isinstance(v, (int, float)) or isinstance(v, bool) for p in pts for v in p)
+    ):
+        return "a box needs two points [[x1, y1], [x2, y2]]"
+    (x1, y1), (x2, y2) = pts
+    if x2 <= x1 or y2 <= y1:
+        return "box has zero or negative size"
+    if x1 < 0 or y1 < 0 or x2 > width or y2 > height:
+        return f"box lies outside the {width}×{height} image"
+    return None
