@@ -270,7 +270,9 @@ def from_wire(cls: type, data: Any, where: str = "") -> Any:
         value = data[f.name]
         nested = _NESTED.get((cls, f.name))
         if nested is not None:
-            if isinstance(value, list):
+            if str(f.type).startswith("list["):
+                if not isinstance(value, list):  # else one object would pass as a list of one
+                    raise WireError(f"{where}: field '{f.name}' should be a list, got {type(value).__name__}")
                 value = [from_wire(nested, v, f"{where}.{f.name}[{i}]") for i, v in enumerate(value)]
             else:
                 value = from_wire(nested, value, f"{where}.{f.name}")

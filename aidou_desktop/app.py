@@ -1,0 +1,70 @@
+"""``aidou-desktop``: start the app.
+
+    aidou-desktop [--data-dir DIR] [--server URL] [--lang zh_CN|en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from aidou_desktop.store import Store, resolve_data_dir
+from aidou_desktop.ui.look import apply_look
+from aidou_desktop.ui.main_window import MainWindow
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+TRANSLATIONS = RESOURCES / "i18n"
+LANGUAGES = ("zh_CN", "en")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="aidou-desktop", description="AI豆 Desktop: the annotation app.")
+    parser.add_argument("--data-dir", help="where the local database and images live (default: $AIDOU_DATA_DIR, else ~/.aidou)")
+    parser.add_argument("--server", help="sync server address, e.g. http://192.168.1.10:8000 (default: the last one used)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh_CN", help="interface language (default: zh_CN)")
+    return parser.parse_args(argv)
+
+
+def install_translator(app: QApplication, lang: str) -> QTranslator | None:
+    """Load the Chinese UI texts; English is the source language and needs none."""
+    if lang == "en":
+        return None
+    translator = QTranslator(app)
+    if not translator.load(str(TRANSLATIONS / f"aidou_{lang}.qm")):
+        logging.getLogger(__name__).warning("no translation for %s in %s", lang, TRANSLATIONS)
+        return None
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(lang))
+    return translator
+
+
+def create_application(lang: str = "zh_CN") -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("AI豆")
+    app.setOrganizationName("AIDou")
+    install_translator(app, lang)
+    apply_look(app)
+    return app
+
+
+def create_main_window(data_dir: Path | str, server_url: str | None = None) -> MainWindow:
+    """The window over ``data_dir``, not shown and without an event loop (tests, bench)."""
+    return MainWindow(Store(Path(data_dir)), server_url, owns_store=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_application(args.lang)
+    window = create_main_window(resolve_data_dir(args.data_dir), args.server)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Local annotation revisions and the outbox: functions over one connection.
+
+The rules (design.md, sync contract 1–2):
+- a revision that was never sent (``queued``) is edited in place;
+- once it has been handed to the network (``sending``) or answered, its id is
+  frozen: an edit makes a new revision whose ``base_id`` names the old one, so a
+  retry never sends different content under an old id;
+- an outbox row leaves only together with the stored answer for it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from aidou_desktop.model.domain import CONFLICTED, QUEUED, REJECTED, SENDING, SYNCED
+from aidou_desktop.store.db import one, rows, scalar
+from aidou_desktop.store.rows import now_iso, shapes_json
+from sync_server.protocol import ACCEPTED, CONFLICT, DUPLICATE, PushResult, Shape, uuid7
+from sync_server.protocol import REJECTED as PUSH_REJECTED
+
+# What each push answer makes of the local revision.
+_STATE_FOR_ANSWER = {ACCEPTED: SYNCED, DUPLICATE: SYNCED, CONFLICT: CONFLICTED, PUSH_REJECTED: REJECTED}
+
+
+def local_head(conn: sqlite3.Connection, item_id: int) -> dict[str, Any] | None:
+    return one(
+        conn,
+        "SELECT * FROM annotations WHERE item_id = ? AND origin = 'local' ORDER BY rev DESC LIMIT 1",
+        (item_id,),
+    )
+
+
+def current_row(conn: sqlite3.Connection, item_id: int) -> dict[str, Any] | None:
+    """The revision the annotator sees and edits next.
+
+    Our own newest revision, unless it is settled (synced / conflict) and the
+    feed has since brought a newer revision by someone else (a lead's
+    correction, say): then that one, so our next edit is based on it.
+    """
+    head = local_head(conn, item_id)
+    if head is not None and head["state"] in (QUEUED, SENDING, REJECTED):
+        return head
+    newest_server = one(
+        conn,
+        "SELECT * FROM annotations WHERE item_id = ? AND origin = 'server' "
+        "ORDER BY feed_seq DESC LIMIT 1",
+        (item_id,),
+    )
+    if head is None:
+        return newest_server
+    if newest_server is not None and head["feed_seq"] is not None:
+        if newest_server["feed_seq"] > head["feed_seq"]:
+            return newest_server
+    return head
+
+
+def save_shapes(
+    conn: sqlite3.Connection,
+    item_id: int,
+    shapes: list[Shape],
+    time_spent_ms: int,
+    annotator_id: int | None,
+) -> dict[str, Any]:
+    item = one(conn, "SELECT id, batch_id, order_id FROM items WHERE id = ?", (item_id,))
+    if item is None:
+        raise KeyError(f"unknown item {item_id}")
+    now = now_iso()
+    body = shapes_json(shapes)
+    current = current_row(conn, item_id)
+    if current is not None and current["origin"] == "local" and current["state"] == QUEUED:
+        conn.execute(
+            "UPDATE annotations SET shapes = ?, time_spent_ms = time_spent_ms + ?, "
+            "client_time = ?, updated_at = ? WHERE id = ?",
+            (body, time_spent_ms, now, now, current["id"]),
+        )
+        return one(conn, "SELECT * FROM annotations WHERE id = ?", (current["id"],))
+    if current is None:
+        base_id, total_ms = None, 0
+    elif current["origin"] == "server":
+        base_id, total_ms = current["id"], 0  # their time is not ours
+    elif current["state"] == REJECTED:
+        # the server never stored a rejected id: the fix replaces what the server has
+        base_id, total_ms = current["base_id"], current["time_spent_ms"]
+    else:
+        base_id, total_ms = current["id"], current["time_spent_ms"]
+    rev = (scalar(conn, "SELECT max(rev) FROM annotations WHERE item_id = ? AND origin = 'local'", (item_id,)) or 0) + 1
+    schema_version = scalar(
+        conn, "SELECT json_extract(data, '$.schema.version') FROM orders WHERE id = ?", (item["order_id"],)
+    )
+    new_id = uuid7()
+    conn.execute(
+        "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, rev, annotator_id, shapes,"
+        " time_spent_ms, state, client_time, schema_version, updated_at)"
+        " VALUES (?, ?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?)",
+        (new_id, item_id, item["batch_id"], base_id, rev, annotator_id, body,
+         total_ms + time_spent_ms, QUEUED, now, schema_version, now),
+    )  # fmt: skip
+    conn.execute("INSERT INTO outbox (annotation_id) VALUES (?)", (new_id,))
+    return one(conn, "SELECT * FROM annotations WHERE id = ?", (new_id,))
+
+
+def take_outbox(conn: sqlite3.Connection, limit: int, annotator_id: int | None) -> list[dict[str, Any]]:
+    """The oldest outbox rows, marked ``sending`` (in the caller's transaction)."""
+    found = rows(
+        conn,
+        "SELECT a.* FROM outbox o JOIN annotations a ON a.id = o.annotation_id"
+        " WHERE ? IS NULL OR a.annotator_id IS NULL OR a.annotator_id = ?"
+        " ORDER BY o.seq LIMIT ?",
+        (annotator_id, annotator_id, limit),
+    )
+    conn.executemany(
+        "UPDATE annotations SET state = ? WHERE id = ?", [(SENDING, r["id"]) for r in found]
+    )
+    return found
+
+
+def store_push_results(conn: sqlite3.Connection, results: list[PushResult]) -> int:
+    """Store each answer and drop its outbox row; returns how many rows were answered."""
+    answered = 0
+    now = now_iso()
+    for result in results:
+        state = _STATE_FOR_ANSWER.get(result.status)
+        if state is None:
+            raise ValueError(f"unknown push status {result.status!r} for {result.id}")
+        in_outbox = scalar(conn, "SELECT 1 FROM outbox WHERE annotation_id = ?", (result.id,))
+        if not in_outbox:
+            continue  # an answer we already stored (or never asked for): nothing to do
+        conn.execute(
+            "UPDATE annotations SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+            (state, result.reason if state in (REJECTED, CONFLICTED) else None, now, result.id),
+        )
+        conn.execute("DELETE FROM outbox WHERE annotation_id = ?", (result.id,))
+        answered += 1
+    return answered
+
+
+def heads_in_state(conn: sqlite3.Connection, states: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Newest local revision of each item, when it is in one of ``states``."""
+    marks = ",".join("?" for _ in states)
+    return rows(
+        conn,
+        "SELECT a.* FROM annotations a WHERE a.origin = 'local'"
+        " AND a.rev = (SELECT max(b.rev) FROM annotations b WHERE b.item_id = a.item_id AND b.origin = 'local')"
+        f" AND a.state IN ({marks}) ORDER BY a.item_id",
+        states,
+    )

@@ -1,0 +1,74 @@
+"""Opening the local SQLite file and the one way to write to it.
+
+Every write runs ``fn(conn)`` inside ``BEGIN IMMEDIATE … COMMIT`` (as datasette
+does): the write lock is taken up front, so a save never fails half way on a
+lock upgrade, and each call is one durable transaction (WAL + synchronous=FULL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+T = TypeVar("T")
+
+# How long a writer waits for another process (the app vs. aidou-sync) to commit.
+BUSY_TIMEOUT_S = 10.0
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    # isolation_level=None: the driver opens no implicit transactions, we say BEGIN ourselves.
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
+    )
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")  # a returned save survives power loss too
+    conn.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
+class Writer:
+    """Serialises use of one connection across threads; writes are whole transactions."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.lock = threading.RLock()
+
+    def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self.lock:
+            if self.conn.in_transaction:  # nested call from inside fn: same transaction
+                return fn(self.conn)
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(self.conn)
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+            return result
+
+    def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self.lock:
+            return fn(self.conn)
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, params)
+    keys = [d[0] for d in cur.description]
+    return [dict(zip(keys, r)) for r in cur.fetchall()]
+
+
+def one(conn: sqlite3.Connection, sql: str, params: Any = ()) -> dict[str, Any] | None:
+    found = rows(conn, sql, params)
+    return found[0] if found else None
+
+
+def scalar(conn: sqlite3.Connection, sql: str, params: Any = ()) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,131 @@
+"""Named schema migrations of the local database.
+
+Each migration runs in its own transaction together with the row that records
+it in ``migrations``, so a crash mid-upgrade leaves it pending, never half done.
+Never edit a migration that has shipped: add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+Migration = tuple[str, Callable[[sqlite3.Connection], None]]
+
+
+def _run(conn: sqlite3.Connection, statements: list[str]) -> None:
+    # one statement at a time: executescript() would COMMIT behind our back
+    for sql in statements:
+        conn.execute(sql)
+
+
+def m0001_initial(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        [
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """CREATE TABLE credentials (
+                username TEXT PRIMARY KEY,
+                server_url TEXT NOT NULL,
+                password_hash TEXT NOT NULL,  -- argon2id, for offline login
+                user_json TEXT NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            # orders/batches keep the full wire record in ``data``; the columns are for queries
+            """CREATE TABLE orders (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                task_kind TEXT NOT NULL,
+                data TEXT NOT NULL)""",
+            """CREATE TABLE batches (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                annotator_id INTEGER,
+                lease_until TEXT,
+                data TEXT NOT NULL)""",
+            "CREATE INDEX batches_annotator ON batches(annotator_id)",
+            """CREATE TABLE items (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL,
+                batch_id INTEGER,
+                name TEXT NOT NULL,
+                width INTEGER NOT NULL,
+                height INTEGER NOT NULL,
+                blob TEXT NOT NULL,
+                blob_size INTEGER NOT NULL,
+                display_width INTEGER NOT NULL,
+                display_height INTEGER NOT NULL,
+                text TEXT,
+                ready INTEGER NOT NULL DEFAULT 0)  -- 1 once the blob is committed""",
+            "CREATE INDEX items_batch ON items(batch_id, id)",
+            "CREATE INDEX items_blob ON items(blob)",
+            # local revisions (origin 'local', numbered by rev per item) and the
+            # read-only history other people wrote (origin 'server', from the feed)
+            """CREATE TABLE annotations (
+                id TEXT PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES items(id),
+                batch_id INTEGER,
+                base_id TEXT,
+                origin TEXT NOT NULL CHECK (origin IN ('local', 'server')),
+                rev INTEGER,
+                annotator_id INTEGER,
+                shapes TEXT NOT NULL,
+                time_spent_ms INTEGER NOT NULL DEFAULT 0,
+                state TEXT NOT NULL
+                    CHECK (state IN ('queued', 'sending', 'synced', 'conflict', 'rejected')),
+                reason TEXT,
+                client_time TEXT,
+                schema_version INTEGER,
+                received_at TEXT,
+                feed_seq INTEGER,
+                updated_at TEXT NOT NULL)""",
+            "CREATE UNIQUE INDEX annotations_local_rev ON annotations(item_id, rev) WHERE origin = 'local'",
+            "CREATE INDEX annotations_item_feed ON annotations(item_id, feed_seq)",
+            "CREATE INDEX annotations_state ON annotations(state)",
+            # seq keeps upload order: an old revision is re-sent before the one based on it
+            """CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                annotation_id TEXT NOT NULL UNIQUE REFERENCES annotations(id) ON DELETE CASCADE)""",
+            """CREATE TABLE blobs (
+                sha TEXT PRIMARY KEY,
+                size INTEGER NOT NULL,
+                path TEXT NOT NULL,  -- relative to DATA/blobs
+                committed_at TEXT NOT NULL)""",
+        ],
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    ("0001_initial", m0001_initial),
+]
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[str]:
+    """Apply pending migrations; returns the names applied now (empty when up to date)."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = []
+    for name, fn in migrations if migrations is not None else MIGRATIONS:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # checked inside the transaction: two processes opening at once apply it once
+            if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                conn.execute("COMMIT")
+                continue
+            fn(conn)
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(timezone.utc).isoformat()),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        done.append(name)
+    return done

@@ -1,0 +1,63 @@
+"""Database rows to domain objects and back (no SQL here, just shapes of data)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from aidou_desktop.model import Annotation
+from sync_server.protocol import AnnotationRecord, Item, Shape, from_wire, to_wire
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def dumps(value: Any) -> str:
+    # compact and stable: the same content always gives the same text
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def shapes_json(shapes: list[Shape]) -> str:
+    return dumps(to_wire(list(shapes)))
+
+
+def shapes_from_json(text: str) -> list[Shape]:
+    return [from_wire(Shape, s, f"shapes[{i}]") for i, s in enumerate(json.loads(text))]
+
+
+ITEM_COLUMNS = (
+    "id", "order_id", "batch_id", "name", "width", "height", "blob", "blob_size",
+    "display_width", "display_height", "text",
+)  # fmt: skip
+
+
+def item_from_row(row: dict[str, Any]) -> Item:
+    return Item(**{c: row[c] for c in ITEM_COLUMNS})
+
+
+def annotation_from_row(row: dict[str, Any]) -> Annotation:
+    return Annotation(
+        id=row["id"],
+        item_id=row["item_id"],
+        batch_id=row["batch_id"],
+        base_id=row["base_id"],
+        shapes=shapes_from_json(row["shapes"]),
+        time_spent_ms=row["time_spent_ms"],
+        state=row["state"],
+        reason=row["reason"],
+    )
+
+
+def record_from_row(row: dict[str, Any]) -> AnnotationRecord:
+    return AnnotationRecord(
+        id=row["id"],
+        item_id=row["item_id"],
+        batch_id=row["batch_id"],
+        base_id=row["base_id"],
+        shapes=shapes_from_json(row["shapes"]),
+        time_spent_ms=row["time_spent_ms"],
+        client_time=row["client_time"],
+        schema_version=row["schema_version"],
+    )

@@ -1,0 +1,199 @@
+"""aidou-sync: headless sync of the local AI豆 database with its server (cron / Task Scheduler).
+
+Commands:
+  aidou-sync [--data-dir DIR] login --server URL --user NAME
+      log in online and store a token (password from $AIDOU_PASSWORD or a prompt)
+  aidou-sync [--data-dir DIR] run [--quiet] [--no-blobs] [--retries N]
+      push what waits, pull the change feed, download the images of your batches
+  aidou-sync [--data-dir DIR] status
+      what waits to upload, last sync, server address (no network)
+
+The data directory is --data-dir, else $AIDOU_DATA_DIR, else ~/.aidou.
+The log is DATA/logs/sync.log (rotated).
+
+Exit codes:
+  0  in sync (run), logged in (login), status shown while logged in
+  2  offline: the server could not be reached; nothing is lost, run again later
+  3  not logged in, or the login/token was refused: run `aidou-sync login`
+     (status, too, answers 3 when no token is stored)
+  4  some records need attention: rejected by the server or in conflict
+  5  local error (disk, database, an image that failed its hash twice,
+     a request the server refused); see the log
+  6  another sync is running against this data directory
+  7  the server needs a newer aidou-sync: please update
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+from aidou_desktop.store import Store, resolve_data_dir
+from aidou_desktop.sync.client import SyncClient
+from aidou_desktop.sync.engine import client_for, download_batch, sync_once
+from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
+from aidou_desktop.sync.lock import SyncBusy, SyncLock
+from aidou_desktop.sync.retry import CLI_POLICY, RetryPolicy
+
+EXIT_OK = 0
+EXIT_OFFLINE = 2
+EXIT_AUTH = 3
+EXIT_ATTENTION = 4
+EXIT_ERROR = 5
+EXIT_BUSY = 6
+EXIT_UPDATE = 7
+
+PASSWORD_ENV = "AIDOU_PASSWORD"
+log = logging.getLogger("aidou.sync")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aidou-sync",
+        description="Sync the local AI豆 database with its server.",
+        epilog="exit codes: 0 in sync; 2 offline; 3 auth/needs login; 4 conflicts or rejected "
+        "records need attention; 5 local error; 6 another sync running; 7 please update",
+    )
+    parser.add_argument("--data-dir", help="data directory (default: $AIDOU_DATA_DIR, else ~/.aidou)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    login = sub.add_parser("login", help="log in and store a token for headless sync",
+                           description=f"Log in online; the password comes from ${PASSWORD_ENV} or a prompt.")  # fmt: skip
+    login.add_argument("--server", required=True, help="server URL, e.g. http://10.0.0.2:8000")
+    login.add_argument("--user", required=True, help="user name")
+    run = sub.add_parser("run", help="one push + pull (and image downloads); exit 0 when all is in sync",
+                         description="Push the outbox, pull the change feed, fetch missing images.")  # fmt: skip
+    run.add_argument("--quiet", action="store_true", help="print nothing unless something is wrong")
+    run.add_argument("--no-blobs", action="store_true", help="skip downloading the images of your batches")
+    run.add_argument("--retries", type=int, default=CLI_POLICY.attempts, metavar="N",
+                     help=f"tries per request while offline (default {CLI_POLICY.attempts}; 1 = no retry)")  # fmt: skip
+    sub.add_parser("status", help="what waits to upload, last sync, server address",
+                   description="Show the local sync state; does not contact the server.")  # fmt: skip
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handlers = _setup_logging(data_dir, quiet=getattr(args, "quiet", False))
+    except OSError as exc:
+        print(f"aidou-sync: cannot use {data_dir}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        return _dispatch(args, data_dir)
+    finally:
+        for handler in handlers:  # main() may run in-process (tests, the app): leave no handlers behind
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
+    try:
+        if args.command == "login":
+            return _login(data_dir, args.server, args.user)
+        if args.command == "run":
+            with SyncLock(data_dir):
+                policy = dataclasses.replace(CLI_POLICY, attempts=max(1, args.retries))
+                return _run(data_dir, quiet=args.quiet, blobs=not args.no_blobs, policy=policy)
+        return _status(data_dir)
+    except SyncBusy as exc:
+        log.warning("%s", exc)
+        return EXIT_BUSY
+    except Offline as exc:
+        log.warning("offline: %s", exc)
+        return EXIT_OFFLINE
+    except AuthError as exc:
+        log.warning("auth: %s — run `aidou-sync login`", exc)
+        return EXIT_AUTH
+    except UpdateRequired as exc:
+        log.error("please update aidou-sync: %s", exc)
+        return EXIT_UPDATE
+    except ServerError as exc:
+        log.error("the server refused: %s", exc)
+        return EXIT_ERROR
+    except Exception:  # noqa: BLE001 — a scheduler needs an exit code, the log gets the trace
+        log.exception("local error")
+        return EXIT_ERROR
+
+
+def _login(data_dir: Path, server: str, user: str) -> int:
+    password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"password for {user}: ")
+    client = SyncClient(server)
+    login = client.login(user, password)
+    with Store(data_dir) as store:
+        store.remember_login(server, password, login)
+    log.info("logged in to %s as %s", server, login.user.username)
+    print(f"logged in to {server} as {login.user.username} ({login.user.role})")
+    return EXIT_OK
+
+
+def _run(data_dir: Path, quiet: bool, blobs: bool, policy: RetryPolicy) -> int:
+    with Store(data_dir) as store:
+        client = client_for(store)
+        try:
+            report = sync_once(store, client, policy=policy)
+        except AuthError:
+            store.forget_token()  # a refused token is dead: the next run asks for a login
+            raise
+        failed: list[str] = []
+        if blobs and (user := store.current_user()) is not None:
+            for summary in store.batch_summaries(user.id):
+                if summary.downloaded < summary.total:
+                    failed += download_batch(store, client, summary.id, policy=policy).failed
+        attention = len(store.rejected()) + report.conflicts
+        line = (f"pushed {report.pushed} (accepted {report.accepted}, duplicate {report.duplicates}, "
+                f"conflict {report.conflicts}, rejected {report.rejected}), pulled {report.pulled}, "
+                f"waiting {report.waiting}")  # fmt: skip
+        log.info(line)
+        if not quiet:
+            print(line)
+        if failed:
+            for f in failed:
+                log.error("image not downloaded: %s", f)
+            return EXIT_ERROR
+        if attention:
+            log.warning("%d record(s) need attention (rejected or in conflict)", attention)
+            return EXIT_ATTENTION
+        return EXIT_OK
+
+
+def _status(data_dir: Path) -> int:
+    with Store(data_dir) as store:
+        session = store.session()
+        user = store.current_user()
+        print(f"data dir:   {data_dir}")
+        print(f"server:     {store.get_setting('server_url') or '-'}")
+        print(f"user:       {user.username if user else '-'}{'' if session else ' (not logged in)'}")
+        print(f"waiting:    {store.outbox_count()}")
+        print(f"rejected:   {len(store.rejected())}")
+        print(f"conflicts:  {len(store.conflicts())}")
+        print(f"last sync:  {store.last_sync() or 'never'}")
+        return EXIT_OK if session else EXIT_AUTH
+
+
+def _setup_logging(data_dir: Path, quiet: bool) -> list[logging.Handler]:
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "sync.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.ERROR if quiet else logging.WARNING)
+    console.setFormatter(logging.Formatter("aidou-sync: %(message)s"))
+    root.addHandler(console)
+    return [handler, console]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""``SyncClient``: the HTTP side of the sync protocol, over one ``requests.Session``.
+
+Every call has a timeout (design.md: never hang on a dead link). Errors come
+back as the four kinds in ``errors``; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
+from sync_server.protocol import (
+    API_PREFIX,
+    MAX_CHANGES_PAGE,
+    PROTOCOL_VERSION,
+    VERSION_HEADER,
+    AnnotationRecord,
+    ChangesResponse,
+    LoginRequest,
+    LoginResponse,
+    PushRequest,
+    PushResponse,
+    PushResult,
+    WireError,
+    from_wire,
+    to_wire,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+CHUNK = 64 * 1024
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+
+
+class SyncClient:
+    def __init__(self, server_url: str, token: str | None = None, timeout: tuple[float, float] = (5, 30)):
+        self.server_url = server_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout  # (connect, read) seconds
+        self.http = requests.Session()
+        self.http.trust_env = False  # a system proxy must not capture traffic to the LAN server
+        self.http.headers[VERSION_HEADER] = str(PROTOCOL_VERSION)
+        self.bytes_sent = 0  # request bodies, after compression
+        self.bytes_received = 0  # response bodies as they came over the wire
+
+    def close(self) -> None:
+        self.http.close()
+
+    # ------------------------------------------------------------ API
+
+    def healthy(self) -> bool:
+        try:
+            resp = self.http.get(self.server_url + "/healthz", timeout=(self.timeout[0], min(self.timeout[1], 5)))
+        except requests.RequestException:
+            return False
+        return resp.status_code == 200
+
+    def login(self, username: str, password: str) -> LoginResponse:
+        data = self._json("POST", "/login", body=to_wire(LoginRequest(username, password)), auth=False)
+        login = self._parse(LoginResponse, data)
+        self.token = login.token
+        return login
+
+    def changes(self, since: str = "", limit: int = MAX_CHANGES_PAGE) -> ChangesResponse:
+        params: dict[str, Any] = {"limit": limit}
+        if since:
+            params["since"] = since
+        return self._parse(ChangesResponse, self._json("GET", "/changes", params=params))
+
+    def push(self, records: list[AnnotationRecord]) -> list[PushResult]:
+        """One answer per record, in order. A 422 whose body carries ``results``
+        (every record rejected) is a normal answer, not an error."""
+        raw = json.dumps(to_wire(PushRequest(list(records))), separators=(",", ":")).encode()
+        body = gzip.compress(raw, compresslevel=6)
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        resp = self._send("POST", "/push", data=body, headers=headers, raise_for_status=False)
+        data = _decode(resp)
+        if resp.status_code == 422 and isinstance(data, dict) and "results" in data:
+            return self._parse(PushResponse, {"results": data["results"]}).results
+        self._raise_for_status(resp, data)
+        results = self._parse(PushResponse, data).results
+        if len(results) != len(records):
+            log.warning("push: %d records sent, %d answers", len(records), len(results))
+        return results
+
+    def fetch_blob(self, sha: str, dest: Path, progress: Progress | None = None) -> int:
+        """Download a blob into ``dest``, resuming from its size with HTTP Range.
+
+        A 206 appends; a 200 (range ignored) starts the file again. Returns the
+        bytes received by this call."""
+        dest = Path(dest)
+        offset = dest.stat().st_size if dest.exists() else 0
+        # identity: a JPEG does not compress, and Range must count the bytes of the file itself
+        headers = {"Accept-Encoding": "identity"}
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        resp = self._send("GET", f"/blobs/{sha}", headers=headers, stream=True, raise_for_status=False)
+        with resp:
+            if resp.status_code == 416:
+                return 0  # we already hold every byte; the hash check decides
+            if resp.status_code not in (200, 206):
+                self._raise_for_status(resp, _decode(resp))
+            total = _total_size(resp, offset)
+            if resp.status_code == 206 and _range_start(resp) != offset:
+                raise ServerError(f"blob {sha[:12]}: server sent an unexpected range", 206)
+            mode = "ab" if resp.status_code == 206 else "wb"
+            done = offset if mode == "ab" else 0
+            got = 0
+            try:
+                with open(dest, mode) as f:
+                    for chunk in resp.iter_content(CHUNK):
+                        f.write(chunk)
+                        got += len(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress(done, total or done, sha[:12])
+                    f.flush()
+                    os.fsync(f.fileno())
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                self.bytes_received += got
+                raise Offline(f"download of {sha[:12]} interrupted: {exc}") from exc
+            self.bytes_received += got
+            return got
+
+    # ------------------------------------------------------------ plumbing
+
+    def _json(self, method: str, path: str, body: Any = None, params: dict | None = None, auth: bool = True) -> Any:
+        data = None
+        headers = {}
+        if body is not None:
+            data = json.dumps(body, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+        resp = self._send(method, path, data=data, params=params, headers=headers, auth=auth, raise_for_status=False)
+        parsed = _decode(resp)
+        self._raise_for_status(resp, parsed)
+        return parsed
+
+    def _send(self, method: str, path: str, *, auth: bool = True, raise_for_status: bool = True,
+              **kwargs: Any) -> requests.Response:  # fmt: skip
+        headers = kwargs.pop("headers", None) or {}
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        url = self.server_url + API_PREFIX + path
+        try:
+            resp = self.http.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise Offline(f"{self.server_url} unreachable: {exc.__class__.__name__}") from exc
+        except requests.RequestException as exc:
+            raise Offline(f"{self.server_url}: {exc}") from exc
+        if data := kwargs.get("data"):
+            self.bytes_sent += len(data)
+        if not kwargs.get("stream"):
+            self.bytes_received += len(resp.content)
+        if raise_for_status:
+            self._raise_for_status(resp, None)
+        return resp
+
+    @staticmethod
+    def _raise_for_status(resp: requests.Response, data: Any) -> None:
+        status = resp.status_code
+        if status < 400:
+            return
+        code, message = "", f"HTTP {status}"
+        if isinstance(data, dict):
+            code = str(data.get("code") or "")
+            message = str(data.get("message") or data.get("detail") or message)
+        if status >= 500:
+            raise Offline(f"server error {status}: {message}")
+        if status == 401:
+            raise AuthError(message)
+        if status == 426:
+            raise UpdateRequired(message)
+        raise ServerError(message, status, code)
+
+    @staticmethod
+    def _parse(cls: type, data: Any) -> Any:
+        try:
+            return from_wire(cls, data)
+        except WireError as exc:
+            raise ServerError(f"unexpected answer from the server: {exc}") from exc
+
+
+def _decode(resp: requests.Response) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None
+
+
+def _range_start(resp: requests.Response) -> int | None:
+    m = _CONTENT_RANGE.match(resp.headers.get("Content-Range", ""))
+    return int(m.group(1)) if m else None
+
+
+def _total_size(resp: requests.Response, offset: int) -> int:
+    m = _CONTENT_RANGE.match(resp.headers.get("Content-Range", ""))
+    if m and m.group(3) != "*":
+        return int(m.group(3))
+    length = resp.headers.get("Content-Length")
+    if length and length.isdigit():
+        return int(length) + (offset if resp.status_code == 206 else 0)
+    return 0

@@ -1,0 +1,2 @@
+"""Qt widgets and Qt models over the store. Widgets never touch SQL or HTTP;
+long work runs off the UI thread (see ``background.py``)."""

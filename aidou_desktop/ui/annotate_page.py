@@ -1,0 +1,231 @@
+"""The annotate page: one item at a time, boxes drawn on the canvas, saved at once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from aidou_desktop.imaging import DecodeError
+from aidou_desktop.model import Item, Order, Shape
+from aidou_desktop.store import Store
+from aidou_desktop.ui.annotate_side_panel import SidePanel
+from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
+from aidou_desktop.ui.image_cache import ImageCache
+from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
+from aidou_desktop.ui.messages import error_text, sync_state_text
+from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, ShapesCommand
+
+PREFETCH_AHEAD = 3
+
+
+class AnnotatePage(QWidget):
+    home_requested = Signal()
+    saved = Signal()  # a change reached the store: the outbox count moved
+
+    def __init__(self, store: Store, image_cache: ImageCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.cache = image_cache
+        self.order: Order | None = None
+        self.items: list[Item] = []
+        self.index = -1
+        self.undo_stack = QUndoStack(self)
+        self._since_save = QElapsedTimer()
+
+        self.canvas = AnnotationCanvas()
+        self.canvas.edited.connect(self._push_canvas_edit)
+        self.canvas.selection_changed.connect(lambda _index: self._refresh_side())
+        self.side = SidePanel()
+        self.side.labels.label_chosen.connect(self.choose_label)
+        self.side.delete_button.clicked.connect(self.delete_selected)
+        self.side.empty_button.clicked.connect(self.mark_empty)
+
+        self.back_button = QPushButton(self.tr("← Home"))
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back_button.clicked.connect(self.home_requested)
+        self.title_label = QLabel()
+        self.title_label.setStyleSheet("font-weight: bold;")
+        self.position_label = QLabel()
+        self.position_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.state_label = QLabel()
+        self.prev_button = QPushButton(self.tr("← Previous (A)"))
+        self.next_button = QPushButton(self.tr("Next (D) →"))
+        self.next_button.setObjectName("primary")
+        for button in (self.prev_button, self.next_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.prev_button.clicked.connect(self.previous_item)
+        self.next_button.clicked.connect(self.next_item)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorText")
+        self.error_label.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title_label, 1)
+        top.addWidget(self.position_label)
+        top.addSpacing(16)
+        top.addWidget(self.state_label)
+        top.addSpacing(16)
+        top.addWidget(self.prev_button)
+        top.addWidget(self.next_button)
+        middle = QHBoxLayout()
+        middle.addWidget(self.canvas, 1)
+        middle.addWidget(self.side)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addLayout(middle, 1)
+        self._add_shortcuts()
+
+    # ------------------------------------------------------------ opening
+
+    def open_batch(self, order: Order, items: list[Item], start_index: int = 0) -> None:
+        self.order = order
+        self.items = list(items)
+        self.undo_stack.clear()
+        self.cache.clear()
+        labels = {label.name: (label.title, label.color) for label in order.schema.labels}
+        self.canvas.set_labels(labels)
+        self.side.labels.set_schema(order.schema)
+        self.side.guidelines.set_markdown(order.guidelines)
+        self.choose_label(0)
+        self.index = -1
+        self.go_to(start_index)
+
+    def current_item(self) -> Item | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    # ------------------------------------------------------------ navigation
+
+    def go_to(self, index: int, selected: int = -1) -> None:
+        if not 0 <= index < len(self.items):
+            return
+        self.index = index
+        item = self.items[index]
+        self.title_label.setText(f"{self.order.name} · {item.name}" if self.order else item.name)
+        self.error_label.hide()
+        try:
+            path = self.store.blob_path(item.blob)
+            if path is None:
+                raise DecodeError(item.blob)
+            self.canvas.show_image(self.cache.get(path), item.width, item.height)
+        except DecodeError as exc:
+            self.error_label.setText(error_text(exc))
+            self.error_label.show()
+        annotation = self.store.annotation(item.id)
+        self.canvas.set_shapes(annotation.shapes if annotation else [], selected)
+        self._since_save.start()
+        self.refresh_status()
+        self._prefetch_around(index)
+        self.canvas.setFocus()
+
+    def next_item(self) -> None:
+        self.go_to(self.index + 1)
+
+    def previous_item(self) -> None:
+        self.go_to(self.index - 1)
+
+    def _prefetch_around(self, index: int) -> None:
+        wanted = [index + k for k in range(1, PREFETCH_AHEAD + 1)] + [index - 1]
+        paths = [self.store.blob_path(self.items[i].blob) for i in wanted if 0 <= i < len(self.items)]
+        self.cache.prefetch([p for p in paths if p is not None])
+
+    # ------------------------------------------------------------ edits
+
+    def choose_label(self, index: int) -> None:
+        """Number key / click on a label: the class for new boxes, and for the selected box."""
+        if self.order is None or not 0 <= index < len(self.order.schema.labels):
+            return
+        label = self.order.schema.labels[index]
+        self.canvas.current_label = label.name
+        self.side.labels.set_current(index)
+        selected = self.canvas.selected
+        if selected >= 0 and self.canvas.boxes[selected].label != label.name:
+            before = self.canvas.shapes()
+            after = [Shape(s.kind, label.name if i == selected else s.label, s.points) for i, s in enumerate(before)]
+            self._push(before, after, selected, selected, self.tr("Change class"), CHANGE_CLASS_ID)
+
+    def delete_selected(self) -> None:
+        selected = self.canvas.selected
+        if selected < 0:
+            return
+        before = self.canvas.shapes()
+        after = before[:selected] + before[selected + 1 :]
+        self._push(before, after, selected, -1, self.tr("Delete box"))
+
+    def mark_empty(self) -> None:
+        """Save "nothing to label here": the item counts as done with no boxes."""
+        if self.current_item() is None or self.canvas.boxes:
+            return
+        self._push([], [], -1, -1, self.tr("Mark as no objects"))
+
+    def _push_canvas_edit(self, edit: CanvasEdit) -> None:
+        texts = {"draw": self.tr("Draw box"), "move": self.tr("Move box"), "resize": self.tr("Resize box")}
+        self._push(edit.before, edit.after, edit.selected_before, edit.selected_after, texts.get(edit.kind, edit.kind))
+
+    def _push(self, before, after, selected_before, selected_after, text, merge_id=-1) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        self.undo_stack.push(
+            ShapesCommand(self._apply_shapes, item.id, before, after, selected_before, selected_after, text, merge_id)
+        )
+
+    def _apply_shapes(self, item_id: int, shapes: list[Shape], selected: int) -> None:
+        """Save, then show: called by undo commands, for this item or one left behind."""
+        elapsed = self._since_save.restart() if self._since_save.isValid() else 0
+        self.store.save_shapes(item_id, shapes, elapsed)
+        item = self.current_item()
+        if item is not None and item.id == item_id:
+            if self.canvas.shapes() != shapes:
+                self.canvas.set_shapes(shapes, selected)
+            else:
+                self.canvas.select(selected)
+            self.refresh_status()
+        else:
+            # undo of an edit on an item already left behind: go back to it, so nothing changes unseen
+            self.go_to(next(i for i, it in enumerate(self.items) if it.id == item_id), selected)
+        self.saved.emit()
+
+    # ------------------------------------------------------------ status
+
+    def refresh_status(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        self.position_label.setText(self.tr("Item %1 / %2").replace("%1", str(self.index + 1)).replace("%2", str(len(self.items))))
+        annotation = self.store.annotation(item.id)
+        state = annotation.state if annotation else None
+        self.state_label.setText(sync_state_text(state, annotation.reason if annotation else None))
+        self.state_label.setObjectName("errorText" if state == "rejected" else "muted")
+        self.state_label.setStyleSheet(self.state_label.styleSheet())  # re-polish after the name change
+        self.prev_button.setEnabled(self.index > 0)
+        self.next_button.setEnabled(self.index < len(self.items) - 1)
+        self._refresh_side()
+
+    def _refresh_side(self) -> None:
+        self.side.show_counts(len(self.canvas.boxes), self.canvas.selected >= 0)
+
+    # ------------------------------------------------------------ keyboard
+
+    def _add_shortcuts(self) -> None:
+        def add(keys: list, handler) -> QAction:
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(handler)
+            self.addAction(action)
+            return action
+
+        add(["D", Qt.Key.Key_Right], self.next_item)
+        add(["A", Qt.Key.Key_Left], self.previous_item)
+        add([QKeySequence.StandardKey.Undo], self.undo_stack.undo)
+        add(["Ctrl+Shift+Z", "Ctrl+Y"], self.undo_stack.redo)
+        add([Qt.Key.Key_Delete, Qt.Key.Key_Backspace], self.delete_selected)
+        add(["E"], self.mark_empty)
+        add(["F"], self.canvas.fit_to_window)
+        add([Qt.Key.Key_Escape], lambda: self.canvas.select(-1))
+        for n in range(1, MAX_KEYED_LABELS + 1):
+            add([str(n)], lambda _checked=False, i=n - 1: self.choose_label(i))

@@ -1,0 +1,81 @@
+"""Running long work off the UI thread.
+
+A ``Job`` wraps a plain function in a QRunnable; its signals cross back to the
+UI thread through queued connections, so widgets only ever see results.
+The function receives a ``progress(done, total, text)`` callable, the same
+shape ``aidou_desktop.sync`` takes.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    done = Signal()  # after succeeded or failed
+
+
+class Job(QRunnable):
+    def __init__(self, fn: Callable[[ProgressFn], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = JobSignals()
+        # we keep a Python reference until ``done``; Qt must not delete us first
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.signals.progress.emit)
+        except Exception as exc:  # noqa: BLE001 - reported to the UI, never swallowed silently
+            log.warning("background job failed: %s\n%s", exc, traceback.format_exc())
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        self.signals.done.emit()
+
+
+class JobRunner(QObject):
+    """Starts jobs on a private pool and keeps them alive until they finish."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._running: set[Job] = set()
+
+    def start(
+        self,
+        fn: Callable[[ProgressFn], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> Job:
+        job = Job(fn)
+        if on_success:
+            job.signals.succeeded.connect(on_success)
+        if on_failure:
+            job.signals.failed.connect(on_failure)
+        if on_progress:
+            job.signals.progress.connect(on_progress)
+        job.signals.done.connect(lambda: self._running.discard(job))
+        self._running.add(job)
+        self.pool.start(job)
+        return job
+
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        """Block until every job has finished (tests, and closing the window)."""
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,126 @@
+"""One box on the canvas, in its label's colour with the label's title."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from aidou_desktop.model import Shape, box_shape
+
+HANDLE_PX = 9  # corner handle size on screen, whatever the zoom
+
+
+def readable_text_color(background: QColor) -> QColor:
+    return QColor("#000000") if background.lightnessF() > 0.6 else QColor("#ffffff")
+
+
+class LabelTag(QGraphicsItem):
+    """The label title over a box's top-left corner; stays the same size on screen."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.text = ""
+        self.color = QColor("#ff0000")
+        self.font = QFont()
+        self.font.setPixelSize(13)
+        self.font.setBold(True)
+        self.inside = False  # drawn just inside the box when there is no room above it
+
+    def set_label(self, text: str, color: QColor) -> None:
+        self.prepareGeometryChange()
+        self.text, self.color = text, color
+        self.update()
+
+    def _box(self) -> QRectF:
+        metrics = QFontMetricsF(self.font)
+        width, height = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
+        return QRectF(0, 0 if self.inside else -height, width, height)
+
+    def boundingRect(self) -> QRectF:
+        return self._box()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        box = self._box()
+        painter.fillRect(box, self.color)
+        painter.setFont(self.font)
+        painter.setPen(readable_text_color(self.color))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class BoxItem(QGraphicsItem):
+    """A box whose geometry lives in scene coordinates = original-image pixels."""
+
+    def __init__(self, label: str, title: str, color: str, rect: QRectF) -> None:
+        super().__init__()
+        self.label = label
+        self.color = QColor(color)
+        self.rect = QRectF(rect)
+        self.selected = False
+        self.scene_per_pixel = 1.0  # set by the canvas on zoom: handles keep their screen size
+        self.tag = LabelTag(self)
+        self.set_label(label, title, color)
+        self._place_tag()
+
+    # ------------------------------------------------------------ geometry
+
+    def set_rect(self, rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self.rect = QRectF(rect).normalized()
+        self._place_tag()
+        self.update()
+
+    def set_label(self, label: str, title: str, color: str) -> None:
+        self.label = label
+        self.color = QColor(color)
+        self.tag.set_label(title, self.color)
+        self.update()
+
+    def set_selected(self, selected: bool) -> None:
+        self.selected = selected
+        self.setZValue(1 if selected else 0)
+        self.update()
+
+    def set_scene_per_pixel(self, value: float) -> None:
+        self.prepareGeometryChange()
+        self.scene_per_pixel = value
+        self._place_tag()
+
+    def shape_value(self) -> Shape:
+        r = self.rect
+        return box_shape(self.label, r.left(), r.top(), r.right(), r.bottom())
+
+    def corners(self) -> list[QPointF]:
+        r = self.rect
+        return [r.topLeft(), r.topRight(), r.bottomRight(), r.bottomLeft()]
+
+    def _place_tag(self) -> None:
+        tag_height_scene = 20 * self.scene_per_pixel
+        self.tag.inside = self.rect.top() < tag_height_scene
+        self.tag.setPos(self.rect.topLeft())
+        self.tag.update()
+
+    # ------------------------------------------------------------ painting
+
+    def boundingRect(self) -> QRectF:
+        pad = HANDLE_PX * self.scene_per_pixel
+        return self.rect.adjusted(-pad, -pad, pad, pad)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        pen = QPen(self.color, 3 if self.selected else 2)
+        pen.setCosmetic(True)  # line width in screen pixels at any zoom
+        fill = QColor(self.color)
+        fill.setAlpha(60 if self.selected else 22)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        painter.drawRect(self.rect)
+        if self.selected:
+            half = HANDLE_PX * self.scene_per_pixel / 2
+            handle_pen = QPen(self.color, 2)
+            handle_pen.setCosmetic(True)
+            painter.setPen(handle_pen)
+            painter.setBrush(QBrush(QColor("#ffffff")))
+            for corner in self.corners():
+                painter.drawRect(QRectF(corner.x() - half, corner.y() - half, 2 * half, 2 * half))

@@ -1,0 +1,283 @@
+"""The annotation canvas: an image and its boxes, with draw / move / resize / pan / zoom.
+
+Scene coordinates are original-image pixels (``Item.width`` × ``Item.height``):
+the display copy may be smaller, so its pixmap item is scaled up to that size
+and every box is stored exactly as the annotator sees it.
+
+The canvas never saves. When a gesture ends (mouse release) it emits one
+``CanvasEdit`` with the shapes before and after; the page turns that into one
+undo command, so a whole drag is one undo step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPixmap, QTransform, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
+
+from aidou_desktop.model import Shape, clamp_box, shape_rect
+from aidou_desktop.ui.canvas.box_item import HANDLE_PX, BoxItem
+
+MIN_BOX_PX = 4  # a drag shorter than this on screen is a click, not a box
+MAX_ZOOM = 40.0
+
+DRAW, MOVE, RESIZE, PAN = "draw", "move", "resize", "pan"
+
+
+@dataclass
+class CanvasEdit:
+    kind: str  # DRAW / MOVE / RESIZE
+    before: list[Shape]
+    after: list[Shape]
+    selected_before: int
+    selected_after: int
+
+
+class AnnotationCanvas(QGraphicsView):
+    edited = Signal(object)  # CanvasEdit
+    selection_changed = Signal(int)  # index into shapes(), -1 for none
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setBackgroundBrush(QColor("#3b4048"))
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.pixmap_item = QGraphicsPixmapItem()
+        self.pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.scene().addItem(self.pixmap_item)
+        self.image_rect = QRectF()
+        self.labels: dict[str, tuple[str, str]] = {}  # name -> (title, colour)
+        self.current_label = ""
+        self.boxes: list[BoxItem] = []
+        self.selected = -1
+        self._fit_on_resize = True
+        self._space_down = False
+        self._gesture: str | None = None
+        self._anchor = QPointF()  # draw / resize: the fixed corner; move: where the drag began
+        self._start_rect = QRectF()
+        self._before: list[Shape] = []
+        self._pan_from = QPointF()
+
+    # ------------------------------------------------------------ content
+
+    def set_labels(self, labels: dict[str, tuple[str, str]]) -> None:
+        self.labels = dict(labels)
+        if self.current_label not in self.labels:
+            self.current_label = next(iter(self.labels), "")
+
+    def show_image(self, image: QImage, width: int, height: int) -> None:
+        """Show a display copy stretched to the original ``width`` × ``height``."""
+        self.pixmap_item.setPixmap(QPixmap.fromImage(image))
+        sx = width / image.width() if image.width() else 1.0
+        sy = height / image.height() if image.height() else 1.0
+        self.pixmap_item.setTransform(QTransform.fromScale(sx, sy))
+        self.image_rect = QRectF(0, 0, width, height)
+        margin = max(width, height) * 0.25
+        self.setSceneRect(self.image_rect.adjusted(-margin, -margin, margin, margin))
+        self.fit_to_window()
+
+    def set_shapes(self, shapes: list[Shape], selected: int = -1) -> None:
+        for box in self.boxes:
+            self.scene().removeItem(box)
+        self.boxes = []
+        for shape in shapes:
+            x, y, w, h = shape_rect(shape)
+            self._add_box(shape.label, QRectF(x, y, w, h))
+        self._select(selected if 0 <= selected < len(self.boxes) else -1)
+
+    def shapes(self) -> list[Shape]:
+        return [box.shape_value() for box in self.boxes]
+
+    def select(self, index: int) -> None:
+        self._select(index)
+
+    # ------------------------------------------------------------ zoom
+
+    def fit_to_window(self) -> None:
+        if self.image_rect.isEmpty():
+            return
+        self.fitInView(self.image_rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self._fit_on_resize = True
+        self._zoom_changed()
+
+    def zoom_by(self, factor: float) -> None:
+        fit = self._fit_scale()
+        target = min(max(self.transform().m11() * factor, fit * 0.5), MAX_ZOOM)
+        factor = target / self.transform().m11()
+        self.scale(factor, factor)
+        self._fit_on_resize = False
+        self._zoom_changed()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # wheel and ctrl+wheel both zoom, anchored under the mouse (AnchorUnderMouse)
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom_by(1.0015**delta)
+        event.accept()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._fit_on_resize:
+            self.fit_to_window()
+
+    def _fit_scale(self) -> float:
+        viewport = self.viewport().rect()
+        if self.image_rect.isEmpty() or viewport.isEmpty():
+            return 1.0
+        return min(viewport.width() / self.image_rect.width(), viewport.height() / self.image_rect.height())
+
+    def _zoom_changed(self) -> None:
+        per_pixel = 1.0 / max(self.transform().m11(), 1e-6)
+        for box in self.boxes:
+            box.set_scene_per_pixel(per_pixel)
+
+    # ------------------------------------------------------------ keys for panning
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space_down = True
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space_down = False
+                self.viewport().unsetCursor()
+            return
+        super().keyReleaseEvent(event)
+
+    # ------------------------------------------------------------ mouse gestures
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (button == Qt.MouseButton.LeftButton and self._space_down):
+            self._gesture, self._pan_from = PAN, event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if button != Qt.MouseButton.LeftButton or self.image_rect.isEmpty():
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        self._before = self.shapes()
+        self._selected_before = self.selected
+        corner = self._handle_at(event.position())
+        if corner is not None:
+            box = self.boxes[self.selected]
+            self._gesture, self._anchor = RESIZE, box.corners()[(corner + 2) % 4]
+            return
+        hit = self._box_at(pos)
+        if hit >= 0:
+            self._select(hit)
+            self._gesture, self._anchor, self._start_rect = MOVE, pos, QRectF(self.boxes[hit].rect)
+            return
+        if self.image_rect.contains(pos) and self.current_label:
+            self._gesture, self._anchor = DRAW, pos
+            self._add_box(self.current_label, QRectF(pos, pos))
+            self._select(len(self.boxes) - 1)
+            return
+        self._select(-1)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._gesture == PAN:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        if self._gesture in (DRAW, RESIZE):
+            self.boxes[self.selected].set_rect(QRectF(self._anchor, self._clamp(pos)).normalized())
+        elif self._gesture == MOVE:
+            self.boxes[self.selected].set_rect(self._moved(self._start_rect, pos - self._anchor))
+        else:
+            self._update_hover_cursor(event.position(), pos)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        gesture, self._gesture = self._gesture, None
+        if gesture == PAN:
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space_down else Qt.CursorShape.ArrowCursor)
+            return
+        if gesture is None:
+            return
+        if gesture == DRAW and self._too_small(self.boxes[self.selected].rect):
+            self._remove_box(self.selected)
+            self._select(self._selected_before if self._selected_before < len(self.boxes) else -1)
+            return
+        width, height = int(self.image_rect.width()), int(self.image_rect.height())
+        after = [clamp_box(shape, width, height) for shape in self.shapes()]
+        if gesture in (MOVE, RESIZE) and after == self._before:
+            return  # a click on a box only selects it
+        self.edited.emit(CanvasEdit(gesture, self._before, after, self._selected_before, self.selected))
+
+    # ------------------------------------------------------------ helpers
+
+    def _add_box(self, label: str, rect: QRectF) -> None:
+        title, color = self.labels.get(label, (label, "#ff3b30"))
+        box = BoxItem(label, title, color, rect)
+        box.set_scene_per_pixel(1.0 / max(self.transform().m11(), 1e-6))
+        self.scene().addItem(box)
+        self.boxes.append(box)
+
+    def _remove_box(self, index: int) -> None:
+        self.scene().removeItem(self.boxes.pop(index))
+
+    def _select(self, index: int) -> None:
+        for i, box in enumerate(self.boxes):
+            box.set_selected(i == index)
+        if index != self.selected:
+            self.selected = index
+            self.selection_changed.emit(index)
+
+    def _box_at(self, pos: QPointF) -> int:
+        """The smallest box under ``pos``: a box inside another stays reachable."""
+        hits = [(box.rect.width() * box.rect.height(), i) for i, box in enumerate(self.boxes) if box.rect.contains(pos)]
+        return min(hits)[1] if hits else -1
+
+    def _handle_at(self, view_pos: QPointF) -> int | None:
+        if not 0 <= self.selected < len(self.boxes):
+            return None
+        for i, corner in enumerate(self.boxes[self.selected].corners()):
+            delta = self.mapFromScene(corner) - view_pos.toPoint()
+            if abs(delta.x()) <= HANDLE_PX and abs(delta.y()) <= HANDLE_PX:
+                return i
+        return None
+
+    def _clamp(self, pos: QPointF) -> QPointF:
+        r = self.image_rect
+        return QPointF(min(max(pos.x(), r.left()), r.right()), min(max(pos.y(), r.top()), r.bottom()))
+
+    def _moved(self, rect: QRectF, delta: QPointF) -> QRectF:
+        """``rect`` shifted by ``delta`` but kept whole inside the image."""
+        moved = rect.translated(delta)
+        dx = min(max(moved.left(), 0.0), self.image_rect.width() - rect.width()) - moved.left()
+        dy = min(max(moved.top(), 0.0), self.image_rect.height() - rect.height()) - moved.top()
+        return moved.translated(dx, dy)
+
+    def _too_small(self, rect: QRectF) -> bool:
+        scale = self.transform().m11()
+        return rect.width() * scale < MIN_BOX_PX or rect.height() * scale < MIN_BOX_PX
+
+    def _update_hover_cursor(self, view_pos: QPointF, pos: QPointF) -> None:
+        if self._space_down:
+            return
+        corner = self._handle_at(view_pos)
+        if corner is not None:
+            diagonal = Qt.CursorShape.SizeFDiagCursor if corner in (0, 2) else Qt.CursorShape.SizeBDiagCursor
+            self.viewport().setCursor(diagonal)
+        elif self._box_at(pos) >= 0:
+            self.viewport().setCursor(Qt.CursorShape.SizeAllCursor)
+        elif self.image_rect.contains(pos):
+            self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.viewport().unsetCursor()

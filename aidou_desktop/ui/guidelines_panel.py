@@ -1,0 +1,41 @@
+"""The order's guidelines (Markdown), folded away when not needed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QTextBrowser, QToolButton, QVBoxLayout, QWidget
+
+
+class GuidelinesPanel(QWidget):
+    toggled = Signal(bool)  # expanded
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.toggle_button = QToolButton()
+        self.toggle_button.setText(self.tr("Guidelines"))
+        self.toggle_button.setCheckable(True)
+        self.toggle_button.setChecked(True)
+        self.toggle_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.toggle_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.toggle_button.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)  # never call out: links in guidelines stay text
+        self.browser.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toggle_button)
+        layout.addWidget(self.browser, 1)
+        self.toggle_button.toggled.connect(self.set_expanded)
+
+    def set_markdown(self, text: str) -> None:
+        self.browser.setMarkdown(text or self.tr("This order has no guidelines."))
+
+    def set_expanded(self, expanded: bool) -> None:
+        self.toggle_button.setChecked(expanded)
+        self.toggle_button.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.browser.setVisible(expanded)
+        self.toggled.emit(expanded)
+
+    def expanded(self) -> bool:
+        return self.toggle_button.isChecked()

@@ -1,0 +1,185 @@
+"""The main window: login → home → annotate, on one QStackedWidget.
+
+The window wires pages to the store (reads, saves) and to the sync controller
+(everything that talks to the server). Pages only emit what the user asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
+
+from aidou_desktop.model import SyncState
+from aidou_desktop.store import Store
+from aidou_desktop.sync import AuthError
+from aidou_desktop.ui.annotate_page import AnnotatePage
+from aidou_desktop.ui.home_page import HomePage
+from aidou_desktop.ui.image_cache import ImageCache
+from aidou_desktop.ui.login_page import LoginPage
+from aidou_desktop.ui.messages import error_text, login_error_text, offline_login_failed_text
+from aidou_desktop.ui.sync_controller import OFFLINE, SyncController
+
+SETTINGS_FILE = "desktop.ini"  # UI preferences live with the data: each data dir (and test) has its own
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, server_url: str | None = None, owns_store: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self._owns_store = owns_store
+        self.settings = QSettings(str(Path(store.data_dir) / SETTINGS_FILE), QSettings.Format.IniFormat)
+        self.controller = SyncController(store, self)
+        self.image_cache = ImageCache()
+        self.setWindowTitle(self.tr("AI豆 Annotation"))
+        self.setMinimumSize(1024, 640)
+        self.resize(1366, 768)
+
+        self.login_page = LoginPage()
+        self.home_page = HomePage()
+        self.annotate_page = AnnotatePage(store, self.image_cache)
+        self.pages = QStackedWidget()
+        for page in (self.login_page, self.home_page, self.annotate_page):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+        self._activity = ""
+        self._connect_pages()
+        self._restore(server_url)
+
+    # ------------------------------------------------------------ wiring
+
+    def _connect_pages(self) -> None:
+        c = self.controller
+        self.login_page.login_requested.connect(self._log_in)
+        c.login_finished.connect(self._logged_in)
+        c.login_failed.connect(lambda exc: self.login_page.show_error(login_error_text(exc)))
+
+        self.home_page.sync_requested.connect(self.sync_now)
+        self.home_page.download_requested.connect(self.download)
+        self.home_page.annotate_requested.connect(self.open_batch)
+        self.home_page.logout_requested.connect(self.log_out)
+        c.busy_changed.connect(lambda busy: self.home_page.set_busy(busy, self._activity))
+        c.progress.connect(lambda done, total, _text: self.home_page.sync_bar.set_progress(done, total))
+        c.online_changed.connect(lambda _online: self.refresh_sync_state())
+        c.sync_finished.connect(self._synced)
+        c.download_finished.connect(self._downloaded)
+        c.work_failed.connect(self._work_failed)
+
+        self.annotate_page.home_requested.connect(self.show_home)
+        self.annotate_page.side.guidelines.toggled.connect(
+            lambda expanded: self.settings.setValue("annotate/guidelines_expanded", expanded)
+        )
+
+    def _restore(self, server_url: str | None) -> None:
+        server = server_url or self.settings.value("login/server", "") or self.store.get_setting("server_url", "")
+        self.login_page.remember(server, self.settings.value("login/username", ""))
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        expanded = str(self.settings.value("annotate/guidelines_expanded", "true")).lower() == "true"
+        self.annotate_page.side.guidelines.set_expanded(expanded)
+
+    # ------------------------------------------------------------ login / logout
+
+    def _log_in(self, server_url: str, username: str, password: str) -> None:
+        self.settings.setValue("login/server", server_url)
+        self.settings.setValue("login/username", username)
+        self.controller.login(server_url, username, password)
+
+    def _logged_in(self, mode: str, user) -> None:
+        if user is None:
+            self.login_page.show_error(offline_login_failed_text())
+            return
+        self.login_page.reset()
+        self.home_page.show_user(user, offline_login=mode == OFFLINE)
+        self.home_page.show_message("")
+        self.show_home()
+        self.controller.start_background()
+        if mode != OFFLINE:
+            self.sync_now()
+
+    def log_out(self) -> None:
+        self.controller.stop_background()
+        self.store.forget_token()
+        self.login_page.reset()
+        self.pages.setCurrentWidget(self.login_page)
+
+    # ------------------------------------------------------------ home
+
+    def show_home(self) -> None:
+        self.refresh_home()
+        self.pages.setCurrentWidget(self.home_page)
+        self.home_page.table.setFocus()
+
+    def refresh_home(self) -> None:
+        user = self.store.current_user()
+        if user is not None:
+            self.home_page.set_summaries(self.store.batch_summaries(user.id))
+        self.refresh_sync_state()
+
+    def refresh_sync_state(self) -> None:
+        state = SyncState(
+            online=self.controller.online,
+            last_sync=self.store.last_sync(),
+            waiting=self.store.outbox_count(),
+            rejected=len(self.store.rejected()),
+        )
+        self.home_page.set_sync_state(state)
+
+    def sync_now(self) -> None:
+        self._activity = self.tr("Syncing: uploading your work and fetching new batches…")
+        if self.controller.sync_now():
+            self.home_page.show_message("")
+
+    def download(self, batch_id: int) -> None:
+        self._activity = self.tr("Downloading the batch's images…")
+        if self.controller.download(batch_id):
+            self.home_page.show_message("")
+
+    def _synced(self, report) -> None:
+        self.refresh_home()
+        if self.pages.currentWidget() is self.annotate_page:
+            self.annotate_page.refresh_status()
+
+    def _downloaded(self, batch_id: int, report) -> None:
+        self.refresh_home()
+        if report is not None and report.failed:
+            self.home_page.show_message(
+                self.tr("%n image(s) could not be downloaded. Press Download batch to try again.", "", len(report.failed))
+            )
+
+    def _work_failed(self, exc: Exception) -> None:
+        self.refresh_sync_state()
+        self.home_page.show_message(error_text(exc))
+        if isinstance(exc, AuthError):
+            self.controller.stop_background()
+
+    # ------------------------------------------------------------ annotate
+
+    def open_batch(self, batch_id: int) -> bool:
+        user = self.store.current_user()
+        summaries = self.store.batch_summaries(user.id) if user else []
+        summary = next((s for s in summaries if s.id == batch_id), None)
+        order = self.store.order(summary.order_id) if summary else None
+        items = self.store.ready_items(batch_id)
+        if order is None or not items:
+            self.home_page.show_message(self.tr("Download the batch first: none of its images are on this PC yet."))
+            return False
+        start = next((i for i, item in enumerate(items) if self.store.annotation(item.id) is None), 0)
+        self.annotate_page.open_batch(order, items, start)
+        self.pages.setCurrentWidget(self.annotate_page)
+        return True
+
+    # ------------------------------------------------------------ closing
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        self.controller.stop_background()
+        # sync work is safe to cut at any point (the outbox keeps it); wait briefly so the store closes cleanly
+        self.controller.wait(5_000)
+        self.image_cache.shutdown()
+        if self._owns_store:
+            self.store.close()
+        super().closeEvent(event)

@@ -1,0 +1,142 @@
+"""Everything that talks to the server, run off the UI thread.
+
+Widgets ask this controller to log in, sync or download and listen to its
+signals; the HTTP and the SQLite writes of that work happen in worker threads,
+each with its own ``Store`` connection (SQLite connections stay in the thread
+that opened them; WAL lets the UI keep reading and saving meanwhile).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from aidou_desktop.store import Store
+from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, sync_once
+from aidou_desktop.ui.background import JobRunner, ProgressFn
+
+SYNC_EVERY_MS = 5 * 60 * 1000
+PROBE_EVERY_MS = 30 * 1000
+PROBE_TIMEOUT = (2, 3)  # seconds (connect, read): a dead link must not stall the probe queue
+
+ONLINE, OFFLINE = "online", "offline"
+
+
+class SyncController(QObject):
+    online_changed = Signal(bool)
+    busy_changed = Signal(bool)
+    progress = Signal(int, int, str)
+    sync_finished = Signal(object)  # SyncReport
+    download_finished = Signal(int, object)  # batch id, DownloadReport
+    work_failed = Signal(object)  # the exception, for ui.messages.error_text
+    login_finished = Signal(str, object)  # ONLINE / OFFLINE, UserInfo or None
+    login_failed = Signal(object)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.online = False
+        self._work = JobRunner(self, max_threads=1)  # sync and downloads, one at a time
+        self._probes = JobRunner(self, max_threads=1)
+        self._sync_timer = QTimer(self, interval=SYNC_EVERY_MS, timeout=self.sync_now)
+        self._probe_timer = QTimer(self, interval=PROBE_EVERY_MS, timeout=self.probe)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start_background(self) -> None:
+        """Periodic sync and online probe, while someone is logged in."""
+        self._sync_timer.start()
+        self._probe_timer.start()
+
+    def stop_background(self) -> None:
+        self._sync_timer.stop()
+        self._probe_timer.stop()
+
+    def busy(self) -> bool:
+        return self._work.busy()
+
+    def wait(self, msecs: int = 15_000) -> bool:
+        return self._work.wait(msecs) and self._probes.wait(msecs)
+
+    # ------------------------------------------------------------ work
+
+    def login(self, server_url: str, username: str, password: str) -> None:
+        def run(progress: ProgressFn) -> tuple[str, Any]:
+            try:
+                response = SyncClient(server_url).login(username, password)
+            except Offline:
+                return OFFLINE, self.store.offline_login(username, password)
+            self.store.remember_login(server_url, password, response)
+            return ONLINE, response.user
+
+        def done(result: tuple[str, Any]) -> None:
+            mode, user = result
+            if mode == ONLINE:
+                self._set_online(True)
+            elif mode == OFFLINE:
+                self._set_online(False)
+            self.login_finished.emit(mode, user)
+
+        self._work.start(run, on_success=done, on_failure=self.login_failed.emit)
+
+    def sync_now(self) -> bool:
+        """Push and pull once; False when other work is still running."""
+        return self._start_work(self._sync_job, self.sync_finished.emit)
+
+    def download(self, batch_id: int) -> bool:
+        def job(progress: ProgressFn) -> Any:
+            return download_batch(self.store, self._client(), batch_id, progress)
+
+        return self._start_work(job, lambda report: self.download_finished.emit(batch_id, report))
+
+    def probe(self) -> None:
+        if self._probes.busy():
+            return
+
+        def run(progress: ProgressFn) -> bool:
+            session = self.store.session()
+            return bool(session) and SyncClient(session[0], timeout=PROBE_TIMEOUT).healthy()
+
+        self._probes.start(run, on_success=self._set_online, on_failure=lambda exc: self._set_online(False))
+
+    # ------------------------------------------------------------ helpers
+
+    def _client(self) -> SyncClient:
+        session = self.store.session()
+        if session is None:
+            raise NotLoggedIn()
+        server_url, token, _user = session
+        return SyncClient(server_url, token)
+
+    def _sync_job(self, progress: ProgressFn) -> Any:
+        # the lock keeps a scheduled ``aidou-sync run`` and the app from syncing at once
+        with SyncLock(self.store.data_dir):
+            return sync_once(self.store, self._client(), progress)
+
+    def _start_work(self, fn: Callable[[ProgressFn], Any], on_success: Callable[[Any], None]) -> bool:
+        if self._work.busy():
+            return False
+
+        def succeeded(result: Any) -> None:
+            self._set_online(True)
+            on_success(result)
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, Offline):
+                self._set_online(False)
+            self.work_failed.emit(exc)
+
+        job = self._work.start(fn, on_success=succeeded, on_failure=failed, on_progress=self.progress.emit)
+        job.signals.done.connect(lambda: self.busy_changed.emit(False))
+        self.busy_changed.emit(True)
+        return True
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.online_changed.emit(online)
+
+
+class NotLoggedIn(RuntimeError):
+    """Sync was asked for before any online login stored a token."""

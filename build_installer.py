@@ -1,0 +1,77 @@
+"""Build the desktop app as a self-contained folder (and zip) for office PCs.
+
+    python -m pip install pyinstaller
+    python build_installer.py            # dist/aidou-desktop/ and dist/aidou-desktop-<version>-<platform>.zip
+
+Everything the app needs ships inside (Qt, OpenCV, translations): the app
+never downloads anything at run time. Qt modules we do not use are left out,
+which keeps the folder small on PCs that pay for every megabyte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+NAME = "aidou-desktop"
+# Qt parts the app never imports; PyInstaller would otherwise pull some of them in.
+UNUSED_QT = [
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
+    "PySide6.QtPdf", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtMultimedia",
+    "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.Qt3DCore", "PySide6.QtCharts", "PySide6.QtSql",
+    "sync_server.api", "sync_server.db", "fastapi", "uvicorn", "sqlalchemy",
+]
+
+
+def version() -> str:
+    sys.path.insert(0, str(ROOT))
+    from aidou_desktop import __version__
+
+    return __version__
+
+
+def build(onefile: bool) -> Path:
+    try:
+        import PyInstaller.__main__ as pyinstaller
+    except ImportError:
+        sys.exit("PyInstaller is not installed: python -m pip install pyinstaller")
+    sep = ";" if sys.platform == "win32" else ":"
+    args = [
+        str(ROOT / "aidou_desktop" / "app.py"),
+        "--name", NAME,
+        "--noconfirm",
+        "--windowed",
+        "--distpath", str(ROOT / "dist"),
+        "--workpath", str(ROOT / "build"),
+        "--add-data", f"{ROOT / 'resources' / 'i18n'}{sep}resources/i18n",
+        "--onefile" if onefile else "--onedir",
+    ]
+    for module in UNUSED_QT:
+        args += ["--exclude-module", module]
+    pyinstaller.run(args)
+    return ROOT / "dist" / NAME
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--onefile", action="store_true", help="one executable instead of a folder (slower start)")
+    args = parser.parse_args()
+    out = build(args.onefile)
+    if out.is_dir():
+        archive = ROOT / "dist" / f"{NAME}-{version()}-{platform.system().lower()}-{platform.machine().lower()}"
+        zip_path = shutil.make_archive(str(archive), "zip", out.parent, out.name)
+        print(f"built {out} and {zip_path}")
+    else:
+        print(f"built {out}")
+    if sys.platform == "win32" and shutil.which("iscc"):
+        # Inno Setup, when present, wraps the folder as a setup.exe with a Start-menu entry.
+        subprocess.run(["iscc", f"/DAppDir={out}", f"/DAppVersion={version()}", str(ROOT / "resources" / "installer.iss")], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The HTTP API of docs/interfaces.md. Each route parses, calls a function with a
+connection, and returns; the SQL lives in ``sync_server.db``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse, JSONResponse
+
+from sync_server.api.deps import Blobs, CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
+from sync_server.api.errors import ApiError
+from sync_server.db.accounts import check_password, issue_token
+from sync_server.db.blobs import display_blob_visible, is_sha256_hex
+from sync_server.db.clock import to_iso, utc_now
+from sync_server.db.feed import BadCursor, changes_since
+from sync_server.db.push import apply_push
+from sync_server.protocol import (
+    API_PREFIX,
+    MAX_CHANGES_PAGE,
+    MAX_PUSH_RECORDS,
+    PROTOCOL_VERSION,
+    REJECTED,
+    ChangesResponse,
+    ErrorBody,
+    LoginRequest,
+    LoginResponse,
+    PushRequest,
+    PushResponse,
+    WireError,
+    from_wire,
+    to_wire,
+)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 413, 422, 426)
+}
+
+health_router = APIRouter()
+api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
+
+
+@health_router.get("/healthz")
+def healthz() -> dict[str, Any]:
+    return {"status": "ok", "protocol_version": PROTOCOL_VERSION}
+
+
+def _parse(cls: type, body: Any) -> Any:
+    try:
+        parsed = from_wire(cls, body)
+    except WireError as exc:
+        raise ApiError(422, "invalid_request", str(exc)) from None
+    check_protocol_version(parsed.protocol_version)
+    return parsed
+
+
+@api_router.post("/login", response_model=LoginResponse, summary="Trade a username and password for a token")
+def login(body: JsonBody, db: Db) -> JSONResponse:
+    request = _parse(LoginRequest, body)
+    with db.read() as conn:
+        user = check_password(conn, request.username, request.password)
+    if user is None:
+        raise ApiError(401, "bad_credentials", "wrong username or password / 用户名或密码错误")
+    with db.write() as conn:
+        token = issue_token(conn, user.id)
+    return JSONResponse(to_wire(LoginResponse(token=token, user=user, server_time=to_iso(utc_now()))))
+
+
+@api_router.get("/changes", response_model=ChangesResponse, summary="The change feed after a cursor")
+def changes(
+    user: CurrentUser,
+    db: Db,
+    since: Annotated[str | None, Query(description="cursor from the last answer; empty = from the start")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PAGE)] = MAX_CHANGES_PAGE,
+) -> JSONResponse:
+    try:
+        with db.read() as conn:
+            page = changes_since(conn, user, since, limit)
+    except BadCursor as exc:
+        raise ApiError(400, "bad_cursor", str(exc)) from None
+    return JSONResponse(to_wire(page))
+
+
+@api_router.post("/push", response_model=PushResponse, summary="Store annotation revisions; one answer each")
+def push(user: CurrentUser, body: JsonBody, db: Db) -> JSONResponse:
+    records = body.get("annotations") if isinstance(body, dict) else None
+    if isinstance(records, list) and len(records) > MAX_PUSH_RECORDS:
+        raise ApiError(413, "too_many_records", f"{len(records)} records in one push; send at most {MAX_PUSH_RECORDS}")
+    request = _parse(PushRequest, body)
+    with db.write() as conn:
+        results = apply_push(conn, user, request.annotations)
+    answer = to_wire(PushResponse(results))
+    if results and all(result.status == REJECTED for result in results):
+        # ADR 0001: nothing stored → a 4xx a person sees, with every record's reason
+        first = results[0]
+        return JSONResponse({"code": "rejected", "message": f"{first.id}: {first.reason}", **answer}, status_code=422)
+    return JSONResponse(answer)
+
+
+@api_router.get(
+    "/blobs/{sha256}",
+    response_class=FileResponse,
+    summary="A display copy by its sha256; supports HTTP Range for resuming",
+    responses={200: {"content": {"image/jpeg": {}}}, 206: {"description": "the requested byte range"}, 404: {"model": ErrorBody}},
+)
+def blob(sha256: str, user: CurrentUser, db: Db, blob_store: Blobs) -> FileResponse:
+    if not is_sha256_hex(sha256):
+        raise ApiError(400, "bad_sha256", "a blob name is a sha256: 64 lowercase hex digits")
+    with db.read() as conn:
+        visible = display_blob_visible(conn, user, sha256)
+    path = blob_store.path(sha256)
+    if not visible or not path.is_file():
+        raise ApiError(404, "unknown_blob", f"no image {sha256} for you on this server")
+    # the name is the content's hash: the bytes behind it never change
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=31536000, immutable"})

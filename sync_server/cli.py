@@ -1,0 +1,189 @@
+"""``aidou-server``: run the sync server, seed the demo, bring orders in, export results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "./aidou-server-data"
+DATA_DIR_ENV = "AIDOU_DATA_DIR"
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where the database and images live (default: ${DATA_DIR_ENV}, else {DEFAULT_DATA_DIR})",
+    )
+
+
+def _print_demo_accounts() -> None:
+    from sync_server.orders.demo import DEMO_ACCOUNTS, DEMO_OFFICE
+
+    print(f"Seeded the demo office {DEMO_OFFICE}. Accounts (demo only, passwords are public):")
+    for username, display_name, role, password in DEMO_ACCOUNTS:
+        print(f"  {username:<6} / {password:<9} {role:<10} {display_name}")
+
+
+def _seed(data_dir: Path, db_url: str | None) -> None:
+    from sync_server.orders.demo import seed_demo
+
+    if seed_demo(data_dir, db_url):
+        _print_demo_accounts()
+    else:
+        print(f"{data_dir} has data already; the demo was not seeded.")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync_server.api.app import create_app
+
+    data_dir = _data_dir(args)
+    if args.demo:
+        _seed(data_dir, args.db)
+    print(f"AI豆 sync server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
+    uvicorn.run(create_app(data_dir, args.db), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _seed(_data_dir(args), args.db)
+    return 0
+
+
+def _open(args: argparse.Namespace):
+    from sync_server.db.blobs import BlobStore
+    from sync_server.db.engine import default_db_url, make_engine
+
+    data_dir = _data_dir(args)
+    if not data_dir.exists():
+        raise SystemExit(f"error: no data dir at {data_dir}")
+    return make_engine(args.db or default_db_url(data_dir)), BlobStore(data_dir / "blobs")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sync_server.db.engine import read_connection
+    from sync_server.db.entities import find_order_id
+    from sync_server.export.coco import ExportError
+    from sync_server.export.formats import export_order
+
+    engine, blob_store = _open(args)
+    with read_connection(engine) as conn:
+        order_id = find_order_id(conn, args.order)
+        if order_id is None:
+            print(f"error: no order with id or name {args.order!r}", file=sys.stderr)
+            return 2
+        try:
+            written = export_order(conn, blob_store, order_id, args.format, Path(args.out), args.accepted_only)
+        except ExportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    print(f"wrote {written}")
+    return 0
+
+
+def _read_order_file(schema_file: Path) -> dict:
+    try:
+        return json.loads(schema_file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"error: cannot read the schema file {schema_file}: {exc}") from None
+
+
+def cmd_import_order(args: argparse.Namespace) -> int:
+    from sync_server.db.accounts import first_office_id
+    from sync_server.db.engine import write_transaction
+    from sync_server.orders.importing import OrderImportError, image_files, import_order
+    from sync_server.protocol import TASK_BBOX
+
+    folder = Path(args.path)
+    if not folder.is_dir():
+        print(f"error: {folder} is not a folder of images", file=sys.stderr)
+        return 2
+    schema_file = Path(args.schema) if args.schema else folder / "schema.json"
+    if not schema_file.is_file():
+        print(f"error: no label schema: give --schema FILE (or put schema.json in {folder})", file=sys.stderr)
+        return 2
+    spec = _read_order_file(schema_file)
+    engine, blob_store = _open(args)
+    try:
+        with write_transaction(engine) as conn:
+            office_id = first_office_id(conn)
+            if office_id is None:
+                print("error: this server has no office yet (try `aidou-server demo`)", file=sys.stderr)
+                return 2
+            order_id = import_order(
+                conn,
+                blob_store,
+                office_id,
+                args.name or spec.get("name") or folder.name,
+                spec.get("task_kind", TASK_BBOX),
+                spec.get("schema", spec),
+                spec.get("guidelines", ""),
+                image_files(folder),
+                price_cents=int(spec.get("price_cents", 0)),
+                batch_size=int(spec.get("batch_size", 20)),
+            )
+    except OrderImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"imported order {order_id} from {folder}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aidou-server", description="The AI豆 sync server and its admin commands.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the sync server", description="Run the sync server.")
+    _add_data_dir(serve)
+    serve.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    serve.add_argument("--demo", action="store_true", help="first seed the demo base office if the data dir is empty")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = commands.add_parser("demo", help="seed the demo base office", description="Seed the demo base office (only into an empty data dir).")
+    _add_data_dir(demo)
+    demo.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    demo.set_defaults(func=cmd_demo)
+
+    export = commands.add_parser("export", help="write an order's results", description="Write an order's results in a format.")
+    export.add_argument("order", metavar="ORDER", help="the order's id or name")
+    export.add_argument("--format", required=True, metavar="FMT", help="coco (planned: yolo, voc, labelme, labelstudio, cvat, jsonl, conll, csv)")
+    export.add_argument("--out", required=True, metavar="PATH", help="folder to write into")
+    export.add_argument("--accepted-only", action="store_true", help="only revisions a lead accepted")
+    _add_data_dir(export)
+    export.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    export.set_defaults(func=cmd_export)
+
+    imp = commands.add_parser(
+        "import-order",
+        help="bring an order in from a folder of images",
+        description="Bring an order in from a folder of images and a label schema JSON file "
+        '({"version": 1, "labels": [{"name", "title", "color"}, ...]}; optional keys: '
+        "task_kind, guidelines, price_cents, batch_size).",
+    )
+    imp.add_argument("path", metavar="PATH", help="folder of images")
+    imp.add_argument("--schema", metavar="FILE", help="label schema JSON (default: PATH/schema.json)")
+    imp.add_argument("--name", help="the order's name (default: the folder's name)")
+    _add_data_dir(imp)
+    imp.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    imp.set_defaults(func=cmd_import_order)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

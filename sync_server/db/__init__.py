@@ -1,0 +1,1 @@
+"""The server's database: tables, engine, and the functions that run SQL."""

@@ -1,0 +1,68 @@
+"""The database engine: SQLite by default (WAL, foreign keys), PostgreSQL later.
+
+Writes run in ``write_transaction``: on SQLite it starts with BEGIN IMMEDIATE so a
+push that reads then writes takes the one write lock up front instead of failing
+halfway with "database is locked". It also makes change-feed seqs commit in
+order, so a reader never skips a change committed late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+
+from sync_server.db.tables import metadata
+
+DB_FILE_NAME = "server.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_db_url(data_dir: Path) -> str:
+    return f"sqlite:///{Path(data_dir) / DB_FILE_NAME}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the schema created; SQLite gets its pragmas."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+    # A first release: the schema is created whole. Later changes come as named migrations.
+    metadata.create_all(engine)
+    return engine
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred and late)
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("aidou_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: committed when the block ends, rolled back on error."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(aidou_write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        with conn.begin():
+            yield conn

@@ -1,0 +1,148 @@
+"""The server's tables, as SQLAlchemy Core (no ORM): SQL stays visible and cheap.
+
+Times are stored as timezone-aware UTC datetimes; ``sync_server.db.clock`` turns
+them into the ISO 8601 strings the wire carries.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(20), CheckConstraint("role IN ('annotator', 'lead', 'admin')"), nullable=False),
+    Column("password_hash", String(200), nullable=False),  # argon2id, never the password
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    # only the sha256 of the bearer token: a leaked database cannot be replayed
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("office_id", ForeignKey("offices.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("task_kind", String(30), nullable=False),
+    Column("schema", JSON, nullable=False),  # to_wire(LabelSchema), includes its version
+    Column("guidelines", Text, nullable=False, default=""),
+    Column("price_cents", Integer, nullable=False, default=0),
+    Column("due", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("kind", String(10), CheckConstraint("kind IN ('original', 'display')"), nullable=False),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    # the current lease, denormalised from ``leases`` so the feed and push read one row
+    Column("annotator_id", ForeignKey("users.id")),
+    Column("lease_until", DateTime(timezone=True)),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("batch_id", ForeignKey("batches.id"), index=True),
+    Column("name", String(500), nullable=False),
+    Column("width", Integer, nullable=False),  # the upright original: shapes live in these pixels
+    Column("height", Integer, nullable=False),
+    Column("original_sha256", ForeignKey("blobs.sha256"), nullable=False),
+    Column("display_sha256", ForeignKey("blobs.sha256"), nullable=False, index=True),
+    Column("display_size", Integer, nullable=False),
+    Column("display_width", Integer, nullable=False),
+    Column("display_height", Integer, nullable=False),
+    # the latest revision stored without conflict: what conflicts are judged against and
+    # what exports use. Kept here so push never sorts revisions by (client-made) ids.
+    Column("head_annotation_id", String(36)),
+    Column("head_annotator_id", ForeignKey("users.id")),
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    # history, never updated: "was this batch ever leased to me" stays answerable
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("batches.id"), nullable=False),
+    Column("annotator_id", ForeignKey("users.id"), nullable=False),
+    Column("leased_at", DateTime(timezone=True), nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+    Index("ix_leases_batch_annotator", "batch_id", "annotator_id"),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("id", String(36), primary_key=True),  # the client's UUIDv7: time-ordered inserts
+    Column("item_id", ForeignKey("items.id"), nullable=False, index=True),
+    Column("batch_id", ForeignKey("batches.id")),
+    Column("annotator_id", ForeignKey("users.id"), nullable=False),
+    Column("base_id", String(36)),
+    Column("shapes", JSON, nullable=False),
+    Column("schema_version", Integer),
+    Column("time_spent_ms", Integer, nullable=False, default=0),
+    Column("client_time", String(40)),  # informational only, as the client sent it
+    Column("received_at", DateTime(timezone=True), nullable=False),  # the server's clock
+    Column("conflict", Boolean, nullable=False, default=False),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    # sqlite_autoincrement: a seq is never reused, even after the newest row is deleted
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    # NULL: the office-wide feed (leads, admins); else the one annotator who reads it
+    Column("audience_user_id", ForeignKey("users.id")),
+    Column("data", JSON, nullable=False),
+    Index("ix_changes_audience", "audience_user_id", "seq"),
+    Index("ix_changes_office", "office_id", "seq"),
+    sqlite_autoincrement=True,
+)

@@ -1,0 +1,1 @@
+"""Writing an order's results out in the formats customers ask for."""

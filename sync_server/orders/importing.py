@@ -1,0 +1,169 @@
+"""Bringing an order in: images → blobs (original + display copy), items, batches.
+
+Every image is decoded before anything is written, so a broken file stops the
+import with a list of what is wrong and leaves no half-made order behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+from sqlalchemy import Connection
+
+from sync_server.db.blobs import BlobStore, record_blob
+from sync_server.db.clock import utc_now
+from sync_server.db.entities import load_batch, load_batch_items, load_order
+from sync_server.db.feed import log_changes
+from sync_server.db.tables import batches, items, orders
+from sync_server.protocol import (
+    CHANGE_BATCH,
+    CHANGE_ITEM,
+    CHANGE_ORDER,
+    TASK_KINDS,
+    LabelSchema,
+    WireError,
+    from_wire,
+    to_wire,
+)
+
+DISPLAY_MAX_SIDE = 1600  # enough to box a pedestrian at 1080p, a third of the bytes
+DISPLAY_JPEG_QUALITY = 85
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+
+
+class OrderImportError(ValueError):
+    """An order that cannot be brought in; the message lists every problem."""
+
+
+@dataclass
+class _DecodedImage:
+    path: Path
+    width: int
+    height: int
+
+
+def decode_upright(data: bytes) -> np.ndarray | None:
+    """BGR pixels with EXIF orientation applied (IMREAD_COLOR does that), or None."""
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    return cv2.imdecode(buffer, cv2.IMREAD_COLOR) if buffer.size else None
+
+
+def display_copy(image: np.ndarray) -> tuple[bytes, int, int]:
+    """JPEG bytes of ``image`` with its longest side capped, and their width and height."""
+    height, width = image.shape[:2]
+    scale = DISPLAY_MAX_SIDE / max(width, height)
+    if scale < 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)  # INTER_AREA: no aliasing when shrinking
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, DISPLAY_JPEG_QUALITY])
+    if not ok:
+        raise OrderImportError("could not encode a display copy")
+    return encoded.tobytes(), image.shape[1], image.shape[0]
+
+
+def _check_images(image_paths: list[Path]) -> list[_DecodedImage]:
+    problems, decoded = [], []
+    for path in image_paths:
+        try:
+            image = decode_upright(Path(path).read_bytes())
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+            continue
+        if image is None:
+            problems.append(f"{path}: not an image OpenCV can decode (broken or unsupported)")
+            continue
+        decoded.append(_DecodedImage(Path(path), image.shape[1], image.shape[0]))
+    if problems:
+        raise OrderImportError(f"{len(problems)} of {len(image_paths)} images cannot be imported:\n" + "\n".join(problems))
+    return decoded
+
+
+def import_order(
+    conn: Connection,
+    blob_store: BlobStore,
+    office_id: int,
+    name: str,
+    task_kind: str,
+    schema: LabelSchema | dict,
+    guidelines: str,
+    image_paths: list[Path],
+    price_cents: int = 0,
+    batch_size: int = 20,
+    due: datetime | None = None,
+) -> int:
+    """Create an order with one item per image, in batches of ``batch_size``; returns its id.
+
+    Runs in the caller's transaction; raises ``OrderImportError`` before writing anything
+    when an image is broken or the schema is not valid.
+    """
+    if task_kind not in TASK_KINDS:
+        raise OrderImportError(f"unknown task kind {task_kind!r}; one of {', '.join(TASK_KINDS)}")
+    if batch_size < 1:
+        raise OrderImportError("batch size must be at least 1")
+    try:
+        schema = from_wire(LabelSchema, schema) if isinstance(schema, dict) else schema
+    except WireError as exc:
+        raise OrderImportError(f"label schema: {exc}") from exc
+    if not schema.labels or len(set(schema.names())) != len(schema.labels):
+        raise OrderImportError("label schema: needs at least one label, and label names must be unique")
+    if not image_paths:
+        raise OrderImportError("an order needs at least one image")
+    checked = _check_images(list(image_paths))
+
+    order_id = conn.execute(
+        orders.insert().values(
+            office_id=office_id,
+            name=name,
+            task_kind=task_kind,
+            schema=to_wire(schema),
+            guidelines=guidelines,
+            price_cents=price_cents,
+            due=due,
+            created_at=utc_now(),
+        )
+    ).inserted_primary_key[0]
+    changes = [(CHANGE_ORDER, to_wire(load_order(conn, order_id)), None)]
+    for start in range(0, len(checked), batch_size):
+        number = start // batch_size + 1
+        batch_id = conn.execute(batches.insert().values(order_id=order_id, name=f"批次 {number:03d}")).inserted_primary_key[0]
+        for image in checked[start : start + batch_size]:
+            _store_item(conn, blob_store, order_id, batch_id, image)
+        changes.append((CHANGE_BATCH, to_wire(load_batch(conn, batch_id)), None))
+        changes.extend((CHANGE_ITEM, to_wire(item), None) for item in load_batch_items(conn, batch_id))
+    log_changes(conn, office_id, changes)
+    return order_id
+
+
+def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id: int, image: _DecodedImage) -> None:
+    original = image.path.read_bytes()
+    pixels = decode_upright(original)
+    if pixels is None:  # changed on disk since it was checked
+        raise OrderImportError(f"{image.path}: not an image OpenCV can decode (broken or unsupported)")
+    display, display_width, display_height = display_copy(pixels)
+    original_sha = blob_store.put(original)
+    display_sha = blob_store.put(display)
+    record_blob(conn, original_sha, len(original), "original")
+    record_blob(conn, display_sha, len(display), "display")
+    conn.execute(
+        items.insert().values(
+            order_id=order_id,
+            batch_id=batch_id,
+            name=image.path.name,
+            width=pixels.shape[1],
+            height=pixels.shape[0],
+            original_sha256=original_sha,
+            display_sha256=display_sha,
+            display_size=len(display),
+            display_width=display_width,
+            display_height=display_height,
+        )
+    )
+
+
+def image_files(folder: Path) -> list[Path]:
+    """The images in ``folder`` (not recursive), sorted by name."""
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)

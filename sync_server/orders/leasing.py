@@ -1,0 +1,63 @@
+"""Leasing a batch to an annotator, and telling their change feed about it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from sync_server.db.clock import utc_now
+from sync_server.db.entities import load_batch, load_batch_items, load_item_annotations, load_order
+from sync_server.db.feed import log_changes
+from sync_server.db.tables import batches, leases, orders, users
+from sync_server.protocol import CHANGE_ANNOTATION, CHANGE_BATCH, CHANGE_ITEM, CHANGE_ORDER, to_wire
+
+
+class LeaseError(ValueError):
+    pass
+
+
+def lease_batch(conn: Connection, batch_id: int, annotator_id: int, until: datetime) -> None:
+    """Lease ``batch_id`` to ``annotator_id`` until ``until`` (UTC), in the caller's transaction.
+
+    The annotator's feed gets the order (the first time they see it), the batch, its
+    items and any revisions already made on them; whoever held the batch before gets
+    the batch again, now showing its new holder.
+    """
+    found = conn.execute(
+        select(batches.c.order_id, orders.c.office_id)
+        .join(orders, orders.c.id == batches.c.order_id)
+        .where(batches.c.id == batch_id)
+    ).first()
+    if found is None:
+        raise LeaseError(f"unknown batch {batch_id}")
+    order_id, office_id = found
+    annotator = conn.execute(select(users.c.office_id, users.c.role).where(users.c.id == annotator_id)).first()
+    if annotator is None or annotator.office_id != office_id:
+        raise LeaseError(f"user {annotator_id} is not in the office of batch {batch_id}")
+
+    order_seen_before = conn.execute(
+        select(leases.c.id)
+        .join(batches, batches.c.id == leases.c.batch_id)
+        .where(batches.c.order_id == order_id, leases.c.annotator_id == annotator_id)
+        .limit(1)
+    ).first()
+    earlier_holders = set(
+        conn.execute(select(leases.c.annotator_id).where(leases.c.batch_id == batch_id).distinct()).scalars()
+    )
+    conn.execute(
+        leases.insert().values(batch_id=batch_id, annotator_id=annotator_id, leased_at=utc_now(), until=until)
+    )
+    conn.execute(batches.update().where(batches.c.id == batch_id).values(annotator_id=annotator_id, lease_until=until))
+
+    batch_data = to_wire(load_batch(conn, batch_id))
+    entries = [(CHANGE_BATCH, batch_data, None)]
+    entries.extend((CHANGE_BATCH, batch_data, holder) for holder in sorted(earlier_holders - {annotator_id}))
+    if order_seen_before is None:
+        entries.append((CHANGE_ORDER, to_wire(load_order(conn, order_id)), annotator_id))
+    entries.append((CHANGE_BATCH, batch_data, annotator_id))
+    batch_items = load_batch_items(conn, batch_id)
+    entries.extend((CHANGE_ITEM, to_wire(item), annotator_id) for item in batch_items)
+    for record in load_item_annotations(conn, [item.id for item in batch_items]):
+        entries.append((CHANGE_ANNOTATION, to_wire(record), annotator_id))
+    log_changes(conn, office_id, entries)

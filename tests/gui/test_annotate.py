@@ -1,0 +1,159 @@
+"""Drawing, class keys, navigation, undo and delete — each saved to the store at once."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from aidou_desktop.store import Store
+from tests.gui.conftest import DISPLAY_SIZE, ITEM_IDS, ORIGINAL_SIZE, draw_box, drag, log_in, press, start_annotating, view_point
+
+
+@pytest.fixture
+def page(qtbot, data_dir, open_window):
+    window = open_window(data_dir)
+    log_in(qtbot, window)
+    start_annotating(qtbot, window)
+    return window.annotate_page
+
+
+def saved_shapes(page, item_id):
+    annotation = page.store.annotation(item_id)
+    return annotation.shapes if annotation else None
+
+
+def close_to(points, expected, tolerance):
+    return all(abs(a - b) <= tolerance for p, q in zip(points, expected) for a, b in zip(p, q))
+
+
+def test_box_survives_a_restart_with_its_class(qtbot, data_dir, open_window, page):
+    canvas = page.canvas
+    assert page.current_item().id == ITEM_IDS[0]
+    # the display copy is half size: the pixmap is scaled so the scene is in original pixels
+    assert page.canvas.pixmap_item.transform().m11() == pytest.approx(ORIGINAL_SIZE[0] / DISPLAY_SIZE[0])
+    draw_box(canvas, 400, 300, 800, 600)
+    press(canvas, Qt.Key.Key_2)  # second label: 货车 / truck
+    shapes = saved_shapes(page, ITEM_IDS[0])
+    assert len(shapes) == 1 and shapes[0].label == "truck"
+    tolerance = 2 / canvas.transform().m11()  # two screen pixels, in image pixels
+    assert close_to(shapes[0].points, [[400, 300], [800, 600]], tolerance)
+    assert "Item 1 / 4" == page.position_label.text()
+    assert "Waiting to upload" in page.state_label.text()
+
+    press(canvas, Qt.Key.Key_D)
+    assert page.current_item().id == ITEM_IDS[1]
+    assert page.position_label.text() == "Item 2 / 4"
+    page.window().close()
+
+    window = open_window(data_dir)
+    log_in(qtbot, window)
+    start_annotating(qtbot, window)
+    fresh = window.annotate_page
+    assert fresh.current_item().id == ITEM_IDS[1]  # opens on the first unlabelled item
+    press(fresh.canvas, Qt.Key.Key_Left)
+    assert fresh.current_item().id == ITEM_IDS[0]
+    shown = fresh.canvas.shapes()
+    assert len(shown) == 1 and shown[0].label == "truck"
+    assert fresh.canvas.boxes[0].tag.text == "货车"
+
+
+def test_undo_removes_the_box_and_saves(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    assert len(saved_shapes(page, ITEM_IDS[0])) == 1
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.shapes() == [] and saved_shapes(page, ITEM_IDS[0]) == []
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(canvas.shapes()) == 1 and len(saved_shapes(page, ITEM_IDS[0])) == 1
+
+
+def test_delete_key_deletes_the_selected_box(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    draw_box(canvas, 900, 500, 1200, 800)
+    assert canvas.selected == 1
+    press(canvas, Qt.Key.Key_Delete)
+    shapes = saved_shapes(page, ITEM_IDS[0])
+    assert len(shapes) == 1 and shapes[0].points[0][0] == pytest.approx(100, abs=3)
+
+
+def test_a_whole_move_is_one_undo_step(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    drag(canvas, view_point(canvas, 300, 250), view_point(canvas, 700, 450))
+    moved = saved_shapes(page, ITEM_IDS[0])[0].points
+    assert moved[0][0] == pytest.approx(500, abs=5) and moved[0][1] == pytest.approx(300, abs=5)
+    assert page.undo_stack.count() == 2  # draw + move, not one step per mouse event
+    page.undo_stack.undo()
+    assert saved_shapes(page, ITEM_IDS[0])[0].points[0][0] == pytest.approx(100, abs=3)
+
+
+def test_resize_by_corner_and_boxes_stay_inside_the_image(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    # drag the bottom-right handle far outside the image: the box stops at the edge
+    drag(canvas, view_point(canvas, 500, 400), view_point(canvas, 2500, 1500))
+    (x1, y1), (x2, y2) = saved_shapes(page, ITEM_IDS[0])[0].points
+    assert (x2, y2) == (ORIGINAL_SIZE[0], ORIGINAL_SIZE[1])
+    assert x1 == pytest.approx(100, abs=3)
+
+
+def test_class_keys_merge_into_one_undo_step(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    press(canvas, Qt.Key.Key_2)
+    press(canvas, Qt.Key.Key_3)
+    assert saved_shapes(page, ITEM_IDS[0])[0].label == "bus"
+    assert page.undo_stack.count() == 2
+    page.undo_stack.undo()
+    assert saved_shapes(page, ITEM_IDS[0])[0].label == "car"
+
+
+def test_undo_after_moving_on_goes_back_to_that_item(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    press(canvas, Qt.Key.Key_D)
+    assert page.current_item().id == ITEM_IDS[1]
+    page.undo_stack.undo()
+    assert page.current_item().id == ITEM_IDS[0]
+    assert saved_shapes(page, ITEM_IDS[0]) == []
+
+
+def test_a_click_is_not_a_box_and_no_objects_marks_done(page):
+    canvas = page.canvas
+    point = view_point(canvas, 600, 600)
+    drag(canvas, point, point)
+    assert canvas.shapes() == [] and saved_shapes(page, ITEM_IDS[0]) is None
+    press(canvas, Qt.Key.Key_E)
+    assert saved_shapes(page, ITEM_IDS[0]) == []
+
+
+def test_navigation_keys_and_buttons(page):
+    press(page.canvas, Qt.Key.Key_Right)
+    press(page.canvas, Qt.Key.Key_D)
+    assert page.current_item().id == ITEM_IDS[2]
+    press(page.canvas, Qt.Key.Key_A)
+    assert page.current_item().id == ITEM_IDS[1]
+    page.prev_button.click()
+    assert page.current_item().id == ITEM_IDS[0] and not page.prev_button.isEnabled()
+
+
+def test_zoom_and_fit(page):
+    canvas = page.canvas
+    fit = canvas.transform().m11()
+    canvas.zoom_by(2.0)
+    assert canvas.transform().m11() == pytest.approx(fit * 2)
+    press(canvas, Qt.Key.Key_F)
+    assert canvas.transform().m11() == pytest.approx(fit)
+
+
+def test_back_home_shows_progress(qtbot, page):
+    draw_box(page.canvas, 100, 100, 500, 400)
+    window = page.window()
+    page.back_button.click()
+    assert window.pages.currentWidget() is window.home_page
+    summary = window.home_page.selected_batch()
+    assert summary.done == 1
+    assert "1" in window.home_page.sync_bar.waiting_label.text()
+    with Store(page.store.data_dir) as other:
+        assert other.outbox_count() == 1

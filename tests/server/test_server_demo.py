@@ -1,0 +1,45 @@
+"""The demo office, seeded for real (once: drawing 60 street scenes takes seconds)."""
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from server_helpers import auth, feed
+from sync_server.api.app import create_app
+from sync_server.db.clock import as_utc, to_iso, utc_now
+from sync_server.orders.demo import DEMO_ACCOUNTS, seed_demo
+
+
+def test_demo_seed_gives_each_annotator_a_batch_and_is_idempotent(tmp_path):
+    data_dir = tmp_path / "demo"
+    assert seed_demo(data_dir) is True
+    assert seed_demo(data_dir) is False
+    app = create_app(data_dir)
+    with TestClient(app) as client:
+        passwords = {username: password for username, _, _, password in DEMO_ACCOUNTS}
+        assert passwords == {"admin": "admin123", "lead": "lead123", "anno1": "anno123", "anno2": "anno123", "anno3": "anno123"}
+        batches_seen = set()
+        for username in ("anno1", "anno2", "anno3"):
+            login = client.post("/api/v1/login", json={"username": username, "password": passwords[username]}).json()
+            assert login["user"]["office_name"] == "积石山 AI豆 基地"
+            changes = feed(client, login["token"])["changes"]
+            orders = [c["data"] for c in changes if c["kind"] == "order"]
+            batches = [c["data"] for c in changes if c["kind"] == "batch"]
+            items = [c["data"] for c in changes if c["kind"] == "item"]
+            assert [o["name"] for o in orders] == ["道路场景车辆标注"]
+            labels = orders[0]["schema"]["labels"]
+            assert [(l["name"], l["title"], l["color"]) for l in labels] == [
+                ("car", "轿车", "#e6194b"), ("truck", "货车", "#3cb44b"), ("bus", "公交车", "#4363d8"),
+                ("pedestrian", "行人", "#f58231"), ("cyclist", "骑行者", "#911eb4"),
+            ]
+            assert "遮挡" in orders[0]["guidelines"]
+            assert len(batches) == 1 and len(items) == 20
+            assert {(i["width"], i["height"], i["display_width"]) for i in items} == {(1920, 1080, 1600)}
+            assert to_iso(utc_now() + timedelta(days=6)) < batches[0]["lease_until"] <= to_iso(as_utc(utc_now()) + timedelta(days=7))
+            batches_seen.add(batches[0]["id"])
+        assert len(batches_seen) == 3
+        lead = client.post("/api/v1/login", json={"username": "lead", "password": "lead123"}).json()["token"]
+        items = {c["data"]["id"] for c in feed(client, lead)["changes"] if c["kind"] == "item"}
+        assert len(items) == 60
+        assert client.get("/api/v1/changes", headers=auth(lead)).status_code == 200
+    app.state.database.engine.dispose()

@@ -1,0 +1,139 @@
+"""Push: accepted, duplicate on resend, id reuse rejected, conflicts kept and flagged."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from server_helpers import box, push, record, row_counts
+from sync_server.db import tables
+from sync_server.db.clock import utc_now
+from sync_server.db.engine import read_connection, write_transaction
+from sync_server.orders.leasing import lease_batch
+
+
+def _stored(engine, annotation_id: str) -> dict:
+    with read_connection(engine) as conn:
+        row = conn.execute(select(tables.annotations).where(tables.annotations.c.id == annotation_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def _head(engine, item_id: int) -> str | None:
+    with read_connection(engine) as conn:
+        return conn.execute(select(tables.items.c.head_annotation_id).where(tables.items.c.id == item_id)).scalar()
+
+
+def test_push_is_accepted_and_stored(client, tokens, world, engine):
+    sent = record(world.batch1_items[0], [box("car", 1, 2, 30, 40.5), box("pedestrian", 60, 10, 70, 60)])
+    answer = push(client, tokens["anno1"], sent)
+    assert answer.status_code == 200
+    assert answer.json() == {"results": [{"id": sent["id"], "status": "accepted", "reason": None}]}
+    stored = _stored(engine, sent["id"])
+    assert stored["annotator_id"] == world.anno1 and stored["batch_id"] == world.batch1
+    assert stored["shapes"] == sent["shapes"] and stored["time_spent_ms"] == 1500
+    assert stored["conflict"] is False and stored["received_at"] is not None
+    assert _head(engine, world.batch1_items[0]) == sent["id"]
+
+
+def test_resending_is_a_duplicate_and_stores_nothing_twice(client, tokens, world, engine):
+    sent = record(world.batch1_items[0], [box(x1=10.0)])
+    push(client, tokens["anno1"], sent)
+    before = row_counts(engine)
+    resent = dict(sent, shapes=[box(x1=10)])  # 10 and 10.0 are the same number
+    for _ in range(3):
+        answer = push(client, tokens["anno1"], resent)
+        assert answer.status_code == 200
+        assert answer.json()["results"] == [{"id": sent["id"], "status": "duplicate", "reason": None}]
+    assert row_counts(engine) == before
+
+
+def test_same_record_twice_in_one_push(client, tokens, world, engine):
+    sent = record(world.batch1_items[0])
+    statuses = [r["status"] for r in push(client, tokens["anno1"], sent, sent).json()["results"]]
+    assert statuses == ["accepted", "duplicate"]
+    assert row_counts(engine)["annotations"] == 1
+
+
+def test_id_reused_with_other_content_is_rejected(client, tokens, world, engine):
+    sent = record(world.batch1_items[0])
+    push(client, tokens["anno1"], sent)
+    before = row_counts(engine)
+    answer = push(client, tokens["anno1"], dict(sent, shapes=[box(x2=55)]))
+    assert answer.status_code == 422
+    assert answer.json()["results"][0] == {"id": sent["id"], "status": "rejected", "reason": "id reused for different content"}
+    assert row_counts(engine) == before
+    assert _stored(engine, sent["id"])["shapes"] == sent["shapes"]
+
+
+def test_a_new_revision_on_my_own_work_is_accepted(client, tokens, world, engine):
+    first = record(world.batch1_items[0])
+    second = record(world.batch1_items[0], [box(x2=90)], base_id=first["id"])
+    statuses = [r["status"] for r in push(client, tokens["anno1"], first, second).json()["results"]]
+    assert statuses == ["accepted", "accepted"]
+    assert _head(engine, world.batch1_items[0]) == second["id"]
+
+
+def _move_batch1_to_anno2(engine, world) -> None:
+    with write_transaction(engine) as conn:
+        lease_batch(conn, world.batch1, world.anno2, utc_now() + timedelta(days=1))
+
+
+def test_competing_revision_is_kept_as_a_conflict(client, tokens, world, engine):
+    item = world.batch1_items[0]
+    original = record(item)
+    push(client, tokens["anno1"], original)
+    _move_batch1_to_anno2(engine, world)
+
+    rival = record(item, [box(x2=99)])  # anno2 never saw anno1's revision
+    answer = push(client, tokens["anno2"], rival)
+    assert answer.status_code == 200
+    assert answer.json()["results"][0]["status"] == "conflict"
+    assert _stored(engine, original["id"])["conflict"] is False
+    assert _stored(engine, rival["id"])["conflict"] is True
+    assert _head(engine, item) == original["id"]  # the lead decides; the head stays
+
+
+def test_revision_based_on_the_head_is_no_conflict(client, tokens, world, engine):
+    item = world.batch1_items[0]
+    original = record(item)
+    push(client, tokens["anno1"], original)
+    _move_batch1_to_anno2(engine, world)
+    follow_up = record(item, [box(x2=99)], base_id=original["id"])
+    assert push(client, tokens["anno2"], follow_up).json()["results"][0]["status"] == "accepted"
+    assert _head(engine, item) == follow_up["id"]
+
+
+def test_late_work_after_the_batch_moved_on_is_a_conflict(client, tokens, world, engine):
+    _move_batch1_to_anno2(engine, world)
+    late = record(world.batch1_items[1])
+    answer = push(client, tokens["anno1"], late)
+    assert answer.json()["results"][0]["status"] == "conflict"
+    assert _stored(engine, late["id"])["conflict"] is True
+
+
+def test_mixed_push_stores_the_good_and_answers_each(client, tokens, world, engine):
+    good = record(world.batch1_items[0])
+    bad = record(world.batch1_items[1], [box("dragon")])
+    answer = push(client, tokens["anno1"], good, bad)
+    assert answer.status_code == 200
+    results = answer.json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected"]
+    assert results[1]["reason"] == "shape 1: unknown label 'dragon'"
+    assert _stored(engine, good["id"]) is not None and _stored(engine, bad["id"]) is None
+
+
+def test_an_image_with_nothing_on_it_is_a_valid_answer(client, tokens, world):
+    answer = push(client, tokens["anno1"], record(world.batch1_items[0], []))
+    assert answer.json()["results"][0]["status"] == "accepted"
+
+
+def test_lead_may_push_in_their_office(client, tokens, world):
+    answer = push(client, tokens["lead"], record(world.batch2_items[0]))
+    assert answer.json()["results"][0]["status"] == "accepted"
+
+
+def test_500_records_in_one_push(client, tokens, world, engine):
+    records = [record(world.batch1_items[i % 2]) for i in range(500)]
+    answer = push(client, tokens["anno1"], *records)
+    assert answer.status_code == 200
+    assert {r["status"] for r in answer.json()["results"]} == {"accepted"}
+    assert row_counts(engine)["annotations"] == 500
