@@ -62,13 +62,21 @@ class JobRunner(QObject):
         on_progress: Callable[[int, int, str], None] | None = None,
     ) -> Job:
         job = Job(fn)
-        if on_success:
-            job.signals.succeeded.connect(on_success)
-        if on_failure:
-            job.signals.failed.connect(on_failure)
+
+        def finishing(callback):
+            # the job no longer counts as running when its callback runs: a callback
+            # may start the next job (login → first sync)
+            def handler(value):
+                self._running.discard(job)
+                if callback:
+                    callback(value)
+
+            return handler
+
+        job.signals.succeeded.connect(finishing(on_success))
+        job.signals.failed.connect(finishing(on_failure))
         if on_progress:
             job.signals.progress.connect(on_progress)
-        job.signals.done.connect(lambda: self._running.discard(job))
         self._running.add(job)
         self.pool.start(job)
         return job

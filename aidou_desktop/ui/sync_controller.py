@@ -128,7 +128,7 @@ class SyncController(QObject):
             self.work_failed.emit(exc)
 
         job = self._work.start(fn, on_success=succeeded, on_failure=failed, on_progress=self.progress.emit)
-        job.signals.done.connect(lambda: self.busy_changed.emit(False))
+        job.signals.done.connect(lambda: self.busy_changed.emit(self._work.busy()))
         self.busy_changed.emit(True)
         return True
 

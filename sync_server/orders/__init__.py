@@ -1,0 +1,1 @@
+"""Orders: import, batching, leases, and the demo office."""

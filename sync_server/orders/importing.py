@@ -6,7 +6,6 @@ import with a list of what is wrong and leaves no half-made order behind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -39,13 +38,6 @@ class OrderImportError(ValueError):
     """An order that cannot be brought in; the message lists every problem."""
 
 
-@dataclass
-class _DecodedImage:
-    path: Path
-    width: int
-    height: int
-
-
 def decode_upright(data: bytes) -> np.ndarray | None:
     """BGR pixels with EXIF orientation applied (IMREAD_COLOR does that), or None."""
     buffer = np.frombuffer(data, dtype=np.uint8)
@@ -65,21 +57,27 @@ def display_copy(image: np.ndarray) -> tuple[bytes, int, int]:
     return encoded.tobytes(), image.shape[1], image.shape[0]
 
 
-def _check_images(image_paths: list[Path]) -> list[_DecodedImage]:
-    problems, decoded = [], []
+def _is_cut_short_jpeg(data: bytes) -> bool:
+    # OpenCV decodes a truncated JPEG with a grey bottom and only a warning; the missing
+    # end-of-image marker gives a half-copied file away
+    return data[:2] == b"\xff\xd8" and b"\xff\xd9" not in data[-65536:]
+
+
+def _check_images(image_paths: list[Path]) -> list[Path]:
+    problems = []
     for path in image_paths:
         try:
-            image = decode_upright(Path(path).read_bytes())
+            data = Path(path).read_bytes()
         except OSError as exc:
             problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
             continue
-        if image is None:
+        if _is_cut_short_jpeg(data):
+            problems.append(f"{path}: the JPEG is cut short (no end-of-image marker)")
+        elif decode_upright(data) is None:
             problems.append(f"{path}: not an image OpenCV can decode (broken or unsupported)")
-            continue
-        decoded.append(_DecodedImage(Path(path), image.shape[1], image.shape[0]))
     if problems:
         raise OrderImportError(f"{len(problems)} of {len(image_paths)} images cannot be imported:\n" + "\n".join(problems))
-    return decoded
+    return [Path(path) for path in image_paths]
 
 
 def import_order(
@@ -130,19 +128,19 @@ def import_order(
     for start in range(0, len(checked), batch_size):
         number = start // batch_size + 1
         batch_id = conn.execute(batches.insert().values(order_id=order_id, name=f"批次 {number:03d}")).inserted_primary_key[0]
-        for image in checked[start : start + batch_size]:
-            _store_item(conn, blob_store, order_id, batch_id, image)
+        for path in checked[start : start + batch_size]:
+            _store_item(conn, blob_store, order_id, batch_id, path)
         changes.append((CHANGE_BATCH, to_wire(load_batch(conn, batch_id)), None))
         changes.extend((CHANGE_ITEM, to_wire(item), None) for item in load_batch_items(conn, batch_id))
     log_changes(conn, office_id, changes)
     return order_id
 
 
-def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id: int, image: _DecodedImage) -> None:
-    original = image.path.read_bytes()
+def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id: int, path: Path) -> None:
+    original = path.read_bytes()
     pixels = decode_upright(original)
     if pixels is None:  # changed on disk since it was checked
-        raise OrderImportError(f"{image.path}: not an image OpenCV can decode (broken or unsupported)")
+        raise OrderImportError(f"{path}: not an image OpenCV can decode (broken or unsupported)")
     display, display_width, display_height = display_copy(pixels)
     original_sha = blob_store.put(original)
     display_sha = blob_store.put(display)
@@ -152,7 +150,7 @@ def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id
         items.insert().values(
             order_id=order_id,
             batch_id=batch_id,
-            name=image.path.name,
+            name=path.name,
             width=pixels.shape[1],
             height=pixels.shape[0],
             original_sha256=original_sha,

@@ -31,16 +31,19 @@ def _all_blob_files(data_dir):
 
 
 def test_broken_image_stops_the_import_and_writes_nothing(engine, data_dir, world, tmp_path):
-    paths = write_images(tmp_path / "in", 3)
-    paths[1].write_bytes(b"\xff\xd8 this is no jpeg")
+    paths = write_images(tmp_path / "in", 4)
+    paths[1].write_bytes(b"\x89PNG this is no image")
+    paths[2].write_bytes(paths[2].read_bytes()[:300])  # a half-copied JPEG
     (tmp_path / "in" / "empty.png").write_bytes(b"")
     paths.append(tmp_path / "in" / "empty.png")
     before, blob_files = row_counts(engine), _all_blob_files(data_dir)
     with pytest.raises(OrderImportError) as caught:
         _import(engine, data_dir, world.office, paths)
     message = str(caught.value)
-    assert "2 of 4 images cannot be imported" in message
-    assert str(paths[1]) in message and "empty.png" in message and str(paths[0]) not in message
+    assert "3 of 5 images cannot be imported" in message
+    assert f"{paths[1]}: not an image OpenCV can decode" in message
+    assert f"{paths[2]}: the JPEG is cut short" in message
+    assert "empty.png" in message and str(paths[0]) not in message and str(paths[3]) not in message
     assert row_counts(engine) == before
     assert _all_blob_files(data_dir) == blob_files
 
