@@ -1,6 +1,6 @@
 """``aidou-desktop``: start the app.
 
-    aidou-desktop [--data-dir DIR] [--server URL] [--lang zh_CN|en]
+aidou-desktop [--data-dir DIR] [--server URL] [--lang zh_CN|en]
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QTranslator
@@ -24,8 +25,16 @@ LANGUAGES = ("zh_CN", "en")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="aidou-desktop", description="AI豆 Desktop: the annotation app.")
-    parser.add_argument("--data-dir", help="where the local database and images live (default: $AIDOU_DATA_DIR, else ~/.aidou)")
-    parser.add_argument("--server", help="sync server address, e.g. http://192.168.1.10:8000 (default: the last one used)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the local database and images live (default: $AIDOU_DATA_DIR, else ~/.aidou)",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="sync server address, e.g. http://192.168.1.10:8000 (default: the last one used)",
+    )
     parser.add_argument("--lang", choices=LANGUAGES, default="zh_CN", help="interface language (default: zh_CN)")
     return parser.parse_args(argv)
 
@@ -57,11 +66,23 @@ def create_main_window(data_dir: Path | str, server_url: str | None = None) -> M
     return MainWindow(Store(Path(data_dir)), server_url, owns_store=True)
 
 
+def setup_logging(data_dir: Path) -> None:
+    """A small rotating log in the data dir: on Windows the app has no console to read."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handlers: list[logging.Handler] = [
+        RotatingFileHandler(data_dir / "desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    ]
+    if sys.stderr is not None:  # None under pythonw.exe
+        handlers.append(logging.StreamHandler())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    data_dir = resolve_data_dir(args.data_dir)
+    setup_logging(data_dir)
     app = create_application(args.lang)
-    window = create_main_window(resolve_data_dir(args.data_dir), args.server)
+    window = create_main_window(data_dir, args.server)
     window.show()
     return app.exec()
 

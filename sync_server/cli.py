@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "./aidou-server-data"
@@ -50,8 +53,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo:
         _seed(data_dir, args.db)
     print(f"AI豆 sync server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
-    uvicorn.run(create_app(data_dir, args.db), host=args.host, port=args.port, log_level="info")
+    server = uvicorn.Server(uvicorn.Config(create_app(data_dir, args.db), host=args.host, port=args.port, log_level="info"))
+    if args.desktop:
+        threading.Thread(target=_run_desktop, args=(server, args, data_dir), daemon=True).start()
+    server.run()
     return 0
+
+
+def _run_desktop(server, args: argparse.Namespace, data_dir: Path) -> None:
+    """Open the desktop app once the server listens; stop the server when the app closes."""
+    while not server.started and not server.should_exit:
+        time.sleep(0.05)
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    # The app's own data dir (a PC's cache) lives beside the server's, never inside it.
+    app_dir = data_dir.resolve().parent / (data_dir.resolve().name + "-desktop")
+    cmd = [sys.executable, "-m", "aidou_desktop.app", "--server", f"http://{host}:{args.port}", "--data-dir", str(app_dir)]
+    subprocess.run(cmd, check=False)
+    server.should_exit = True
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -148,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
     serve.add_argument("--demo", action="store_true", help="first seed the demo base office if the data dir is empty")
+    serve.add_argument(
+        "--desktop", action="store_true", help="also open the desktop app pointed at this server; closing it stops the server"
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = commands.add_parser("demo", help="seed the demo base office", description="Seed the demo base office (only into an empty data dir).")

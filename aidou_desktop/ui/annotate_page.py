@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QElapsedTimer, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -13,10 +15,20 @@ from aidou_desktop.ui.annotate_side_panel import SidePanel
 from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
+from aidou_desktop.ui.look import MUTED, ONLINE
 from aidou_desktop.ui.messages import error_text, sync_state_text
 from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, ShapesCommand
 
+log = logging.getLogger(__name__)
+
 PREFETCH_AHEAD = 3
+STATE_COLORS = {
+    "queued": "#9a6700",
+    "sending": "#9a6700",
+    "synced": ONLINE,
+    "conflict": "#8250df",
+    "rejected": "#b42318",
+}
 
 
 class AnnotatePage(QWidget):
@@ -86,12 +98,14 @@ class AnnotatePage(QWidget):
         self.items = list(items)
         self.undo_stack.clear()
         self.cache.clear()
+        # forget the last batch's item first: choosing the first label must not edit a box of it
+        self.index = -1
+        self.canvas.set_shapes([])
         labels = {label.name: (label.title, label.color) for label in order.schema.labels}
         self.canvas.set_labels(labels)
         self.side.labels.set_schema(order.schema)
         self.side.guidelines.set_markdown(order.guidelines)
         self.choose_label(0)
-        self.index = -1
         self.go_to(start_index)
 
     def current_item(self) -> Item | None:
@@ -112,6 +126,7 @@ class AnnotatePage(QWidget):
                 raise DecodeError(item.blob)
             self.canvas.show_image(self.cache.get(path), item.width, item.height)
         except DecodeError as exc:
+            self.canvas.clear_image()  # never leave the previous image under this item's boxes
             self.error_label.setText(error_text(exc))
             self.error_label.show()
         annotation = self.store.annotation(item.id)
@@ -176,7 +191,13 @@ class AnnotatePage(QWidget):
     def _apply_shapes(self, item_id: int, shapes: list[Shape], selected: int) -> None:
         """Save, then show: called by undo commands, for this item or one left behind."""
         elapsed = self._since_save.restart() if self._since_save.isValid() else 0
-        self.store.save_shapes(item_id, shapes, elapsed)
+        try:
+            self.store.save_shapes(item_id, shapes, elapsed)
+        except Exception as exc:  # noqa: BLE001 - a failed save must be seen, never silent
+            log.exception("saving item %s failed", item_id)
+            self.error_label.setText(self.tr("This change could not be saved: %1").replace("%1", str(exc)))
+            self.error_label.show()
+            return
         item = self.current_item()
         if item is not None and item.id == item_id:
             if self.canvas.shapes() != shapes:
@@ -195,12 +216,13 @@ class AnnotatePage(QWidget):
         item = self.current_item()
         if item is None:
             return
-        self.position_label.setText(self.tr("Item %1 / %2").replace("%1", str(self.index + 1)).replace("%2", str(len(self.items))))
+        self.position_label.setText(
+            self.tr("Item %1 / %2").replace("%1", str(self.index + 1)).replace("%2", str(len(self.items)))
+        )
         annotation = self.store.annotation(item.id)
         state = annotation.state if annotation else None
         self.state_label.setText(sync_state_text(state, annotation.reason if annotation else None))
-        self.state_label.setObjectName("errorText" if state == "rejected" else "muted")
-        self.state_label.setStyleSheet(self.state_label.styleSheet())  # re-polish after the name change
+        self.state_label.setStyleSheet(f"color: {STATE_COLORS.get(state, MUTED)}; font-weight: bold;")
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.items) - 1)
         self._refresh_side()

@@ -18,7 +18,6 @@ class SidePanel(QWidget):
         labels_title = QLabel(self.tr("Labels (press 1–9)"))
         labels_title.setStyleSheet("font-weight: bold;")
         self.labels = LabelList()
-        self.labels.setMaximumHeight(230)
         self.count_label = QLabel()
         self.delete_button = QPushButton(self.tr("Delete box (Del)"))
         self.empty_button = QPushButton(self.tr("No objects (E)"))
@@ -30,10 +29,7 @@ class SidePanel(QWidget):
         buttons.addWidget(self.empty_button)
         self.keys_label = QLabel(
             self.tr(
-                "Drag on the image to draw a box · drag a box to move it, its corners to resize\n"
-                "D / → next · A / ← previous\n"
-                "Ctrl+Z undo · Ctrl+Shift+Z redo\n"
-                "Wheel zoom · Space+drag or middle button pan · F fit"
+                "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.\nD / → next · A / ← previous\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit"
             )
         )
         self.keys_label.setObjectName("muted")

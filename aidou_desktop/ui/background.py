@@ -9,10 +9,11 @@ shape ``aidou_desktop.sync`` takes.
 from __future__ import annotations
 
 import logging
-import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from aidou_desktop.sync import SyncError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ class Job(QRunnable):
         try:
             result = self.fn(self.signals.progress.emit)
         except Exception as exc:  # noqa: BLE001 - reported to the UI, never swallowed silently
-            log.warning("background job failed: %s\n%s", exc, traceback.format_exc())
+            # a dead link is daily life here: one line; anything else gets its traceback
+            expected = isinstance(exc, SyncError)
+            log.warning("background job failed: %s", exc, exc_info=not expected)
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)

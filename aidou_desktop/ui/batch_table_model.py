@@ -18,7 +18,13 @@ class BatchTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[BatchSummary] = []
-        self._headers = [self.tr("Order"), self.tr("Batch"), self.tr("Labelled"), self.tr("Downloaded"), self.tr("Lease until")]
+        self._headers = [
+            self.tr("Order"),
+            self.tr("Batch"),
+            self.tr("Labelled"),
+            self.tr("Downloaded"),
+            self.tr("Lease until"),
+        ]
 
     def set_summaries(self, summaries: list[BatchSummary]) -> None:
         """Show new figures; keeps the selection when the batches are the same ones."""
@@ -46,7 +52,11 @@ class BatchTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._headers):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
             return self._headers[section]
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 
@@ -30,6 +31,22 @@ class GuidelinesPanel(QWidget):
 
     def set_markdown(self, text: str) -> None:
         self.browser.setMarkdown(text or self.tr("This order has no guidelines."))
+        self._shrink_headings()
+
+    def _shrink_headings(self) -> None:
+        """Markdown headings come out at poster size; the panel is narrow."""
+        # FontSizeAdjustment is how the Markdown reader scales headings (h1 = +3 steps)
+        adjustments = {1: 1, 2: 0, 3: 0}
+        block = self.browser.document().begin()
+        while block.isValid():
+            level = block.blockFormat().headingLevel()
+            if level:
+                cursor = QTextCursor(block)
+                cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+                heading = QTextCharFormat()
+                heading.setProperty(QTextFormat.Property.FontSizeAdjustment, adjustments.get(level, 0))
+                cursor.mergeCharFormat(heading)
+            block = block.next()
 
     def set_expanded(self, expanded: bool) -> None:
         self.toggle_button.setChecked(expanded)

@@ -27,6 +27,7 @@ class HomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._busy = False
         self.greeting_label = QLabel()
         self.greeting_label.setObjectName("pageTitle")
         self.office_label = QLabel()
@@ -136,8 +137,6 @@ class HomePage(QWidget):
         return self.model.summary(rows[0].row()) if rows else None
 
     # ------------------------------------------------------------ internals
-
-    _busy = False
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

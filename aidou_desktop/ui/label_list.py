@@ -33,6 +33,9 @@ class LabelList(QListWidget):
             item = QListWidgetItem(swatch(label.color), f"{key}{label.title}")
             item.setToolTip(label.name)
             self.addItem(item)
+        # as tall as its rows (up to nine): no empty box under a short list
+        rows = min(max(self.count(), 1), MAX_KEYED_LABELS)
+        self.setFixedHeight(rows * max(self.sizeHintForRow(0), 20) + 2 * self.frameWidth() + 4)
 
     def set_current(self, index: int) -> None:
         self.setCurrentRow(index)

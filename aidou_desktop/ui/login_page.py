@@ -24,6 +24,8 @@ class LoginPage(QWidget):
         self.username_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        for edit in (self.server_edit, self.username_edit, self.password_edit):
+            edit.setMinimumHeight(34)
         self.login_button = QPushButton(self.tr("Log in"))
         self.login_button.setObjectName("primary")
         self.login_button.setDefault(True)
@@ -42,7 +44,9 @@ class LoginPage(QWidget):
         subtitle.setObjectName("muted")
         subtitle.setWordWrap(True)
         offline_hint = QLabel(
-            self.tr("No network? If you have logged in on this PC before, you can still log in and keep working offline.")
+            self.tr(
+                "No network? If you have logged in on this PC before, you can still log in and keep working offline."
+            )
         )
         offline_hint.setObjectName("muted")
         offline_hint.setWordWrap(True)
@@ -53,7 +57,7 @@ class LoginPage(QWidget):
         form.addRow(self.tr("Username"), self.username_edit)
         form.addRow(self.tr("Password"), self.password_edit)
 
-        card = QFrame()
+        self.card = card = QFrame()
         card.setObjectName("card")
         card.setFixedWidth(460)
         inner = QVBoxLayout(card)
@@ -91,6 +95,7 @@ class LoginPage(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.login_button.setEnabled(not busy)
         self.status_label.setText(self.tr("Logging in…") if busy else "")
+        self.status_label.setVisible(busy)
         if busy:
             self.error_label.hide()
 
@@ -98,6 +103,8 @@ class LoginPage(QWidget):
         self.set_busy(False)
         self.error_label.setText(text)
         self.error_label.show()
+        # a wrapped label's height is not passed up through the centring layout: say it here
+        self.card.setMinimumHeight(self.card.layout().totalHeightForWidth(self.card.width()))
         self.password_edit.selectAll()
         self.password_edit.setFocus()
 

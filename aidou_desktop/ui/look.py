@@ -7,7 +7,15 @@ from PySide6.QtWidgets import QApplication
 
 # Windows offices have YaHei; Linux builds ship Noto Sans CJK. Latin-first
 # families would render Chinese with a fallback that lacks proper weights.
-FONT_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "WenQuanYi Micro Hei", "sans-serif"]
+FONT_FAMILIES = [
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "PingFang SC",
+    "WenQuanYi Micro Hei",
+    "sans-serif",
+]
 
 ACCENT = "#1a66d2"
 ACCENT_DARK = "#124ea3"
@@ -32,7 +40,7 @@ QPushButton:disabled {{ color: #8c959f; background: #f0f2f4; }}
 QPushButton#primary {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: bold; }}
 QPushButton#primary:hover {{ background: {ACCENT_DARK}; }}
 QPushButton#primary:disabled {{ background: #8fb1e3; }}
-QTableView {{ background: white; gridline-color: #e1e4e8; selection-background-color: #cfe0fa; selection-color: {TEXT}; }}
+QTableView {{ outline: 0; background: white; gridline-color: #e1e4e8; selection-background-color: #cfe0fa; selection-color: {TEXT}; }}
 QHeaderView::section {{ background: #eaeef2; padding: 6px; border: none; border-right: 1px solid #d0d7de; font-weight: bold; }}
 QListWidget {{ background: white; border: 1px solid #d0d7de; }}
 QListWidget::item {{ padding: 4px; }}

@@ -18,7 +18,11 @@ from aidou_desktop.ui.annotate_page import AnnotatePage
 from aidou_desktop.ui.home_page import HomePage
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
-from aidou_desktop.ui.messages import error_text, login_error_text, offline_login_failed_text
+from aidou_desktop.ui.messages import (
+    error_text,
+    login_error_text,
+    offline_login_failed_text,
+)
 from aidou_desktop.ui.sync_controller import OFFLINE, SyncController
 
 SETTINGS_FILE = "desktop.ini"  # UI preferences live with the data: each data dir (and test) has its own
@@ -61,7 +65,7 @@ class MainWindow(QMainWindow):
         self.home_page.logout_requested.connect(self.log_out)
         c.busy_changed.connect(lambda busy: self.home_page.set_busy(busy, self._activity))
         c.progress.connect(lambda done, total, _text: self.home_page.sync_bar.set_progress(done, total))
-        c.online_changed.connect(lambda _online: self.refresh_sync_state())
+        c.online_changed.connect(self._online_changed)
         c.sync_finished.connect(self._synced)
         c.download_finished.connect(self._downloaded)
         c.work_failed.connect(self._work_failed)
@@ -137,6 +141,12 @@ class MainWindow(QMainWindow):
         if self.controller.download(batch_id):
             self.home_page.show_message("")
 
+    def _online_changed(self, online: bool) -> None:
+        self.refresh_sync_state()
+        # back online after working offline: upload at once, don't wait for the timer
+        if online and self.store.session() and self.pages.currentWidget() is not self.login_page:
+            self.sync_now()
+
     def _synced(self, report) -> None:
         self.refresh_home()
         if self.pages.currentWidget() is self.annotate_page:
@@ -146,7 +156,9 @@ class MainWindow(QMainWindow):
         self.refresh_home()
         if report is not None and report.failed:
             self.home_page.show_message(
-                self.tr("%n image(s) could not be downloaded. Press Download batch to try again.", "", len(report.failed))
+                self.tr(
+                    "%n image(s) could not be downloaded. Press Download batch to try again.", "", len(report.failed)
+                )
             )
 
     def _work_failed(self, exc: Exception) -> None:

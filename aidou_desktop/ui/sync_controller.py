@@ -48,6 +48,7 @@ class SyncController(QObject):
         """Periodic sync and online probe, while someone is logged in."""
         self._sync_timer.start()
         self._probe_timer.start()
+        self.probe()
 
     def stop_background(self) -> None:
         self._sync_timer.stop()

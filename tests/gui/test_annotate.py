@@ -6,7 +6,18 @@ import pytest
 from PySide6.QtCore import Qt
 
 from aidou_desktop.store import Store
-from tests.gui.conftest import DISPLAY_SIZE, ITEM_IDS, ORIGINAL_SIZE, draw_box, drag, log_in, press, start_annotating, view_point
+from tests.gui.gui_helpers import (
+    DISPLAY_SIZE,
+    ITEM_IDS,
+    ORIGINAL_SIZE,
+    click,
+    drag,
+    draw_box,
+    log_in,
+    press,
+    start_annotating,
+    view_point,
+)
 
 
 @pytest.fixture
@@ -80,12 +91,30 @@ def test_delete_key_deletes_the_selected_box(page):
 def test_a_whole_move_is_one_undo_step(page):
     canvas = page.canvas
     draw_box(canvas, 100, 100, 500, 400)
-    drag(canvas, view_point(canvas, 300, 250), view_point(canvas, 700, 450))
+    shift = Qt.KeyboardModifier.ShiftModifier
+    drag(canvas, view_point(canvas, 300, 250), view_point(canvas, 700, 450), shift)
     moved = saved_shapes(page, ITEM_IDS[0])[0].points
     assert moved[0][0] == pytest.approx(500, abs=5) and moved[0][1] == pytest.approx(300, abs=5)
     assert page.undo_stack.count() == 2  # draw + move, not one step per mouse event
     page.undo_stack.undo()
     assert saved_shapes(page, ITEM_IDS[0])[0].points[0][0] == pytest.approx(100, abs=3)
+
+
+def test_a_drag_inside_a_box_draws_a_new_one_and_a_click_selects(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 900, 700)  # a bus
+    draw_box(canvas, 300, 200, 500, 650)  # a person in front of it, drawn from inside the bus's box
+    press(canvas, Qt.Key.Key_3)
+    shapes = saved_shapes(page, ITEM_IDS[0])
+    assert [s.label for s in shapes] == ["car", "bus"]
+    assert shapes[0].points[1][0] == pytest.approx(900, abs=3)  # the outer box did not move
+    press(canvas, Qt.Key.Key_Escape)
+    assert canvas.selected == -1
+    click(canvas, 150, 150)
+    assert canvas.selected == 0
+    click(canvas, 400, 400)
+    assert canvas.selected == 1  # the smaller box wins where boxes overlap
+    assert page.undo_stack.count() == 3
 
 
 def test_resize_by_corner_and_boxes_stay_inside_the_image(page):
@@ -157,3 +186,13 @@ def test_back_home_shows_progress(qtbot, page):
     assert "1" in window.home_page.sync_bar.waiting_label.text()
     with Store(page.store.data_dir) as other:
         assert other.outbox_count() == 1
+
+
+def test_a_damaged_image_says_so_and_takes_no_boxes(page):
+    item = page.items[1]
+    page.store.blob_path(item.blob).write_bytes(b"not a jpeg any more")
+    page.cache.clear()
+    page.go_to(1)
+    assert page.error_label.isVisible() and "damaged" in page.error_label.text()
+    draw_box(page.canvas, 100, 100, 500, 400)
+    assert page.canvas.shapes() == [] and saved_shapes(page, item.id) is None

@@ -26,7 +26,10 @@ def test_chinese_translation_is_complete_and_loads(qapp):
     QCoreApplication.installTranslator(translator)
     try:
         assert QCoreApplication.translate("LoginPage", "Log in") == "登录"
-        assert QCoreApplication.translate("HomePage", "Offline login (using the account cached on this PC)") == "离线登录（使用本机缓存的账号）"
+        assert (
+            QCoreApplication.translate("HomePage", "Offline login (using the account cached on this PC)")
+            == "离线登录（使用本机缓存的账号）"
+        )
     finally:
         QCoreApplication.removeTranslator(translator)
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings
 from aidou_desktop.model import BatchSummary
 from aidou_desktop.ui.batch_table_model import BatchTableModel
 from aidou_desktop.ui.main_window import SETTINGS_FILE
-from tests.gui.conftest import ANNOTATOR, DEAD_SERVER, ITEM_IDS, log_in
+from tests.gui.gui_helpers import ANNOTATOR, DEAD_SERVER, ITEM_IDS, log_in
 
 
 def test_offline_login_opens_home_with_batches(qtbot, data_dir, open_window):

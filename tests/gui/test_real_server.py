@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from aidou_desktop.store import Store
-from tests.gui.conftest import ROOT, draw_box, start_annotating
+from tests.gui.gui_helpers import ROOT, draw_box, start_annotating
 
 
 def free_port() -> int:
@@ -20,11 +20,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One demo server for this module: seeding draws 60 images, too slow to repeat per test."""
+    tmp_path = tmp_path_factory.mktemp("server")
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sync_server.cli", "serve", "--demo", "--data-dir", str(tmp_path / "server"), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "sync_server.cli",
+            "serve",
+            "--demo",
+            "--data-dir",
+            str(tmp_path / "server"),
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -62,7 +74,9 @@ def test_online_login_sync_download_and_upload(qtbot, tmp_path, server, open_win
     assert batch.downloaded == 0 and not home.annotate_button.isEnabled()
 
     home.download_button.click()
-    qtbot.waitUntil(lambda: not window.controller.busy() and home.selected_batch().downloaded == batch.total, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: not window.controller.busy() and home.selected_batch().downloaded == batch.total, timeout=60_000
+    )
     start_annotating(qtbot, window)
     annotate = window.annotate_page
     item = annotate.current_item()

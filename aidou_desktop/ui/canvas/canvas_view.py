@@ -4,6 +4,10 @@ Scene coordinates are original-image pixels (``Item.width`` × ``Item.height``):
 the display copy may be smaller, so its pixmap item is scaled up to that size
 and every box is stored exactly as the annotator sees it.
 
+Gestures: a plain drag draws (also inside other boxes); a click selects the
+box under it; the selected box's corner handles resize it; Shift+drag moves a
+box; Space+drag or the middle button pans; the wheel zooms.
+
 The canvas never saves. When a gesture ends (mouse release) it emits one
 ``CanvasEdit`` with the shapes before and after; the page turns that into one
 undo command, so a whole drag is one undo step.
@@ -14,7 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPixmap, QTransform, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
 
 from aidou_desktop.model import Shape, clamp_box, shape_rect
@@ -49,6 +62,9 @@ class AnnotationCanvas(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.setMouseTracking(True)
+        # panning moves the (hidden) scroll bars; shown, they only take room from the image
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.pixmap_item = QGraphicsPixmapItem()
         self.pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
@@ -63,6 +79,7 @@ class AnnotationCanvas(QGraphicsView):
         self._gesture: str | None = None
         self._anchor = QPointF()  # draw / resize: the fixed corner; move: where the drag began
         self._start_rect = QRectF()
+        self._click_hit = -1  # the box under a press that may turn out to be a click
         self._before: list[Shape] = []
         self._pan_from = QPointF()
 
@@ -83,6 +100,11 @@ class AnnotationCanvas(QGraphicsView):
         margin = max(width, height) * 0.25
         self.setSceneRect(self.image_rect.adjusted(-margin, -margin, margin, margin))
         self.fit_to_window()
+
+    def clear_image(self) -> None:
+        """No image (a missing or damaged file): nothing to draw on."""
+        self.pixmap_item.setPixmap(QPixmap())
+        self.image_rect = QRectF()
 
     def set_shapes(self, shapes: list[Shape], selected: int = -1) -> None:
         for box in self.boxes:
@@ -177,12 +199,14 @@ class AnnotationCanvas(QGraphicsView):
             self._gesture, self._anchor = RESIZE, box.corners()[(corner + 2) % 4]
             return
         hit = self._box_at(pos)
-        if hit >= 0:
+        if hit >= 0 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._select(hit)
             self._gesture, self._anchor, self._start_rect = MOVE, pos, QRectF(self.boxes[hit].rect)
             return
         if self.image_rect.contains(pos) and self.current_label:
-            self._gesture, self._anchor = DRAW, pos
+            # a plain drag always draws, even inside another box: occluded objects
+            # (a person in front of a bus) are common; moving a whole box is rare
+            self._gesture, self._anchor, self._click_hit = DRAW, pos, hit
             self._add_box(self.current_label, QRectF(pos, pos))
             self._select(len(self.boxes) - 1)
             return
@@ -211,8 +235,9 @@ class AnnotationCanvas(QGraphicsView):
         if gesture is None:
             return
         if gesture == DRAW and self._too_small(self.boxes[self.selected].rect):
+            # not a drag but a click: it selects the box under it (or nothing)
             self._remove_box(self.selected)
-            self._select(self._selected_before if self._selected_before < len(self.boxes) else -1)
+            self._select(self._click_hit)
             return
         width, height = int(self.image_rect.width()), int(self.image_rect.height())
         after = [clamp_box(shape, width, height) for shape in self.shapes()]
@@ -275,7 +300,7 @@ class AnnotationCanvas(QGraphicsView):
         if corner is not None:
             diagonal = Qt.CursorShape.SizeFDiagCursor if corner in (0, 2) else Qt.CursorShape.SizeBDiagCursor
             self.viewport().setCursor(diagonal)
-        elif self._box_at(pos) >= 0:
+        elif self._box_at(pos) >= 0 and QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.viewport().setCursor(Qt.CursorShape.SizeAllCursor)
         elif self.image_rect.contains(pos):
             self.viewport().setCursor(Qt.CursorShape.CrossCursor)
