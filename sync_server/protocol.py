@@ -214,18 +214,97 @@ class ErrorBody:
 
 
 # ---------------------------------------------------------------- codec
+#
+# Small on the wire (design.md, sync contract 5): ``to_wire`` leaves out every
+# field equal to its declared default (None, 0, an empty list from a factory)
+# and ``from_wire`` fills it back in. Both directions stay compatible with
+# peers that send or expect full objects: an older ``from_wire`` fills missing
+# defaulted fields the same way, and ours still takes full dicts. Fields
+# without a default are always sent, whatever their value.
+
+# always sent: the version marker must never depend on what the reader's default is
+_ALWAYS_SENT = frozenset({"protocol_version"})
+_NO_DEFAULT = object()
+_EMPTY_FACTORY = object()  # a default_factory that makes an empty list or dict
+
+
+def _default_of(f: dataclasses.Field) -> Any:
+    if f.name in _ALWAYS_SENT:
+        return _NO_DEFAULT
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return _EMPTY_FACTORY if f.default_factory() in ([], {}) else _NO_DEFAULT
+    return _NO_DEFAULT
+
+
+_ENCODE_SPECS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _encode_spec(cls: type) -> tuple[tuple[str, Any], ...]:
+    spec = _ENCODE_SPECS.get(cls)
+    if spec is None:
+        spec = _ENCODE_SPECS[cls] = tuple((f.name, _default_of(f)) for f in dataclasses.fields(cls))
+    return spec
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if default is _NO_DEFAULT:
+        return False
+    if default is _EMPTY_FACTORY:
+        return (type(value) is list or type(value) is dict) and not value
+    # type check: False must not pass for a default of 0, nor 0.0 for 0
+    return value is default or (type(value) is type(default) and value == default)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy; a float with an integral value is written as an int
+    (``12`` not ``12.0``: the same number to every JSON reader, two bytes less)."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() and -_EXACT_INT <= value <= _EXACT_INT else value
+    if kind is list:
+        return [_plain(v) for v in value]
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _encode(value)
+    if kind is tuple:
+        return [_plain(v) for v in value]
+    return value
+
+
+_EXACT_INT = 2**53  # past this a float is not an exact integer for every JSON reader
+
+
+def _encode(obj: Any) -> dict[str, Any]:
+    out = {}
+    for name, default in _encode_spec(type(obj)):
+        value = getattr(obj, name)
+        if not _is_default(value, default):
+            out[name] = _plain(value)
+    if type(obj) is Change:
+        out["data"] = _compact_change_data(obj.kind, out["data"])
+    return out
+
+
+def _compact_change_data(kind: str, data: Any) -> Any:
+    """A feed entry's ``data`` is stored as a dict; leave out the same defaults
+    its wire type would (the server logs some entries as full dicts)."""
+    cls = _CHANGE_TYPES.get(kind)
+    if cls is None or type(data) is not dict:
+        return data
+    defaults = dict(_encode_spec(cls))
+    return {k: v for k, v in data.items() if not _is_default(v, defaults.get(k, _NO_DEFAULT))}
 
 
 def to_wire(obj: Any) -> Any:
-    """A dataclass (or list of them) as JSON-ready data."""
-    if dataclasses.is_dataclass(obj):
-        return dataclasses.asdict(obj)
-    if isinstance(obj, list):
-        return [to_wire(o) for o in obj]
-    return obj
+    """A dataclass (or list of them) as JSON-ready data, defaults left out."""
+    return _plain(obj)
 
 
 _NESTED: dict[tuple[type, str], type] = {}
+_CHANGE_TYPES: dict[str, type] = {}
 
 
 def _register_nested() -> None:
@@ -239,6 +318,9 @@ def _register_nested() -> None:
             (PushResponse, "results"): PushResult,
             (ChangesResponse, "changes"): Change,
         }
+    )
+    _CHANGE_TYPES.update(
+        {CHANGE_ORDER: Order, CHANGE_BATCH: Batch, CHANGE_ITEM: Item, CHANGE_ANNOTATION: AnnotationRecord}
     )
 
 
@@ -255,34 +337,50 @@ _SIMPLE_TYPES = {
     "dict[str, Any]": dict,
 }
 
+# per class, once: (name, required, nested type, is a list of it, expected simple type, is an int field)
+_DECODE_SPECS: dict[type, tuple[tuple[str, bool, type | None, bool, Any, bool], ...]] = {}
+
+
+def _decode_spec(cls: type) -> tuple[tuple[str, bool, type | None, bool, Any, bool], ...]:
+    spec = _DECODE_SPECS.get(cls)
+    if spec is None:
+        spec = _DECODE_SPECS[cls] = tuple(
+            (
+                f.name,
+                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                _NESTED.get((cls, f.name)),
+                str(f.type).startswith("list["),
+                _SIMPLE_TYPES.get(str(f.type)),
+                str(f.type).startswith("int"),
+            )
+            for f in dataclasses.fields(cls)
+        )
+    return spec
+
 
 def from_wire(cls: type, data: Any, where: str = "") -> Any:
-    """Build ``cls`` from decoded JSON, checking field names and simple types."""
+    """Build ``cls`` from decoded JSON, checking field names and simple types.
+    A missing field with a default gets it (``to_wire`` leaves such fields out)."""
     where = where or cls.__name__
     if not isinstance(data, dict):
         raise WireError(f"{where}: expected an object, got {type(data).__name__}")
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise WireError(f"{where}: missing field '{f.name}'")
+    for name, required, nested, is_list, expected, is_int in _decode_spec(cls):
+        if name not in data:
+            if required:
+                raise WireError(f"{where}: missing field '{name}'")
             continue
-        value = data[f.name]
-        nested = _NESTED.get((cls, f.name))
+        value = data[name]
         if nested is not None:
-            if str(f.type).startswith("list["):
+            if is_list:
                 if not isinstance(value, list):  # else one object would pass as a list of one
-                    raise WireError(f"{where}: field '{f.name}' should be a list, got {type(value).__name__}")
-                value = [from_wire(nested, v, f"{where}.{f.name}[{i}]") for i, v in enumerate(value)]
+                    raise WireError(f"{where}: field '{name}' should be a list, got {type(value).__name__}")
+                value = [from_wire(nested, v, f"{where}.{name}[{i}]") for i, v in enumerate(value)]
             else:
-                value = from_wire(nested, value, f"{where}.{f.name}")
-        else:
-            expected = _SIMPLE_TYPES.get(str(f.type))
-            if expected is not None and not isinstance(value, expected) or (
-                isinstance(value, bool) and str(f.type).startswith("int")
-            ):
-                raise WireError(f"{where}: field '{f.name}' has the wrong type ({type(value).__name__})")
-        kwargs[f.name] = value
+                value = from_wire(nested, value, f"{where}.{name}")
+        elif expected is not None and not isinstance(value, expected) or (isinstance(value, bool) and is_int):
+            raise WireError(f"{where}: field '{name}' has the wrong type ({type(value).__name__})")
+        kwargs[name] = value
     return cls(**kwargs)
 
 

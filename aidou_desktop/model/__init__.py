@@ -3,6 +3,8 @@
 from aidou_desktop.model.domain import (
     Annotation,
     BatchSummary,
+    QuarantinedChange,
+    SyncRun,
     SyncState,
     box_shape,
     clamp_box,
@@ -19,7 +21,9 @@ __all__ = [
     "Label",
     "LabelSchema",
     "Order",
+    "QuarantinedChange",
     "Shape",
+    "SyncRun",
     "SyncState",
     "UserInfo",
     "box_shape",

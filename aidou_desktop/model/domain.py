@@ -52,6 +52,46 @@ class SyncState:
     rejected: int = 0
 
 
+# Outcomes of one sync run (``SyncRun.outcome``); aidou-sync's exit codes map onto them.
+RUN_OK = "ok"  # everything pushed and pulled
+RUN_OFFLINE = "offline"  # the server could not be reached; nothing lost
+RUN_AUTH = "auth"  # not logged in / token refused
+RUN_ATTENTION = "attention"  # done, but records are rejected or in conflict
+RUN_ERROR = "error"  # a local error (see the log)
+RUN_DISK_FULL = "disk_full"  # the disk filled up; saved work is intact
+RUN_BUSY = "busy"  # another sync held the lock; this run did nothing
+RUN_UPDATE = "update"  # the server needs a newer app
+
+
+@dataclass
+class SyncRun:
+    """One sync run as recorded by ``aidou-sync run`` (or the app): what the app shows as
+    "last scheduled sync". ``finished_at`` None: still running, or killed mid-run."""
+
+    id: int
+    source: str  # "cli" or "app"
+    started_at: str  # ISO 8601 UTC, this PC's clock
+    finished_at: str | None
+    outcome: str | None  # RUN_*
+    exit_code: int | None
+    pushed: int = 0
+    pulled: int = 0
+    waiting: int = 0  # revisions still in the outbox afterwards
+    message: str | None = None
+
+
+@dataclass
+class QuarantinedChange:
+    """A change from the server's feed this app could not apply (kept to retry, ADR 7)."""
+
+    seq: int
+    kind: str
+    entity_id: str | None
+    reason: str
+    attempts: int
+    first_seen: str
+
+
 def box_shape(label: str, x1: float, y1: float, x2: float, y2: float) -> Shape:
     """A box from any two corners, normalised to top-left / bottom-right."""
     left, right = sorted((float(x1), float(x2)))

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from aidou_desktop.store.errors import DiskFull, is_disk_full
+
 T = TypeVar("T")
 
 # How long a writer waits for another process (the app vs. aidou-sync) to commit.
@@ -40,17 +42,25 @@ class Writer:
         self.conn = conn
         self.lock = threading.RLock()
 
-    def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def write(self, fn: Callable[[sqlite3.Connection], T], doing: str = "save to the local database") -> T:
+        """Run ``fn(conn)`` as one transaction; ``DiskFull`` (rolled back) when space runs out."""
         with self.lock:
             if self.conn.in_transaction:  # nested call from inside fn: same transaction
                 return fn(self.conn)
-            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                result = fn(self.conn)
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(self.conn)
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    # SQLITE_FULL has already rolled the transaction back itself
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+            except (sqlite3.Error, OSError) as exc:
+                if is_disk_full(exc) and not isinstance(exc, DiskFull):
+                    raise DiskFull(doing) from exc
                 raise
-            self.conn.execute("COMMIT")
             return result
 
     def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:

@@ -1,11 +1,16 @@
 """Applying the server's change feed to the local database (one connection, caller's transaction).
 
 Each change runs under its own savepoint: a record that does not parse or
-does not fit is logged and skipped, and never blocks the ones after it.
+does not fit never blocks the ones after it. It is not dropped either (ADR 7):
+it goes to the ``quarantine`` table as received, with the reason, and is tried
+again after every page — so an annotation that came before its item, or a kind
+only a newer app understands, is applied once it can be. A later change to the
+same entity supersedes a quarantined one (an older state must never win).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
@@ -37,20 +42,78 @@ _BAD_RECORD = (WireError, ValueError, TypeError, KeyError, AttributeError, sqlit
 
 
 def apply_changes(conn: sqlite3.Connection, changes: list[Change]) -> int:
-    """Apply what can be applied; returns how many changes were skipped."""
-    skipped = 0
+    """Apply what can be applied, quarantine the rest; returns how many were quarantined."""
+    quarantined = 0
     for change in changes:
-        conn.execute("SAVEPOINT change")
-        try:
-            _apply_one(conn, change)
-        except _BAD_RECORD as exc:
-            conn.execute("ROLLBACK TO change")
-            skipped += 1
-            log.warning("skipped change seq=%s kind=%s: %s", getattr(change, "seq", "?"),
-                        getattr(change, "kind", "?"), exc)  # fmt: skip
-        finally:
-            conn.execute("RELEASE change")
-    return skipped
+        reason = _try_apply(conn, change)
+        if reason is None:
+            _supersede(conn, change)
+        else:
+            quarantined += 1
+            _quarantine(conn, change, reason)
+            log.warning("quarantined change seq=%s kind=%s: %s", change.seq, change.kind, reason)
+    retry_quarantine(conn)
+    return quarantined
+
+
+def retry_quarantine(conn: sqlite3.Connection) -> int:
+    """Try every quarantined change again, oldest first; returns how many now applied."""
+    applied = 0
+    found = conn.execute("SELECT seq, kind, data FROM quarantine ORDER BY seq").fetchall()
+    for seq, kind, data in found:
+        change = Change(seq, kind, json.loads(data))
+        reason = _try_apply(conn, change)
+        if reason is None:
+            _supersede(conn, change)
+            applied += 1
+            log.info("applied quarantined change seq=%s kind=%s", seq, kind)
+        else:
+            conn.execute(
+                "UPDATE quarantine SET reason = ?, attempts = attempts + 1, last_tried = ? WHERE seq = ?",
+                (reason, now_iso(), seq),
+            )
+    return applied
+
+
+def _try_apply(conn: sqlite3.Connection, change: Change) -> str | None:
+    """Apply one change under a savepoint; the reason it could not be applied, or None."""
+    conn.execute("SAVEPOINT change")
+    try:
+        _apply_one(conn, change)
+    except _BAD_RECORD as exc:
+        conn.execute("ROLLBACK TO change")
+        conn.execute("RELEASE change")
+        return f"{type(exc).__name__}: {exc}"
+    # anything else (disk full, I/O) propagates: the caller's transaction is rolled back whole
+    conn.execute("RELEASE change")
+    return None
+
+
+def _entity_id(change: Change) -> str | None:
+    data = change.data if isinstance(change.data, dict) else {}
+    value = data.get("id")
+    return None if value is None else str(value)
+
+
+def _quarantine(conn: sqlite3.Connection, change: Change, reason: str) -> None:
+    now = now_iso()
+    conn.execute(
+        "INSERT INTO quarantine (seq, kind, entity_id, data, reason, first_seen, last_tried)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason,"
+        " data = excluded.data, attempts = quarantine.attempts + 1, last_tried = excluded.last_tried",
+        (change.seq, change.kind, _entity_id(change), json.dumps(change.data, ensure_ascii=False),
+         reason, now, now),
+    )  # fmt: skip
+
+
+def _supersede(conn: sqlite3.Connection, change: Change) -> None:
+    # this change, and older quarantined states of the same entity, are settled now
+    conn.execute("DELETE FROM quarantine WHERE seq = ?", (change.seq,))
+    entity = _entity_id(change)
+    if entity is not None:
+        conn.execute(
+            "DELETE FROM quarantine WHERE kind = ? AND entity_id = ? AND seq < ?", (change.kind, entity, change.seq)
+        )
 
 
 def _apply_one(conn: sqlite3.Connection, change: Change) -> None:

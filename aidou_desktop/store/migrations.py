@@ -96,8 +96,42 @@ def m0001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0002_quarantine_and_sync_runs(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        [
+            # feed records this version could not apply (ADR 7): kept raw, with the reason,
+            # and tried again on every pull, so an upgrade can still apply them
+            """CREATE TABLE quarantine (
+                seq INTEGER PRIMARY KEY,  -- the change's position in the server's feed
+                kind TEXT NOT NULL,
+                entity_id TEXT,  -- data.id as text: a later change to the same entity supersedes it
+                data TEXT NOT NULL,  -- the change's data exactly as received (JSON)
+                reason TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 1,
+                first_seen TEXT NOT NULL,
+                last_tried TEXT NOT NULL)""",
+            "CREATE INDEX quarantine_entity ON quarantine(kind, entity_id)",
+            # one row per sync run (aidou-sync or the app): the app shows the last outcome
+            """CREATE TABLE sync_runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                source TEXT NOT NULL,  -- 'cli' (aidou-sync, e.g. scheduled) or 'app'
+                pid INTEGER NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,  -- NULL while running, or when the run was killed
+                outcome TEXT,  -- ok, offline, auth, attention, error, busy, update, disk_full
+                exit_code INTEGER,
+                pushed INTEGER NOT NULL DEFAULT 0,
+                pulled INTEGER NOT NULL DEFAULT 0,
+                waiting INTEGER NOT NULL DEFAULT 0,
+                message TEXT)""",
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
+    ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
 ]
 
 

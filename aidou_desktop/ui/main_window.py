@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         c.progress.connect(lambda done, total, _text: self.home_page.sync_bar.set_progress(done, total))
         c.online_changed.connect(self._online_changed)
         c.sync_finished.connect(self._synced)
+        c.sync_due.connect(self.sync_now)
         c.download_finished.connect(self._downloaded)
         c.work_failed.connect(self._work_failed)
 

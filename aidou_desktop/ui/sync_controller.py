@@ -32,6 +32,7 @@ class SyncController(QObject):
     work_failed = Signal(object)  # the exception, for ui.messages.error_text
     login_finished = Signal(str, object)  # ONLINE / OFFLINE, UserInfo or None
     login_failed = Signal(object)
+    sync_due = Signal()  # the periodic timer: the window starts the sync (and says so on screen)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,7 +40,7 @@ class SyncController(QObject):
         self.online = False
         self._work = JobRunner(self, max_threads=1)  # sync and downloads, one at a time
         self._probes = JobRunner(self, max_threads=1)
-        self._sync_timer = QTimer(self, interval=SYNC_EVERY_MS, timeout=self.sync_now)
+        self._sync_timer = QTimer(self, interval=SYNC_EVERY_MS, timeout=self.sync_due.emit)
         self._probe_timer = QTimer(self, interval=PROBE_EVERY_MS, timeout=self.probe)
 
     # ------------------------------------------------------------ lifecycle
@@ -64,10 +65,13 @@ class SyncController(QObject):
 
     def login(self, server_url: str, username: str, password: str) -> None:
         def run(progress: ProgressFn) -> tuple[str, Any]:
+            client = SyncClient(server_url)
             try:
-                response = SyncClient(server_url).login(username, password)
+                response = client.login(username, password)
             except Offline:
                 return OFFLINE, self.store.offline_login(username, password)
+            finally:
+                client.close()
             self.store.remember_login(server_url, password, response)
             return ONLINE, response.user
 
@@ -87,7 +91,11 @@ class SyncController(QObject):
 
     def download(self, batch_id: int) -> bool:
         def job(progress: ProgressFn) -> Any:
-            return download_batch(self.store, self._client(), batch_id, progress)
+            client = self._client()
+            try:
+                return download_batch(self.store, client, batch_id, progress)
+            finally:
+                client.close()
 
         return self._start_work(job, lambda report: self.download_finished.emit(batch_id, report))
 
@@ -97,7 +105,13 @@ class SyncController(QObject):
 
         def run(progress: ProgressFn) -> bool:
             session = self.store.session()
-            return bool(session) and SyncClient(session[0], timeout=PROBE_TIMEOUT).healthy()
+            if not session:
+                return False
+            client = SyncClient(session[0], timeout=PROBE_TIMEOUT)
+            try:
+                return client.healthy()
+            finally:
+                client.close()
 
         self._probes.start(run, on_success=self._set_online, on_failure=lambda exc: self._set_online(False))
 
@@ -113,7 +127,11 @@ class SyncController(QObject):
     def _sync_job(self, progress: ProgressFn) -> Any:
         # the lock keeps a scheduled ``aidou-sync run`` and the app from syncing at once
         with SyncLock(self.store.data_dir):
-            return sync_once(self.store, self._client(), progress)
+            client = self._client()
+            try:
+                return sync_once(self.store, client, progress)
+            finally:
+                client.close()
 
     def _start_work(self, fn: Callable[[ProgressFn], Any], on_success: Callable[[Any], None]) -> bool:
         if self._work.busy():

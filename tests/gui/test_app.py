@@ -53,3 +53,14 @@ def test_image_cache_decodes_ahead(tmp_path, qapp):
     with pytest.raises(DecodeError):
         cache.get(broken)
     cache.shutdown()
+
+
+def test_error_texts_tell_people_what_to_do(qapp):
+    from aidou_desktop.sync import AuthError, Offline, ServerError, UpdateRequired
+    from aidou_desktop.ui.messages import error_text, login_error_text, sync_state_text
+
+    assert "Wrong username or password" in login_error_text(AuthError("401"))
+    assert "too old" in login_error_text(UpdateRequired("426"))
+    assert "kept on this PC" in error_text(Offline("down"))
+    assert "batch 3 is leased" in error_text(ServerError("batch 3 is leased to another annotator"))
+    assert sync_state_text("rejected", "box lies outside the image") == "Sent back: box lies outside the image"

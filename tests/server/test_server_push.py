@@ -26,7 +26,7 @@ def test_push_is_accepted_and_stored(client, tokens, world, engine):
     sent = record(world.batch1_items[0], [box("car", 1, 2, 30, 40.5), box("pedestrian", 60, 10, 70, 60)])
     answer = push(client, tokens["anno1"], sent)
     assert answer.status_code == 200
-    assert answer.json() == {"results": [{"id": sent["id"], "status": "accepted", "reason": None}]}
+    assert answer.json() == {"results": [{"id": sent["id"], "status": "accepted"}]}  # reason None is left out (to_wire drops defaults)
     stored = _stored(engine, sent["id"])
     assert stored["annotator_id"] == world.anno1 and stored["batch_id"] == world.batch1
     assert stored["shapes"] == sent["shapes"] and stored["time_spent_ms"] == 1500
@@ -42,7 +42,7 @@ def test_resending_is_a_duplicate_and_stores_nothing_twice(client, tokens, world
     for _ in range(3):
         answer = push(client, tokens["anno1"], resent)
         assert answer.status_code == 200
-        assert answer.json()["results"] == [{"id": sent["id"], "status": "duplicate", "reason": None}]
+        assert answer.json()["results"] == [{"id": sent["id"], "status": "duplicate"}]
     assert row_counts(engine) == before
 
 
