@@ -34,11 +34,15 @@ def scene_jpegs(count: int, distinct: int = 8) -> list[bytes]:
     return out
 
 
-def fill_store(data_dir: Path, count: int, server_url: str = "http://127.0.0.1:9") -> Store:
-    """A store with one order, one batch of ``count`` ready items, and a remembered login."""
+def fill_store(data_dir: Path, count: int, server_url: str = "http://127.0.0.1:9", files: int | None = None) -> Store:
+    """A store with one order, one batch of ``count`` ready items, and a remembered login.
+
+    ``files`` caps how many distinct image files there are (items then share them),
+    for batches too large to write one 1080p JPEG per item."""
     store = Store(data_dir)
     store.remember_login(server_url, PASSWORD, LoginResponse("bench-token", USER, "2026-11-25T00:00:00Z"))
-    jpegs = scene_jpegs(count)
+    jpegs = scene_jpegs(min(count, files or count))
+    jpegs = [jpegs[i % len(jpegs)] for i in range(count)]
     order = Order(1, "道路场景车辆标注", "bbox", LabelSchema(1, LABELS), "# 标注规范\n画紧贴目标的框。", 20)
     items = []
     for i, data in enumerate(jpegs):
@@ -50,6 +54,6 @@ def fill_store(data_dir: Path, count: int, server_url: str = "http://127.0.0.1:9
     changes = [Change(1, "order", to_wire(order)), Change(2, "batch", to_wire(batch))]
     changes += [Change(3 + i, "item", to_wire(it)) for i, it in enumerate(items)]
     store.apply_changes(changes, str(len(changes)))
-    for it in items:
-        assert store.commit_blob(it.blob), "blob hash mismatch in bench fixture"
+    for sha in {it.blob for it in items}:
+        assert store.commit_blob(sha), "blob hash mismatch in bench fixture"
     return store

@@ -21,7 +21,7 @@ from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, ShapesCommand
 
 log = logging.getLogger(__name__)
 
-PREFETCH_AHEAD = 3
+PREFETCH_AHEAD = 2  # with one behind and the current one: 4 decoded frames, inside the memory budget
 STATE_COLORS = {
     "queued": "#9a6700",
     "sending": "#9a6700",

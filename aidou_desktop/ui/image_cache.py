@@ -28,9 +28,9 @@ def load_qimage(path: Path) -> QImage:
 class ImageCache:
     """An LRU of decoded images keyed by file path, filled ahead of need."""
 
-    # 1080p RGB32 is 8 MB a frame: the current item, three ahead and one behind
+    # 1080p RGB32 is 8 MB a frame: the current item, two ahead and one behind
     # stay well inside the 200 MiB memory budget
-    def __init__(self, capacity: int = 5, threads: int = 2) -> None:
+    def __init__(self, capacity: int = 4, threads: int = 2) -> None:
         self.capacity = capacity
         self._entries: OrderedDict[Path, Future] = OrderedDict()
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="decode")
