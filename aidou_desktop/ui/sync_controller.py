@@ -42,6 +42,7 @@ class SyncController(QObject):
         self._probes = JobRunner(self, max_threads=1)
         self._sync_timer = QTimer(self, interval=SYNC_EVERY_MS, timeout=self.sync_due.emit)
         self._probe_timer = QTimer(self, interval=PROBE_EVERY_MS, timeout=self.probe)
+        self._sync_queued = False
 
     # ------------------------------------------------------------ lifecycle
 
@@ -86,8 +87,17 @@ class SyncController(QObject):
         self._work.start(run, on_success=done, on_failure=self.login_failed.emit)
 
     def sync_now(self) -> bool:
-        """Push and pull once; False when other work is still running."""
-        return self._start_work(self._sync_job, self.sync_finished.emit)
+        """Push and pull once. When other work is running, the sync runs right after it
+        (a click on 同步 is never dropped) and this returns False."""
+        if self._start_work(self._sync_job, self.sync_finished.emit):
+            return True
+        self._sync_queued = True
+        return False
+
+    def _run_queued_sync(self) -> None:
+        if self._sync_queued and not self._work.busy():
+            self._sync_queued = False
+            self.sync_now()
 
     def download(self, batch_id: int) -> bool:
         def job(progress: ProgressFn) -> Any:
@@ -148,6 +158,7 @@ class SyncController(QObject):
 
         job = self._work.start(fn, on_success=succeeded, on_failure=failed, on_progress=self.progress.emit)
         job.signals.done.connect(lambda: self.busy_changed.emit(self._work.busy()))
+        job.signals.done.connect(self._run_queued_sync)
         self.busy_changed.emit(True)
         return True
 
