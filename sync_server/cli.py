@@ -1,4 +1,4 @@
-"""``aidou-server``: run the sync server, seed the demo, bring orders in, export results."""
+"""``aidou-server``: run the sync server, seed the demo, bring orders in, export results, carry bundles."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from sync_server import bundle_commands
 
 DEFAULT_DATA_DIR = "./aidou-server-data"
 DATA_DIR_ENV = "AIDOU_DATA_DIR"
@@ -198,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(imp)
     imp.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
     imp.set_defaults(func=cmd_import_order)
+    bundle_commands.add_parsers(commands, _add_data_dir, _open)  # bundle, import-bundle (USB sneakernet)
     return parser
 
 

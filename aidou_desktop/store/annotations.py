@@ -67,12 +67,16 @@ def save_shapes(
         raise KeyError(f"unknown item {item_id}")
     now = now_iso()
     body = shapes_json(shapes)
+    # the label schema the annotator sees now: the server validates against this version
+    schema_version = scalar(
+        conn, "SELECT json_extract(data, '$.schema.version') FROM orders WHERE id = ?", (item["order_id"],)
+    )
     current = current_row(conn, item_id)
     if current is not None and current["origin"] == "local" and current["state"] == QUEUED:
         conn.execute(
             "UPDATE annotations SET shapes = ?, time_spent_ms = time_spent_ms + ?, "
-            "client_time = ?, updated_at = ? WHERE id = ?",
-            (body, time_spent_ms, now, now, current["id"]),
+            "client_time = ?, schema_version = ?, updated_at = ? WHERE id = ?",
+            (body, time_spent_ms, now, schema_version, now, current["id"]),
         )
         return one(conn, "SELECT * FROM annotations WHERE id = ?", (current["id"],))
     if current is None:
@@ -85,9 +89,6 @@ def save_shapes(
     else:
         base_id, total_ms = current["id"], current["time_spent_ms"]
     rev = (scalar(conn, "SELECT max(rev) FROM annotations WHERE item_id = ? AND origin = 'local'", (item_id,)) or 0) + 1
-    schema_version = scalar(
-        conn, "SELECT json_extract(data, '$.schema.version') FROM orders WHERE id = ?", (item["order_id"],)
-    )
     new_id = uuid7()
     conn.execute(
         "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, rev, annotator_id, shapes,"

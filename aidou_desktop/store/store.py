@@ -10,12 +10,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from aidou_desktop.model import Annotation, BatchSummary, Item, Order, UserInfo
+from aidou_desktop.model import Annotation, BatchSummary, Item, Order, QuarantinedChange, SyncRun, UserInfo
 from aidou_desktop.model.domain import CONFLICTED, REJECTED
 from aidou_desktop.store import annotations as ann
-from aidou_desktop.store import feed
+from aidou_desktop.store import feed, runs
 from aidou_desktop.store.blobs import BlobDir, check_sha
 from aidou_desktop.store.db import Writer, one, open_database, rows, scalar
+from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.store.migrations import migrate
 from aidou_desktop.store.paths import DB_NAME
 from aidou_desktop.store.rows import annotation_from_row, dumps, item_from_row, now_iso, record_from_row
@@ -122,14 +123,27 @@ class Store:
     def apply_changes(self, changes: list[Change], cursor: str) -> int:
         """Apply a page of the feed and store its cursor, in one transaction.
 
-        Returns how many records were skipped as bad (each logged)."""
+        A record that cannot be applied is kept in quarantine (raw, with the reason)
+        and retried after every page (ADR 7). Returns how many of this page went there.
+        ``DiskFull``: nothing of the page was stored, the cursor stays where it was."""
 
         def fn(c):
-            skipped = feed.apply_changes(c, changes)
+            quarantined = feed.apply_changes(c, changes)
             _set(c, CURSOR, cursor)
-            return skipped
+            return quarantined
 
-        return self._w.write(fn)
+        return self._w.write(fn, "store the changes pulled from the server")
+
+    def quarantined(self) -> list[QuarantinedChange]:
+        """Feed records not applied yet (oldest first): shown in status, retried on each pull."""
+        found = self._w.read(
+            lambda c: rows(c, "SELECT seq, kind, entity_id, reason, attempts, first_seen FROM quarantine ORDER BY seq")
+        )
+        return [QuarantinedChange(**r) for r in found]
+
+    def retry_quarantine(self) -> int:
+        """Try the quarantined records again now; returns how many were applied."""
+        return self._w.write(feed.retry_quarantine, "apply quarantined changes")
 
     # ------------------------------------------------------------ reading
 
@@ -193,7 +207,12 @@ class Store:
     def commit_blob(self, sha: str) -> bool:
         """Verify the partial download and move it in place; False (and deleted) on a bad hash."""
         check_sha(sha)
-        size = self.blobs.promote(sha)
+        try:
+            size = self.blobs.promote(sha)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFull("store a downloaded image") from exc
+            raise
         if size is None:
             log.warning("blob %s: hash mismatch or no partial file", sha)
             return False
@@ -207,7 +226,7 @@ class Store:
             )
             c.execute("UPDATE items SET ready = 1 WHERE blob = ?", (sha,))
 
-        self._w.write(fn)
+        self._w.write(fn, "store a downloaded image")
         return True
 
     # ------------------------------------------------------------ saving and the outbox
@@ -216,7 +235,9 @@ class Store:
         """Save the item's shapes durably (one transaction); ``time_spent_ms`` is added to the
         revision's total (pass the time since the previous save)."""
         user = self.current_user()
-        row = self._w.write(lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id))
+        row = self._w.write(
+            lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id), "save the annotation"
+        )
         return annotation_from_row(row)
 
     def outbox_count(self) -> int:
@@ -247,6 +268,22 @@ class Store:
 
     def set_last_sync(self, iso: str) -> None:
         self.set_setting(LAST_SYNC, iso)
+
+    def start_sync_run(self, source: str = "cli") -> int:
+        """Record that a sync run starts; returns its id for ``finish_sync_run``."""
+        return self._w.write(lambda c: runs.start(c, source), "record the sync run")
+
+    def finish_sync_run(self, run_id: int, outcome: str, exit_code: int | None = None, *, pushed: int = 0,
+                        pulled: int = 0, waiting: int = 0, message: str | None = None) -> None:  # fmt: skip
+        """Record how the run ended (``outcome``: one of ``aidou_desktop.model.domain.RUN_*``)."""
+        self._w.write(
+            lambda c: runs.finish(c, run_id, outcome, exit_code, pushed, pulled, waiting, message),
+            "record the sync run",
+        )
+
+    def last_sync_run(self, source: str | None = None) -> SyncRun | None:
+        """The newest sync run (of ``source`` "cli"/"app" when given), finished or not."""
+        return self._w.read(lambda c: runs.last(c, source))
 
     def integrity_check(self) -> str:
         return self._w.read(lambda c: scalar(c, "PRAGMA integrity_check"))

@@ -7,6 +7,9 @@ Commands:
       push what waits, pull the change feed, download the images of your batches
   aidou-sync [--data-dir DIR] status
       what waits to upload, last sync, server address (no network)
+  aidou-sync [--data-dir DIR] bundle export FILE | bundle import FILE
+      sync by USB stick: write what a push would send / read the server's pull bundle
+      (docs/bundles.md); a refused bundle exits 5 and applies nothing
 
 The data directory is --data-dir, else $AIDOU_DATA_DIR, else ~/.aidou.
 The log is DATA/logs/sync.log (rotated).
@@ -19,8 +22,11 @@ Exit codes:
   4  some records need attention: rejected by the server or in conflict
   5  local error (disk, database, an image that failed its hash twice,
      a request the server refused); see the log
-  6  another sync is running against this data directory
+  6  another sync is running against this data directory (the run did nothing)
   7  the server needs a newer aidou-sync: please update
+
+Every `run` records its outcome in the local database (the app shows the last
+one); `status` prints it. A disk that is full exits 5 with "The disk is full".
 """
 
 from __future__ import annotations
@@ -34,7 +40,10 @@ import os
 import sys
 from pathlib import Path
 
+from aidou_desktop.model import domain
 from aidou_desktop.store import Store, resolve_data_dir
+from aidou_desktop.store.errors import DiskFull, is_disk_full
+from aidou_desktop.sync import bundle
 from aidou_desktop.sync.client import SyncClient
 from aidou_desktop.sync.engine import client_for, download_batch, sync_once
 from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
@@ -74,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"tries per request while offline (default {CLI_POLICY.attempts}; 1 = no retry)")  # fmt: skip
     sub.add_parser("status", help="what waits to upload, last sync, server address",
                    description="Show the local sync state; does not contact the server.")  # fmt: skip
+    bundle.add_parser(sub)
     return parser
 
 
@@ -94,33 +104,106 @@ def main(argv: list[str] | None = None) -> int:
             handler.close()
 
 
+# what each exit code means for ``sync_runs.outcome`` (the app's "last scheduled sync")
+_OUTCOMES = {
+    EXIT_OK: domain.RUN_OK,
+    EXIT_OFFLINE: domain.RUN_OFFLINE,
+    EXIT_AUTH: domain.RUN_AUTH,
+    EXIT_ATTENTION: domain.RUN_ATTENTION,
+    EXIT_ERROR: domain.RUN_ERROR,
+    EXIT_BUSY: domain.RUN_BUSY,
+    EXIT_UPDATE: domain.RUN_UPDATE,
+}
+
+
+@dataclasses.dataclass
+class _RunResult:
+    """What ``run`` tells the ``sync_runs`` row about itself."""
+
+    pushed: int = 0
+    pulled: int = 0
+    message: str = ""
+    disk_full: bool = False
+
+
 def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.command == "run":
+        return _recorded_run(args, data_dir)
+    if args.command == "login":
+        return _guarded(lambda: _login(data_dir, args.server, args.user))[0]
+    if args.command == "bundle":
+        return _guarded(lambda: _locked(data_dir, lambda: bundle.run_command(args, data_dir)))[0]
+    return _guarded(lambda: _status(data_dir))[0]
+
+
+def _guarded(fn, result: _RunResult | None = None) -> tuple[int, str]:
+    """Run ``fn``; every failure becomes its exit code and a logged, readable message."""
+    result = result or _RunResult()
     try:
-        if args.command == "login":
-            return _login(data_dir, args.server, args.user)
-        if args.command == "run":
-            with SyncLock(data_dir):
-                policy = dataclasses.replace(CLI_POLICY, attempts=max(1, args.retries))
-                return _run(data_dir, quiet=args.quiet, blobs=not args.no_blobs, policy=policy)
-        return _status(data_dir)
+        return fn(), result.message
     except SyncBusy as exc:
         log.warning("%s", exc)
-        return EXIT_BUSY
+        return EXIT_BUSY, str(exc)
     except Offline as exc:
         log.warning("offline: %s", exc)
-        return EXIT_OFFLINE
+        return EXIT_OFFLINE, f"offline: {exc}"
     except AuthError as exc:
         log.warning("auth: %s — run `aidou-sync login`", exc)
-        return EXIT_AUTH
+        return EXIT_AUTH, f"auth: {exc}"
     except UpdateRequired as exc:
         log.error("please update aidou-sync: %s", exc)
-        return EXIT_UPDATE
+        return EXIT_UPDATE, f"please update: {exc}"
     except ServerError as exc:
         log.error("the server refused: %s", exc)
-        return EXIT_ERROR
-    except Exception:  # noqa: BLE001 — a scheduler needs an exit code, the log gets the trace
+        return EXIT_ERROR, f"the server refused: {exc}"
+    except (DiskFull, OSError) as exc:
+        if not is_disk_full(exc):
+            log.exception("local error")
+            return EXIT_ERROR, f"local error: {exc}"
+        full = exc if isinstance(exc, DiskFull) else DiskFull("write to the disk")
+        log.error("%s", full)
+        result.disk_full = True
+        return EXIT_ERROR, str(full)
+    except Exception as exc:  # noqa: BLE001 — a scheduler needs an exit code, the log gets the trace
         log.exception("local error")
-        return EXIT_ERROR
+        return EXIT_ERROR, f"local error: {exc}"
+
+
+def _recorded_run(args: argparse.Namespace, data_dir: Path) -> int:
+    """``run``, with its outcome kept in ``sync_runs`` for the app and ``status``."""
+    result = _RunResult()
+    store: Store | None = None
+    run_id = None
+
+    def body() -> int:
+        nonlocal store, run_id
+        store = Store(data_dir)
+        try:
+            run_id = store.start_sync_run("cli")
+        except DiskFull as exc:  # the run itself may still free nothing, but it can report
+            log.warning("could not record the run: %s", exc)
+        with SyncLock(data_dir):
+            policy = dataclasses.replace(CLI_POLICY, attempts=max(1, args.retries))
+            return _run(store, quiet=args.quiet, blobs=not args.no_blobs, policy=policy, result=result)
+
+    try:
+        code, message = _guarded(body, result)
+        if store is not None and run_id is not None:
+            outcome = domain.RUN_DISK_FULL if result.disk_full else _OUTCOMES.get(code, domain.RUN_ERROR)
+            try:
+                store.finish_sync_run(run_id, outcome, code, pushed=result.pushed, pulled=result.pulled,
+                                      waiting=store.outbox_count(), message=message[:500] or None)  # fmt: skip
+            except Exception as exc:  # noqa: BLE001 — the exit code matters more than the record
+                log.warning("could not record the run's outcome: %s", exc)
+        return code
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _locked(data_dir: Path, fn) -> int:
+    with SyncLock(data_dir):  # a bundle moves the outbox and the cursor just as a run does
+        return fn()
 
 
 def _login(data_dir: Path, server: str, user: str) -> int:
@@ -134,34 +217,39 @@ def _login(data_dir: Path, server: str, user: str) -> int:
     return EXIT_OK
 
 
-def _run(data_dir: Path, quiet: bool, blobs: bool, policy: RetryPolicy) -> int:
-    with Store(data_dir) as store:
-        client = client_for(store)
-        try:
-            report = sync_once(store, client, policy=policy)
-        except AuthError:
-            store.forget_token()  # a refused token is dead: the next run asks for a login
-            raise
-        failed: list[str] = []
-        if blobs and (user := store.current_user()) is not None:
-            for summary in store.batch_summaries(user.id):
-                if summary.downloaded < summary.total:
-                    failed += download_batch(store, client, summary.id, policy=policy).failed
-        attention = len(store.rejected()) + report.conflicts
-        line = (f"pushed {report.pushed} (accepted {report.accepted}, duplicate {report.duplicates}, "
-                f"conflict {report.conflicts}, rejected {report.rejected}), pulled {report.pulled}, "
-                f"waiting {report.waiting}")  # fmt: skip
-        log.info(line)
-        if not quiet:
-            print(line)
-        if failed:
-            for f in failed:
-                log.error("image not downloaded: %s", f)
-            return EXIT_ERROR
-        if attention:
-            log.warning("%d record(s) need attention (rejected or in conflict)", attention)
-            return EXIT_ATTENTION
-        return EXIT_OK
+def _run(store: Store, quiet: bool, blobs: bool, policy: RetryPolicy, result: _RunResult) -> int:
+    client = client_for(store)
+    try:
+        report = sync_once(store, client, policy=policy)
+    except AuthError:
+        store.forget_token()  # a refused token is dead: the next run asks for a login
+        raise
+    result.pushed, result.pulled = report.pushed, report.pulled
+    failed: list[str] = []
+    if blobs and (user := store.current_user()) is not None:
+        for summary in store.batch_summaries(user.id):
+            if summary.downloaded < summary.total:
+                failed += download_batch(store, client, summary.id, policy=policy).failed
+    attention = len(store.rejected()) + report.conflicts
+    line = (f"pushed {report.pushed} (accepted {report.accepted}, duplicate {report.duplicates}, "
+            f"conflict {report.conflicts}, rejected {report.rejected}), pulled {report.pulled}, "
+            f"waiting {report.waiting}")  # fmt: skip
+    result.message = line
+    log.info(line)
+    if not quiet:
+        print(line)
+    if quarantined := len(store.quarantined()):
+        log.warning("%d change(s) from the server could not be applied yet (kept to retry)", quarantined)
+    if failed:
+        for f in failed:
+            log.error("image not downloaded: %s", f)
+        result.message = f"{line}; {len(failed)} image(s) not downloaded"
+        return EXIT_ERROR
+    if attention:
+        log.warning("%d record(s) need attention (rejected or in conflict)", attention)
+        result.message = f"{line}; {attention} record(s) need attention"
+        return EXIT_ATTENTION
+    return EXIT_OK
 
 
 def _status(data_dir: Path) -> int:
@@ -174,7 +262,15 @@ def _status(data_dir: Path) -> int:
         print(f"waiting:    {store.outbox_count()}")
         print(f"rejected:   {len(store.rejected())}")
         print(f"conflicts:  {len(store.conflicts())}")
+        print(f"quarantine: {len(store.quarantined())}")
         print(f"last sync:  {store.last_sync() or 'never'}")
+        run = store.last_sync_run("cli")
+        if run is None:
+            print("last run:   never")
+        else:
+            ended = run.outcome or ("running" if run.finished_at is None else "?")
+            print(f"last run:   {ended} (exit {run.exit_code if run.exit_code is not None else '-'}) "
+                  f"started {run.started_at}" + (f": {run.message}" if run.message else ""))  # fmt: skip
         return EXIT_OK if session else EXIT_AUTH
 
 

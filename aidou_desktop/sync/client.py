@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
+from aidou_desktop.sync.sizing import RequestSizer
 from sync_server.protocol import (
     API_PREFIX,
     MAX_CHANGES_PAGE,
@@ -52,6 +53,14 @@ class SyncClient:
         self.http.headers[VERSION_HEADER] = str(PROTOCOL_VERSION)
         self.bytes_sent = 0  # request bodies, after compression
         self.bytes_received = 0  # response bodies as they came over the wire
+        self._sizers: dict[str, RequestSizer] = {}
+
+    def sizer(self, maximum: int, kind: str) -> RequestSizer:
+        """The request sizer for ``kind`` ("push", "pull"): it lives as long as this client,
+        so what one sync run learned about the link serves the next."""
+        if kind not in self._sizers:
+            self._sizers[kind] = RequestSizer.for_timeout(maximum, self.timeout[1])
+        return self._sizers[kind]
 
     def close(self) -> None:
         self.http.close()
@@ -84,7 +93,7 @@ class SyncClient:
         body = gzip.compress(raw, compresslevel=6)
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         resp = self._send("POST", "/push", data=body, headers=headers, raise_for_status=False)
-        data = _decode(resp)
+        data = _answer(resp)
         if resp.status_code == 422 and isinstance(data, dict) and "results" in data:
             return self._parse(PushResponse, {"results": data["results"]}).results
         self._raise_for_status(resp, data)
@@ -116,20 +125,27 @@ class SyncClient:
             mode = "ab" if resp.status_code == 206 else "wb"
             done = offset if mode == "ab" else 0
             got = 0
+            # urllib3 raises IncompleteRead on a cut body *and drops the bytes it had buffered*
+            # for that read: they would be fetched twice. We count the length ourselves instead.
+            resp.raw.enforce_content_length = False
             try:
                 with open(dest, mode) as f:
-                    for chunk in resp.iter_content(CHUNK):
-                        f.write(chunk)
-                        got += len(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(done, total or done, sha[:12])
-                    f.flush()
-                    os.fsync(f.fileno())
+                    try:
+                        for chunk in resp.iter_content(CHUNK):
+                            f.write(chunk)
+                            got += len(chunk)
+                            done += len(chunk)
+                            if progress:
+                                progress(done, total or done, sha[:12])
+                    finally:  # what arrived stays on disk for the resume, even when cut
+                        f.flush()
+                        os.fsync(f.fileno())
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 self.bytes_received += got
-                raise Offline(f"download of {sha[:12]} interrupted: {exc}") from exc
+                raise Offline(f"download of {sha[:12]} interrupted: {exc}", received=got) from exc
             self.bytes_received += got
+            if total and done < total:
+                raise Offline(f"download of {sha[:12]} cut short at {done} of {total} bytes", received=got)
             return got
 
     # ------------------------------------------------------------ plumbing
@@ -141,7 +157,7 @@ class SyncClient:
             data = json.dumps(body, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
         resp = self._send(method, path, data=data, params=params, headers=headers, auth=auth, raise_for_status=False)
-        parsed = _decode(resp)
+        parsed = _answer(resp)
         self._raise_for_status(resp, parsed)
         return parsed
 
@@ -195,6 +211,17 @@ def _decode(resp: requests.Response) -> Any:
         return resp.json()
     except ValueError:
         return None
+
+
+def _answer(resp: requests.Response) -> Any:
+    """The JSON of an answer. A 2xx whose body is not JSON was cut on the way: a link
+    cut inside the headers reads as "200, no body" to http.client. That is a transport
+    failure to retry (Offline), not a server refusal."""
+    data = _decode(resp)
+    if data is None and resp.status_code < 400:
+        raise Offline(f"the answer to {resp.request.method} {resp.request.path_url} was cut short "
+                      f"({len(resp.content)} bytes)")  # fmt: skip
+    return data
 
 
 def _range_start(resp: requests.Response) -> int | None:

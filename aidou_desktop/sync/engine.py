@@ -13,11 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aidou_desktop.store import Store
+from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.store.rows import now_iso
 from aidou_desktop.sync.client import SyncClient
 from aidou_desktop.sync.errors import AuthError, ServerError
 from aidou_desktop.sync.retry import UI_POLICY, Retrier, RetryPolicy
-from sync_server.protocol import ACCEPTED, CONFLICT, DUPLICATE, MAX_CHANGES_PAGE, MAX_PUSH_RECORDS, REJECTED
+from aidou_desktop.sync.sizing import RequestSizer
+from sync_server.protocol import (
+    ACCEPTED,
+    CONFLICT,
+    DUPLICATE,
+    MAX_CHANGES_PAGE,
+    MAX_PUSH_RECORDS,
+    REJECTED,
+    AnnotationRecord,
+    PushResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +76,8 @@ def sync_once(store: Store, client: SyncClient, progress: Progress | None = None
     report = SyncReport()
     sent0, recv0 = client.bytes_sent, client.bytes_received
     try:
-        _push(store, client, retrier, report, progress)
-        _pull(store, client, retrier, report, progress)
+        _push(store, client, retrier, report, progress, client.sizer(MAX_PUSH_RECORDS, "push"))
+        _pull(store, client, retrier, report, progress, client.sizer(MAX_CHANGES_PAGE, "pull"))
         report.last_sync = now_iso()
         store.set_last_sync(report.last_sync)
     finally:
@@ -77,19 +88,27 @@ def sync_once(store: Store, client: SyncClient, progress: Progress | None = None
     return report
 
 
-def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None) -> None:
+def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None,
+          sizer: RequestSizer) -> None:  # fmt: skip
     total = store.outbox_count()
     sent: set[str] = set()
     while True:
-        records = store.take_outbox(MAX_PUSH_RECORDS)
+        records = store.take_outbox(sizer.size)
         fresh = [r for r in records if r.id not in sent]
         if not fresh:
             # empty, or only rows the server already left unanswered in this run: stop, not spin
             return
-        results = retrier.call(lambda: client.push(records), "push")
-        sent.update(r.id for r in records)
+
+        def attempt() -> tuple[list[AnnotationRecord], list[PushResult]]:
+            # after a failure the sizer is smaller: retry with fewer records; the rest stay
+            # ``sending`` in the outbox and go in the next request, with the same content
+            chunk = records[: sizer.size]
+            return chunk, sizer.timed(len(chunk), lambda: client.push(chunk))
+
+        chunk, results = retrier.call(attempt, "push")
+        sent.update(r.id for r in chunk)
         store.store_push_results(results)
-        report.pushed += len(records)
+        report.pushed += len(chunk)
         for r in results:
             if r.status == ACCEPTED:
                 report.accepted += 1
@@ -104,11 +123,12 @@ def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
             progress(min(report.pushed, total), max(total, report.pushed), "push")
 
 
-def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None) -> None:
+def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None,
+          sizer: RequestSizer) -> None:  # fmt: skip
     cursor = store.cursor()
     while True:
         try:
-            page = retrier.call(lambda: client.changes(cursor, MAX_CHANGES_PAGE), "pull")
+            page = retrier.call(lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size)), "pull")
         except ServerError as exc:
             if exc.code != "bad_cursor" or not cursor:
                 raise
@@ -159,6 +179,11 @@ def download_batch(store: Store, client: SyncClient, batch_id: int, progress: Pr
         except ServerError as exc:
             report.failed.append(f"{sha}: {exc}")
             log.warning("blob %s: %s", sha, exc)
+        except OSError as exc:
+            if is_disk_full(exc) and not isinstance(exc, DiskFull):
+                # the partial file keeps what arrived: the download resumes once there is space
+                raise DiskFull("download an image") from exc
+            raise
         else:
             if ok:
                 report.fetched += 1

@@ -8,7 +8,14 @@ class SyncError(Exception):
 
 
 class Offline(SyncError):
-    """No link, a timeout, or the server failed (5xx): try again later; nothing is lost."""
+    """No link, a timeout, or the server failed (5xx): try again later; nothing is lost.
+
+    ``received``: bytes a download kept before it was cut. A request that made
+    progress proves the link works, so the retry policy starts afresh."""
+
+    def __init__(self, message: str = "", received: int = 0):
+        super().__init__(message)
+        self.received = received
 
 
 class AuthError(SyncError):

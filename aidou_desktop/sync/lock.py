@@ -1,104 +1,116 @@
-"""One sync at a time per local database: a lock file holding the owner's PID.
+"""One sync at a time per local database: an OS lock on ``DATA/sync.lock``.
 
-A lock left by a process that died (kill, power cut) is noticed by its PID and
-cleared, so a crashed run never blocks the scheduler for good.
+The kernel holds the lock for the process (``flock`` on POSIX, ``msvcrt.locking``
+on Windows) and drops it the instant that process dies — kill -9, a crash, a
+power cut — so a dead run can never block the scheduler, and a reused PID can
+never fake an owner (the weakness of a plain PID file). The PID written into
+the file is only there to say *who* holds the lock in the message.
+
+The file itself stays on disk: deleting a lock file while another process has
+it open would let two processes lock two different files.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "sync.lock"
-FRESH_S = 10.0  # a lock file this new without a PID is being written, not stale
+# Windows locks are mandatory: lock a byte past the PID text so others can still read it
+_LOCK_OFFSET = 1024
 
 
 class SyncBusy(Exception):
     """Another sync holds the lock."""
 
     def __init__(self, pid: int | None):
-        super().__init__(f"another sync is running (pid {pid})")
+        who = f"pid {pid}" if pid else "pid unknown"
+        super().__init__(
+            f"another aidou-sync or the app is already syncing this data directory ({who}); "
+            "this run did nothing — it will catch up next time"
+        )
         self.pid = pid
 
 
-def pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
+def _try_lock(fd: int) -> bool:
     if os.name == "nt":
-        return _pid_alive_windows(pid)
+        import msvcrt
+
+        os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
     try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
+        # flock, not lockf: its lock belongs to this open file, so two SyncLocks in
+        # one process (the app's thread and a test) exclude each other too
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):
         return False
-    except PermissionError:
-        return True  # exists, owned by someone else
     return True
 
 
-def _pid_alive_windows(pid: int) -> bool:
-    # os.kill on Windows would terminate the process: ask the kernel instead
-    import ctypes
+def _unlock(fd: int) -> None:
+    if os.name == "nt":
+        import msvcrt
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return False
-    try:
-        code = ctypes.c_ulong()
-        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-            return False
-        return code.value == 259  # STILL_ACTIVE
-    finally:
-        kernel32.CloseHandle(handle)
+        os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class SyncLock:
-    """``with SyncLock(data_dir): ...`` — raises ``SyncBusy`` when a live process holds it."""
+    """``with SyncLock(data_dir): ...`` — raises ``SyncBusy`` when another process (or
+    another ``SyncLock`` here) holds it. Never waits."""
 
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / LOCK_NAME
-        self.held = False
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
 
     def acquire(self) -> None:
-        for _ in range(2):  # second try after clearing a stale lock
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                pid = self._owner()
-                if pid is not None and pid_alive(pid):
-                    raise SyncBusy(pid) from None
-                if pid is None and self._age() < FRESH_S:
-                    raise SyncBusy(None) from None  # its owner is still writing the PID
-                log.warning("clearing stale sync lock (pid %s)", pid)
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as f:
-                f.write(str(os.getpid()))
-            self.held = True
-            return
-        raise SyncBusy(self._owner())
+        if self._fd is not None:
+            raise SyncBusy(os.getpid())
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _try_lock(fd):
+            os.close(fd)
+            raise SyncBusy(self.owner())
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:  # the PID is only informative; the lock is what counts
+            log.warning("could not write the pid into %s", self.path)
+        self._fd = fd
 
     def release(self) -> None:
-        if self.held:
-            self.held = False
-            if self._owner() == os.getpid():
-                self.path.unlink(missing_ok=True)
-
-    def _owner(self) -> int | None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
         try:
-            return int(self.path.read_text().strip())
-        except (OSError, ValueError):
+            _unlock(fd)
+        finally:
+            os.close(fd)
+
+    def owner(self) -> int | None:
+        """The PID written by the holder (informative; may be stale when nobody holds it)."""
+        try:
+            text = self.path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
             return None
-
-    def _age(self) -> float:
-        try:
-            return time.time() - self.path.stat().st_mtime
-        except OSError:
-            return FRESH_S
+        return int(text) if text.isdigit() else None
 
     def __enter__(self) -> SyncLock:
         self.acquire()

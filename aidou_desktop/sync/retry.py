@@ -2,6 +2,12 @@
 
 One ``Retrier`` serves a whole run and holds its time budget, so a dead link
 costs the UI a bounded wait (~10 s by default), not a wait per request.
+
+Delays are "full jitter" (uniform between 0 and the capped exponential
+ceiling): 50 desks that lose the server together do not come back in step,
+and none retries on a fixed short interval. A download that was cut after it
+made progress resets both the attempt count and the budget: the link works,
+and a long batch over a flaky link must not run out of retries half way.
 """
 
 from __future__ import annotations
@@ -24,7 +30,11 @@ class RetryPolicy:
     attempts: int = 3  # tries per call, the first one included
     base_s: float = 0.5  # first backoff ceiling; doubles each time
     cap_s: float = 4.0  # largest single backoff
-    budget_s: float = 10.0  # no retry starts after this long into the run
+    budget_s: float = 10.0  # no retry starts after this long without progress
+
+    def ceiling(self, attempt: int) -> float:
+        """The largest delay after failed try number ``attempt`` (1-based)."""
+        return min(self.cap_s, self.base_s * 2 ** (attempt - 1))
 
 
 UI_POLICY = RetryPolicy()
@@ -35,11 +45,17 @@ NO_RETRY = RetryPolicy(attempts=1)
 
 class Retrier:
     def __init__(self, policy: RetryPolicy = UI_POLICY, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic):  # fmt: skip
+                 clock: Callable[[], float] = time.monotonic, rng: random.Random | None = None):  # fmt: skip
         self.policy = policy
         self.sleep = sleep
         self.clock = clock
+        # one generator per process, seeded from the OS: two desks never share a sequence
+        self.rng = rng or random.SystemRandom()
         self.started = clock()
+        self.delays: list[float] = []  # every backoff slept, for logs and tests
+
+    def delay(self, attempt: int) -> float:
+        return self.rng.uniform(0, self.policy.ceiling(attempt))
 
     def call(self, fn: Callable[[], T], what: str = "request") -> T:
         attempt = 0
@@ -48,10 +64,13 @@ class Retrier:
             try:
                 return fn()
             except Offline as exc:
-                # "full jitter": 50 desks coming back at once do not retry in step
-                delay = random.uniform(0, min(self.policy.cap_s, self.policy.base_s * 2 ** (attempt - 1)))
+                if getattr(exc, "received", 0) > 0:
+                    attempt = 1  # progress: the link is alive, start the backoff and budget again
+                    self.started = self.clock()
+                delay = self.delay(attempt)
                 spent = self.clock() - self.started
                 if attempt >= self.policy.attempts or spent + delay > self.policy.budget_s:
                     raise
-                log.info("%s offline (%s); retry %d in %.1f s", what, exc, attempt, delay)
+                log.info("%s offline (%s); retry %d in %.2f s", what, exc, attempt, delay)
+                self.delays.append(delay)
                 self.sleep(delay)

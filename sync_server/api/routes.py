@@ -15,6 +15,7 @@ from sync_server.db.blobs import display_blob_visible, is_sha256_hex
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import BadCursor, changes_since
 from sync_server.db.push import apply_push
+from sync_server.orders.importing import display_media_type
 from sync_server.protocol import (
     API_PREFIX,
     MAX_CHANGES_PAGE,
@@ -101,7 +102,7 @@ def push(user: CurrentUser, body: JsonBody, db: Db) -> JSONResponse:
     "/blobs/{sha256}",
     response_class=FileResponse,
     summary="A display copy by its sha256; supports HTTP Range for resuming",
-    responses={200: {"content": {"image/jpeg": {}}}, 206: {"description": "the requested byte range"}, 404: {"model": ErrorBody}},
+    responses={200: {"content": {"image/webp": {}, "image/jpeg": {}}}, 206: {"description": "the requested byte range"}, 404: {"model": ErrorBody}},
 )
 def blob(sha256: str, user: CurrentUser, db: Db, blob_store: Blobs) -> FileResponse:
     if not is_sha256_hex(sha256):
@@ -112,4 +113,6 @@ def blob(sha256: str, user: CurrentUser, db: Db, blob_store: Blobs) -> FileRespo
     if not visible or not path.is_file():
         raise ApiError(404, "unknown_blob", f"no image {sha256} for you on this server")
     # the name is the content's hash: the bytes behind it never change
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=31536000, immutable"})
+    with open(path, "rb") as f:
+        media_type = display_media_type(f.read(12))  # WebP, or a small original sent as it is
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, max-age=31536000, immutable"})

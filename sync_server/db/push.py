@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import log_changes
+from sync_server.db.schemas import older_schemas
 from sync_server.db.tables import annotations, batches, items, leases, orders
 from sync_server.protocol import (
     ACCEPTED,
@@ -75,6 +76,7 @@ class _PushContext:
                 items.c.height,
                 items.c.head_annotation_id,
                 items.c.head_annotator_id,
+                items.c.order_id,
                 orders.c.schema,
             )
             .join(orders, orders.c.id == items.c.order_id)
@@ -82,6 +84,18 @@ class _PushContext:
         )
         self.items = {row["id"]: row for row in conn.execute(item_query).mappings()}
         self.heads = {i: (row["head_annotation_id"], row["head_annotator_id"]) for i, row in self.items.items()}
+        # work made offline against an older label schema is checked against that version
+        self.old_schemas = older_schemas(
+            conn,
+            (
+                (item["order_id"], r.schema_version)
+                for r in records
+                if (item := self.items.get(r.item_id)) is not None
+                and isinstance(r.schema_version, int)
+                and 0 < r.schema_version <= _MAX_INT32  # the driver refuses wider ints; rejected later
+                and r.schema_version != item["schema"]["version"]
+            ),
+        )
         batch_ids = {row["batch_id"] for row in self.items.values() if row["batch_id"] is not None}
         self.current_lessee = dict(
             conn.execute(select(batches.c.id, batches.c.annotator_id).where(batches.c.id.in_(batch_ids))).all()
@@ -114,7 +128,11 @@ def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) 
         return f"item {record.item_id} is in no batch leased to you"
     if user.role == "annotator" and user.id not in ctx.lease_holders[batch_id]:
         return f"batch {batch_id} is leased to another annotator"
-    labels = [label["name"] for label in item["schema"]["labels"]]
+    schema = _schema_of(ctx, item, record)
+    if schema is None:
+        return (f"label schema version {record.schema_version} is unknown for order {item['order_id']} "
+                f"(it is at version {item['schema']['version']})")  # fmt: skip
+    labels = [label["name"] for label in schema["labels"]]
     for index, shape in enumerate(record.shapes):
         reason = check_shape(shape, item["width"], item["height"], labels)
         if reason:
@@ -122,13 +140,33 @@ def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) 
     return None
 
 
-def _is_conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) -> bool:
+def _schema_of(ctx: _PushContext, item, record: AnnotationRecord) -> dict[str, Any] | None:
+    """The label schema the record was made against (None: a version the server never had)."""
+    current = item["schema"]
+    if record.schema_version is None or record.schema_version == current["version"]:
+        return current
+    return ctx.old_schemas.get((item["order_id"], record.schema_version))
+
+
+def _conflict_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) -> str | None:
+    """Why the record is kept but flagged for the lead, or None when it simply applies."""
     head_id, head_by = ctx.heads[record.item_id]
     if head_id is not None and head_by != user.id and head_id != record.base_id:
-        return True
-    batch_id = ctx.items[record.item_id]["batch_id"]
+        return f"item {record.item_id} has a newer revision by someone else ({head_id}): both kept, the lead decides"
+    item = ctx.items[record.item_id]
+    batch_id = item["batch_id"]
     # a lease that ran out and went to someone else: late work is kept, but the lead decides
-    return user.role == "annotator" and ctx.current_lessee.get(batch_id) != user.id
+    if user.role == "annotator" and ctx.current_lessee.get(batch_id) != user.id:
+        return f"batch {batch_id} went to another annotator after your lease ran out: kept, the lead decides"
+    current = item["schema"]
+    if record.schema_version is not None and record.schema_version != current["version"]:
+        names = {label["name"] for label in current["labels"]}
+        gone = sorted({shape.label for shape in record.shapes} - names)
+        if gone:
+            # valid against its own version, but not against today's: a person maps it
+            return (f"made against label schema v{record.schema_version}; the order is now at "
+                    f"v{current['version']}, without {', '.join(repr(g) for g in gone)}: kept, the lead decides")  # fmt: skip
+    return None
 
 
 def apply_push(conn: Connection, user: UserInfo, records: list[AnnotationRecord]) -> list[PushResult]:
@@ -158,7 +196,8 @@ def apply_push(conn: Connection, user: UserInfo, records: list[AnnotationRecord]
         if reason:
             results.append(PushResult(record.id, REJECTED, reason))
             continue
-        conflict = _is_conflict(ctx, user, record)
+        why_conflict = _conflict_reason(ctx, user, record)
+        conflict = why_conflict is not None
         item = ctx.items[record.item_id]
         row = {
             "id": record.id,
@@ -178,7 +217,7 @@ def apply_push(conn: Connection, user: UserInfo, records: list[AnnotationRecord]
         if not conflict:
             ctx.heads[record.item_id] = (record.id, user.id)
             head_updates[record.item_id] = (record.id, user.id)
-        results.append(PushResult(record.id, CONFLICT if conflict else ACCEPTED))
+        results.append(PushResult(record.id, CONFLICT, why_conflict) if conflict else PushResult(record.id, ACCEPTED))
     if new_rows:
         _write(conn, user, ctx, new_rows, head_updates)
     return results

@@ -29,8 +29,11 @@ from sync_server.protocol import (
     to_wire,
 )
 
-DISPLAY_MAX_SIDE = 1600  # enough to box a pedestrian at 1080p, a third of the bytes
-DISPLAY_JPEG_QUALITY = 85
+# ADR 0007: a 1280-pixel WebP at quality 75 is ≤ 25% of a 1080p original's bytes
+# (design.md budget) and still sharp enough to place a box; shapes stay in original pixels
+DISPLAY_MAX_SIDE = 1280
+DISPLAY_FORMAT = ".webp"
+DISPLAY_QUALITY = 75
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
 
@@ -44,17 +47,43 @@ def decode_upright(data: bytes) -> np.ndarray | None:
     return cv2.imdecode(buffer, cv2.IMREAD_COLOR) if buffer.size else None
 
 
-def display_copy(image: np.ndarray) -> tuple[bytes, int, int]:
-    """JPEG bytes of ``image`` with its longest side capped, and their width and height."""
+def display_copy(image: np.ndarray, original: bytes | None = None) -> tuple[bytes, int, int]:
+    """The bytes the desktop downloads for ``image`` (upright BGR), and their width and height.
+
+    The longest side is capped and the pixels re-encoded as WebP. An ``original``
+    that needs no shrinking, no turning and is already smaller than the re-encode
+    is sent as it is: a display copy is never bigger than the file it stands for.
+    """
     height, width = image.shape[:2]
     scale = DISPLAY_MAX_SIDE / max(width, height)
     if scale < 1:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)  # INTER_AREA: no aliasing when shrinking
-    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, DISPLAY_JPEG_QUALITY])
+    ok, encoded = cv2.imencode(DISPLAY_FORMAT, image, [cv2.IMWRITE_WEBP_QUALITY, DISPLAY_QUALITY])
     if not ok:
         raise OrderImportError("could not encode a display copy")
-    return encoded.tobytes(), image.shape[1], image.shape[0]
+    data = encoded.tobytes()
+    if original is not None and scale >= 1 and len(original) <= len(data) and _already_upright(original, image):
+        data = original
+    return data, image.shape[1], image.shape[0]
+
+
+def _already_upright(original: bytes, upright: np.ndarray) -> bool:
+    # the desktop decodes with IMREAD_COLOR as well, but only pixels that need no
+    # EXIF turn are certain to show the same wherever the file is opened
+    raw = cv2.imdecode(np.frombuffer(original, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    return raw is not None and raw.shape == upright.shape and np.array_equal(raw, upright)
+
+
+def display_media_type(head: bytes) -> str:
+    """The Content-Type of a display copy from its first bytes (WebP, or an original sent as is)."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    return "application/octet-stream"
 
 
 def _is_cut_short_jpeg(data: bytes) -> bool:
@@ -141,7 +170,7 @@ def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id
     pixels = decode_upright(original)
     if pixels is None:  # changed on disk since it was checked
         raise OrderImportError(f"{path}: not an image OpenCV can decode (broken or unsupported)")
-    display, display_width, display_height = display_copy(pixels)
+    display, display_width, display_height = display_copy(pixels, original)
     original_sha = blob_store.put(original)
     display_sha = blob_store.put(display)
     record_blob(conn, original_sha, len(original), "original")

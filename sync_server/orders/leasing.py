@@ -10,7 +10,14 @@ from sync_server.db.clock import utc_now
 from sync_server.db.entities import load_batch, load_batch_items, load_item_annotations, load_order
 from sync_server.db.feed import log_changes
 from sync_server.db.tables import batches, leases, orders, users
-from sync_server.protocol import CHANGE_ANNOTATION, CHANGE_BATCH, CHANGE_ITEM, CHANGE_ORDER, to_wire
+from sync_server.protocol import (
+    CHANGE_ANNOTATION,
+    CHANGE_BATCH,
+    CHANGE_ITEM,
+    CHANGE_ORDER,
+    AnnotationRecord,
+    to_wire,
+)
 
 
 class LeaseError(ValueError):
@@ -58,6 +65,35 @@ def lease_batch(conn: Connection, batch_id: int, annotator_id: int, until: datet
     entries.append((CHANGE_BATCH, batch_data, annotator_id))
     batch_items = load_batch_items(conn, batch_id)
     entries.extend((CHANGE_ITEM, to_wire(item), annotator_id) for item in batch_items)
-    for record in load_item_annotations(conn, [item.id for item in batch_items]):
+    for record in _bases_first(load_item_annotations(conn, [item.id for item in batch_items])):
         entries.append((CHANGE_ANNOTATION, to_wire(record), annotator_id))
     log_changes(conn, office_id, entries)
+
+
+def _bases_first(records: list[AnnotationRecord]) -> list[AnnotationRecord]:
+    """Revisions in the order the server received them, each after the one it is based on.
+
+    Revisions stored by one push share a ``received_at``; the tie would fall to their
+    ids, which carry the client's clock. A client reads the later feed position as the
+    newer revision, so a revision must never come before its base (a clock set back
+    between two edits would do that)."""
+    ids = {r.id for r in records}
+    placed: set[str] = set()
+    waiting: dict[str, list[AnnotationRecord]] = {}
+    out: list[AnnotationRecord] = []
+
+    def place(record: AnnotationRecord) -> None:
+        out.append(record)
+        placed.add(record.id)
+        for follower in waiting.pop(record.id, []):
+            place(follower)
+
+    for record in records:
+        base = record.base_id
+        if base is not None and base in ids and base not in placed and base != record.id:
+            waiting.setdefault(base, []).append(record)
+        else:
+            place(record)
+    for followers in waiting.values():  # a base that never came (a cycle cannot be made by uuids)
+        out.extend(f for f in followers if f.id not in placed)
+    return out

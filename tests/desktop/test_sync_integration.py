@@ -202,16 +202,17 @@ def test_cli_login_run_status(live, tmp_path):
 
 
 def test_cli_lock(live, tmp_path):
+    from aidou_desktop.sync import SyncLock
+
     data = tmp_path / "cli"
     assert cli(data, "login", "--server", live.url, "--user", "anno2").returncode == 0
-    lock = data / "sync.lock"
-    lock.write_text(str(os.getpid()))  # a live process holds it
-    assert cli(data, "run").returncode == 6
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    lock.write_text(str(dead.pid))  # its owner died: stale, cleared
+    (data / "sync.lock").write_text("999999\n")  # a PID file alone holds nothing: the OS lock counts
     assert cli(data, "run", "--quiet").returncode == 0
-    assert not lock.exists()
+    with SyncLock(data):  # a live holder (the app syncing)
+        busy = cli(data, "run")
+        assert busy.returncode == 6
+        assert "already syncing" in busy.stderr and str(os.getpid()) in busy.stderr
+    assert cli(data, "run", "--quiet").returncode == 0  # released: the next run goes ahead
 
 
 def test_cli_help_documents_exit_codes():

@@ -8,6 +8,7 @@ from server_helpers import auth, feed
 from sync_server.api.app import create_app
 from sync_server.db.clock import as_utc, to_iso, utc_now
 from sync_server.orders.demo import DEMO_ACCOUNTS, seed_demo
+from sync_server.orders.importing import DISPLAY_MAX_SIDE
 
 
 def test_demo_seed_gives_each_annotator_a_batch_and_is_idempotent(tmp_path):
@@ -34,7 +35,7 @@ def test_demo_seed_gives_each_annotator_a_batch_and_is_idempotent(tmp_path):
             ]
             assert "遮挡" in orders[0]["guidelines"]
             assert len(batches) == 1 and len(items) == 20
-            assert {(i["width"], i["height"], i["display_width"]) for i in items} == {(1920, 1080, 1600)}
+            assert {(i["width"], i["height"], i["display_width"]) for i in items} == {(1920, 1080, DISPLAY_MAX_SIDE)}
             assert to_iso(utc_now() + timedelta(days=6)) < batches[0]["lease_until"] <= to_iso(as_utc(utc_now()) + timedelta(days=7))
             batches_seen.add(batches[0]["id"])
         assert len(batches_seen) == 3

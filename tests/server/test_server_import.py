@@ -54,10 +54,11 @@ def test_items_keep_original_size_and_get_a_capped_display_copy(engine, data_dir
     items = _items(engine, order_id)
     assert len(items) == 5
     assert {(i["width"], i["height"]) for i in items} == {(2000, 1000)}
-    assert {(i["display_width"], i["display_height"]) for i in items} == {(DISPLAY_MAX_SIDE, 800)}
+    assert {(i["display_width"], i["display_height"]) for i in items} == {(DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE // 2)}
     display = (data_dir / "blobs" / items[0]["display_sha256"][:2] / items[0]["display_sha256"]).read_bytes()
     assert len(display) == items[0]["display_size"]
-    assert cv2.imdecode(np.frombuffer(display, np.uint8), cv2.IMREAD_COLOR).shape == (800, 1600, 3)
+    assert display[8:12] == b"WEBP"  # the desktop decodes it with cv2.imdecode as well
+    assert cv2.imdecode(np.frombuffer(display, np.uint8), cv2.IMREAD_COLOR).shape == (DISPLAY_MAX_SIDE // 2, DISPLAY_MAX_SIDE, 3)
     original = data_dir / "blobs" / items[0]["original_sha256"][:2] / items[0]["original_sha256"]
     assert original.read_bytes() == paths[0].read_bytes()
     batch_sizes = [sum(1 for i in items if i["batch_id"] == b) for b in sorted({i["batch_id"] for i in items})]
@@ -79,6 +80,38 @@ def test_exif_orientation_is_applied(engine, data_dir, world, tmp_path):
     item = _items(engine, _import(engine, data_dir, world.office, [rotated]))[0]
     assert (item["width"], item["height"]) == (100, 200)  # upright: shapes are drawn on this
     assert (item["display_width"], item["display_height"]) == (100, 200)
+    display = _blob(data_dir, item["display_sha256"])
+    assert cv2.imdecode(np.frombuffer(display, np.uint8), cv2.IMREAD_COLOR).shape == (200, 100, 3)
+
+
+def _blob(data_dir, sha) -> bytes:
+    return (data_dir / "blobs" / sha[:2] / sha).read_bytes()
+
+
+def test_large_turned_photo_is_turned_then_capped(engine, data_dir, world, tmp_path):
+    # a phone photo stored sideways: 3000×2000 pixels, EXIF says turn 90° to view
+    pixels = np.zeros((2000, 3000, 3), np.uint8)
+    pixels[:100, :] = 255  # a white band on top of the stored pixels: on the right once turned
+    ok, encoded = cv2.imencode(".jpg", pixels)
+    path = tmp_path / "sideways.jpg"
+    path.write_bytes(_with_exif_orientation(encoded.tobytes(), 6))
+    item = _items(engine, _import(engine, data_dir, world.office, [path]))[0]
+    assert (item["width"], item["height"]) == (2000, 3000)
+    assert (item["display_width"], item["display_height"]) == (round(2000 * DISPLAY_MAX_SIDE / 3000), DISPLAY_MAX_SIDE)
+    shown = cv2.imdecode(np.frombuffer(_blob(data_dir, item["display_sha256"]), np.uint8), cv2.IMREAD_COLOR)
+    assert shown.shape == (DISPLAY_MAX_SIDE, item["display_width"], 3)
+    assert shown[:, -20:].mean() > 200 and shown[:, :20].mean() < 50  # the band is on the right
+
+
+def test_small_original_that_is_cheaper_is_sent_as_it_is(engine, data_dir, world, tmp_path):
+    # a small, heavily compressed JPEG: re-encoding would only make it bigger
+    noise = np.random.default_rng(1).integers(0, 255, (60, 80, 3), dtype=np.uint8)
+    ok, encoded = cv2.imencode(".jpg", noise, [cv2.IMWRITE_JPEG_QUALITY, 20])
+    path = tmp_path / "tiny.jpg"
+    path.write_bytes(encoded.tobytes())
+    item = _items(engine, _import(engine, data_dir, world.office, [path]))[0]
+    assert item["display_sha256"] == item["original_sha256"]
+    assert (item["display_size"], item["display_width"], item["display_height"]) == (len(encoded), 80, 60)
 
 
 def test_unknown_task_kind_and_bad_schema_are_clear(engine, data_dir, world, tmp_path):

@@ -1,0 +1,39 @@
+"""Fixtures for the fault tests: a seeded server subprocess, the proxy, child sync processes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.desktop.server_process import ServerProcess  # noqa: E402
+from tests.faults.proxy import FaultProxy  # noqa: E402
+from tests.faults.world import build_world  # noqa: E402
+
+
+def start_world(tmp_path_factory, annotators: int = 3, batch_size: int = 20) -> ServerProcess:
+    data = tmp_path_factory.mktemp("server") / "data"
+    ids = build_world(data, annotators=annotators, batch_size=batch_size)
+    server = ServerProcess(data)  # its --demo sees the data and seeds nothing
+    server.user_ids = ids
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = start_world(tmp_path_factory)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def proxy(server):
+    server.start()  # a test before may have killed it
+    with FaultProxy(server.port) as p:
+        yield p

@@ -1,0 +1,46 @@
+"""Robustness tests (issue 3): the real server on a loopback port, the real client code.
+
+Seeding the demo office takes ~15 s, so it is done once per session into a
+template; every test module runs its own server over a fresh copy of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+pytest.importorskip("sync_server.api.app")
+
+from tests.desktop.server_process import ServerProcess  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def server_template(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("server-template") / "data"
+    srv = ServerProcess(data)
+    srv.start()  # --demo seeds the empty data dir
+    srv.stop()
+    return data
+
+
+@pytest.fixture(scope="module")
+def server(server_template, tmp_path_factory):
+    data = tmp_path_factory.mktemp("server") / "data"
+    shutil.copytree(server_template, data)
+    srv = ServerProcess(data)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def live(server):
+    server.start()  # a test before may have stopped it
+    return server
