@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
             rejected=len(self.store.rejected()),
         )
         self.home_page.set_sync_state(state)
+        self.home_page.sync_bar.set_scheduled_run(self.store.last_sync_run("cli"))
 
     def sync_now(self) -> None:
         self._activity = self.tr("Syncing: uploading your work and fetching new batches…")
@@ -192,6 +193,8 @@ class MainWindow(QMainWindow):
         self.controller.stop_background()
         # sync work is safe to cut at any point (the outbox keeps it); wait briefly so the store closes cleanly
         self.controller.wait(5_000)
+        # answers of finished jobs may still wait in the event queue: they must not reach a closed store
+        self.controller.blockSignals(True)
         self.image_cache.shutdown()
         if self._owns_store:
             self.store.close()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from aidou_desktop.model import SyncState
+from aidou_desktop.model.domain import SyncRun
 from aidou_desktop.ui.look import MUTED, OFFLINE, ONLINE
 from aidou_desktop.ui.time_format import local_text
 
@@ -28,6 +29,8 @@ class SyncBar(QFrame):
         self.waiting_label = QLabel()
         self.rejected_label = QLabel()
         self.rejected_label.setObjectName("errorText")
+        self.scheduled_label = QLabel()  # the last `aidou-sync run` from cron / Task Scheduler
+        self.scheduled_label.setObjectName("muted")
         self.progress_bar = QProgressBar()
         self.progress_bar.setFixedWidth(180)
         self.progress_text = QLabel()
@@ -39,7 +42,8 @@ class SyncBar(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 6, 12, 6)
         row.setSpacing(18)
-        for widget in (self.online_label, self.last_sync_label, self.waiting_label, self.rejected_label):
+        for widget in (self.online_label, self.last_sync_label, self.waiting_label, self.rejected_label,
+                       self.scheduled_label):  # fmt: skip
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.progress_text)
@@ -57,6 +61,31 @@ class SyncBar(QFrame):
         self.waiting_label.setStyleSheet("" if state.waiting else f"color: {MUTED}")
         self.rejected_label.setText(self.tr("%n sent back to fix", "", state.rejected))
         self.rejected_label.setVisible(state.rejected > 0)
+
+    def set_scheduled_run(self, run: SyncRun | None) -> None:
+        """The last scheduled (command-line) sync: when, and how it ended."""
+        self.scheduled_label.setVisible(run is not None)
+        if run is None:
+            return
+        outcomes = {
+            "ok": self.tr("in sync"),
+            "offline": self.tr("offline, nothing sent"),
+            "auth": self.tr("needs a login"),
+            "attention": self.tr("items need a lead"),
+            "error": self.tr("local error, see the log"),
+            "disk_full": self.tr("disk full"),
+            "busy": self.tr("another sync was running"),
+            "update": self.tr("the app needs an update"),
+        }
+        if run.finished_at is None:
+            outcome = self.tr("running or interrupted")
+        else:
+            outcome = outcomes.get(run.outcome or "", run.outcome or "")
+        when = local_text(run.finished_at or run.started_at)
+        text = self.tr("Scheduled sync %1: %2").replace("%1", when).replace("%2", outcome)
+        self.scheduled_label.setText(text)
+        self.scheduled_label.setToolTip(run.message or "")
+        self.scheduled_label.setStyleSheet("" if run.outcome in ("ok", None) else "color: #b42318")
 
     def set_busy(self, busy: bool, activity: str = "") -> None:
         """``activity`` names the running work in the UI's own (translated) words:

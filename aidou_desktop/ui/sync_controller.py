@@ -55,6 +55,7 @@ class SyncController(QObject):
     def stop_background(self) -> None:
         self._sync_timer.stop()
         self._probe_timer.stop()
+        self._sync_queued = False
 
     def busy(self) -> bool:
         return self._work.busy()

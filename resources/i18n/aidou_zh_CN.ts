@@ -209,24 +209,24 @@
         <translation>AI豆 标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="136"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="137"/>
         <source>Syncing: uploading your work and fetching new batches…</source>
         <translation>正在同步：上传你的标注，获取新批次…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="141"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="142"/>
         <source>Downloading the batch&apos;s images…</source>
         <translation>正在下载批次图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/main_window.py" line="161"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="162"/>
         <source>%n image(s) could not be downloaded. Press Download batch to try again.</source>
         <translation>
             <numerusform>有 %n 张图片没能下载。请再点一次“下载批次”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="180"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="181"/>
         <source>Download the batch first: none of its images are on this PC yet.</source>
         <translation>请先下载这个批次：本机还没有它的图片。</translation>
     </message>
@@ -353,51 +353,101 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
 <context>
     <name>SyncBar</name>
     <message>
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="35"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="38"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="36"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="39"/>
         <source>Upload your work and fetch new batches now</source>
         <translation>马上上传标注并获取新批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="52"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="56"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="52"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="56"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="55"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="59"/>
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="55"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="59"/>
         <source>Never synced</source>
         <translation>还没有同步过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="56"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="60"/>
         <source>%n item(s) waiting to upload</source>
         <translation>
             <numerusform>%n 项待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="58"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="62"/>
         <source>%n sent back to fix</source>
         <translation>
             <numerusform>%n 项被退回待修改</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/sync_bar.py" line="69"/>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="71"/>
+        <source>in sync</source>
+        <translation>已同步</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="72"/>
+        <source>offline, nothing sent</source>
+        <translation>离线，未能同步</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="73"/>
+        <source>needs a login</source>
+        <translation>需要重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="74"/>
+        <source>items need a lead</source>
+        <translation>有数据需组长处理</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="75"/>
+        <source>local error, see the log</source>
+        <translation>本机出错，请看日志</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="76"/>
+        <source>disk full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="77"/>
+        <source>another sync was running</source>
+        <translation>另一个同步正在进行</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="78"/>
+        <source>the app needs an update</source>
+        <translation>软件需要更新</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="81"/>
+        <source>running or interrupted</source>
+        <translation>进行中或被中断</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="85"/>
+        <source>Scheduled sync %1: %2</source>
+        <translation>定时同步 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/sync_bar.py" line="98"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>

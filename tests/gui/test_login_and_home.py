@@ -73,3 +73,33 @@ def test_batch_table_model_is_a_correct_qt_model(qtmodeltester):
     model.set_summaries([BatchSummary(1, 1, "o", "批次 1", 20, 4, 20, None)])
     qtmodeltester.check(model)
     assert model.rowCount() == 1 and model.data(model.index(0, 4)) == ""
+
+
+def test_home_shows_the_last_scheduled_sync(qtbot, data_dir, open_window):
+    window = open_window(data_dir)
+    log_in(qtbot, window)
+    label = window.home_page.sync_bar.scheduled_label
+    assert not label.isVisible()  # no scheduled run yet: nothing to say
+    run_id = window.store.start_sync_run("cli")
+    window.store.finish_sync_run(run_id, "offline", 2, message="cannot reach the server")
+    window.refresh_sync_state()
+    assert label.isVisible()
+    assert "Scheduled sync" in label.text() and "offline" in label.text()
+    assert label.toolTip() == "cannot reach the server"
+
+
+def test_sync_clicked_while_busy_runs_afterwards(qtbot, data_dir, open_window):
+    window = open_window(data_dir)
+    log_in(qtbot, window)
+    controller = window.controller
+    started = []
+    controller.sync_finished.connect(started.append)
+    controller.work_failed.connect(started.append)
+    # hold the worker with a job of our own, then ask for a sync
+    import threading
+
+    release = threading.Event()
+    assert controller._start_work(lambda progress: release.wait(10), lambda _r: None)
+    assert controller.sync_now() is False  # queued, not dropped
+    release.set()
+    qtbot.waitUntil(lambda: len(started) == 1, timeout=20_000)  # the queued sync ran (offline here: it failed)
