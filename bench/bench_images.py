@@ -24,7 +24,12 @@ import numpy as np
 
 from aidou_desktop.imaging.decode import decode_bgra
 from sync_server.orders.demo_images import make_demo_images
-from sync_server.orders.importing import DISPLAY_MAX_SIDE, DISPLAY_QUALITY, decode_upright, display_copy
+from sync_server.orders.importing import (
+    DISPLAY_MAX_SIDE,
+    DISPLAY_QUALITY,
+    decode_upright,
+    display_copy,
+)
 
 BUDGET = 0.25
 W, H = 1920, 1080

@@ -19,10 +19,12 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Self
 
 import cv2
 import numpy as np
 import requests
+from sqlalchemy import select
 
 from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
@@ -36,7 +38,6 @@ from sync_server.orders import importing
 from sync_server.orders.importing import import_order
 from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import MAX_PUSH_RECORDS, TASK_BBOX, Label, LabelSchema
-from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
 USER, PASSWORD = "bench", "bench123"
@@ -97,7 +98,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> Self:
         env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         cmd = [sys.executable, "-m", "sync_server.cli", "serve", "--data-dir", str(self.data_dir),
                "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip

@@ -34,7 +34,7 @@ def discover() -> list[str]:
 def run_one(module: str) -> tuple[bool, str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     code = f"from {module} import run; print(run())"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return False, (proc.stdout + proc.stderr).strip()[-3000:]
     return True, proc.stdout.rstrip()

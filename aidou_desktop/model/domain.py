@@ -82,7 +82,7 @@ class SyncRun:
 
 @dataclass
 class QuarantinedChange:
-    """A change from the server's feed this app could not apply (kept to retry, ADR 7)."""
+    """A change from the server's feed this app could not apply (kept to retry, ADR 9)."""
 
     seq: int
     kind: str

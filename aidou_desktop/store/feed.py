@@ -1,7 +1,7 @@
 """Applying the server's change feed to the local database (one connection, caller's transaction).
 
 Each change runs under its own savepoint: a record that does not parse or
-does not fit never blocks the ones after it. It is not dropped either (ADR 7):
+does not fit never blocks the ones after it. It is not dropped either (ADR 9):
 it goes to the ``quarantine`` table as received, with the reason, and is tried
 again after every page — so an annotation that came before its item, or a kind
 only a newer app understands, is applied once it can be. A later change to the

@@ -100,7 +100,7 @@ def m0002_quarantine_and_sync_runs(conn: sqlite3.Connection) -> None:
     _run(
         conn,
         [
-            # feed records this version could not apply (ADR 7): kept raw, with the reason,
+            # feed records this version could not apply (ADR 9): kept raw, with the reason,
             # and tried again on every pull, so an upgrade can still apply them
             """CREATE TABLE quarantine (
                 seq INTEGER PRIMARY KEY,  -- the change's position in the server's feed

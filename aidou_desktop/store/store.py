@@ -124,7 +124,7 @@ class Store:
         """Apply a page of the feed and store its cursor, in one transaction.
 
         A record that cannot be applied is kept in quarantine (raw, with the reason)
-        and retried after every page (ADR 7). Returns how many of this page went there.
+        and retried after every page (ADR 9). Returns how many of this page went there.
         ``DiskFull``: nothing of the page was stored, the cursor stays where it was."""
 
         def fn(c):

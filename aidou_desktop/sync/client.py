@@ -119,6 +119,10 @@ class SyncClient:
                 return 0  # we already hold every byte; the hash check decides
             if resp.status_code not in (200, 206):
                 self._raise_for_status(resp, _decode(resp))
+            if "Content-Length" not in resp.headers:
+                # the server always sends it; without it the link was cut inside the
+                # headers (http.client then reads "no body"): retry, do not commit a stub
+                raise Offline(f"download of {sha[:12]}: the answer was cut in its headers")
             total = _total_size(resp, offset)
             if resp.status_code == 206 and _range_start(resp) != offset:
                 raise ServerError(f"blob {sha[:12]}: server sent an unexpected range", 206)

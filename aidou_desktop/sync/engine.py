@@ -99,10 +99,11 @@ def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
             # empty, or only rows the server already left unanswered in this run: stop, not spin
             return
 
-        def attempt() -> tuple[list[AnnotationRecord], list[PushResult]]:
+        def attempt(fresh: list[AnnotationRecord] = fresh) -> tuple[list[AnnotationRecord], list[PushResult]]:
             # after a failure the sizer is smaller: retry with fewer records; the rest stay
-            # ``sending`` in the outbox and go in the next request, with the same content
-            chunk = records[: sizer.size]
+            # ``sending`` in the outbox and go in the next request, with the same content.
+            # Only fresh ones: each request moves at least one record on, so the loop ends.
+            chunk = fresh[: sizer.size]
             return chunk, sizer.timed(len(chunk), lambda: client.push(chunk))
 
         chunk, results = retrier.call(attempt, "push")

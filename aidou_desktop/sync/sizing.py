@@ -14,9 +14,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from aidou_desktop.sync.errors import Offline
+
 
 class RequestSizer:
-    def __init__(self, maximum: int, target_s: float, start: int = 100, minimum: int = 1,
+    def __init__(self, maximum: int, target_s: float, start: int = 32, minimum: int = 1,
                  clock: Callable[[], float] = time.monotonic):  # fmt: skip
         self.maximum = maximum
         self.minimum = minimum
@@ -47,7 +49,7 @@ class RequestSizer:
         start = self.clock()
         try:
             result = fn()
-        except Exception:
+        except Offline:  # a timeout or a cut may mean "too big for this link"; a 4xx does not
             self.failed()
             raise
         self.observe(count, self.clock() - start)

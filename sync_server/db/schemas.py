@@ -2,7 +2,7 @@
 
 ``orders.schema`` is the current schema. ``order_schemas`` keeps every version
 the order has had, so a revision made offline against an older version is
-validated against *that* version and stored with it (ADR 8).
+validated against *that* version and stored with it (ADR 10).
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from sync_server.db.clock import utc_now
 from sync_server.db.entities import load_order
 from sync_server.db.feed import log_changes
 from sync_server.db.tables import batches, leases, order_schemas, orders
-from sync_server.protocol import CHANGE_ORDER, LabelSchema, WireError, from_wire, to_wire
+from sync_server.protocol import (
+    CHANGE_ORDER,
+    LabelSchema,
+    WireError,
+    from_wire,
+    to_wire,
+)
 
 
 class SchemaChangeError(ValueError):

@@ -69,7 +69,7 @@ order_schemas = Table(
     "order_schemas",
     metadata,
     # every label schema an order has had: work made against an older version is
-    # validated against that version and kept (ADR 8). ``orders.schema`` stays the
+    # validated against that version and kept (ADR 10). ``orders.schema`` stays the
     # current one; a version is written here when it is replaced (and the new one too).
     Column("order_id", ForeignKey("orders.id"), primary_key=True),
     Column("version", Integer, primary_key=True),

@@ -29,7 +29,7 @@ from sync_server.protocol import (
     to_wire,
 )
 
-# ADR 0007: a 1280-pixel WebP at quality 75 is ≤ 25% of a 1080p original's bytes
+# ADR 0008: a 1280-pixel WebP at quality 75 is ≤ 25% of a 1080p original's bytes
 # (design.md budget) and still sharp enough to place a box; shapes stay in original pixels
 DISPLAY_MAX_SIDE = 1280
 DISPLAY_FORMAT = ".webp"

@@ -11,9 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.desktop.server_process import ServerProcess  # noqa: E402
-from tests.faults.proxy import FaultProxy  # noqa: E402
-from tests.faults.world import build_world  # noqa: E402
+from tests.desktop.server_process import ServerProcess
+from tests.faults.proxy import FaultProxy
+from tests.faults.world import build_world
 
 
 def start_world(tmp_path_factory, annotators: int = 3, batch_size: int = 20) -> ServerProcess:

@@ -34,7 +34,7 @@ def _skew_clock(offset: float) -> None:
         def now(cls, tz=None):
             return _dt.datetime.now(tz) + _dt.timedelta(seconds=offset)
 
-    import aidou_desktop.store.rows as rows
+    from aidou_desktop.store import rows
 
     rows.datetime = SkewedDatetime
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import signal
 import sqlite3
+from itertools import pairwise
 
 import pytest
 
@@ -96,10 +97,7 @@ def test_batch_download_survives_kill_cuts_and_corruption(tmp_path, big):
         report = download_batch(store, client, batch, policy=QUICK)
         assert not report.failed and report.fetched == len(missing)
         assert proxy.cuts >= 3
-        bad = [sha for sha, ok in verdicts if not ok]
-        for sha in bad:
-            print("BAD", sha[:8], start_at.get(sha), sizes[sha], [(e.request_headers.get("range"), e.status, e.body_start, e.body_sent, e.fault) for e in proxy.exchanges if sha in e.path])
-        assert sorted(bad) == sorted([tampered, flipped])
+        assert sorted(sha for sha, ok in verdicts if not ok) == sorted([tampered, flipped])
 
         # every image whole and checked
         assert len(store.ready_items(batch)) == N_IMAGES
@@ -110,7 +108,8 @@ def test_batch_download_survives_kill_cuts_and_corruption(tmp_path, big):
         # the wire: each blob's ranges follow on from where its partial file stopped,
         # without a gap or an overlap; only the two spoiled ones came again from byte 0
         ranges = proxy.blob_ranges()
-        assert set(ranges) == set(missing)
+        whole = {sha for sha in missing if start_at[sha] == sizes[sha]}  # killed before its commit
+        assert set(ranges) == set(missing) - whole  # those needed no byte (416), only a check
         resumed = 0
         for sha, got in ranges.items():
             if sha in (tampered, flipped):
@@ -118,7 +117,7 @@ def test_batch_download_survives_kill_cuts_and_corruption(tmp_path, big):
                 continue
             got.sort()
             assert got[0][0] == start_at[sha], sha
-            assert all(a[1] == b[0] for a, b in zip(got, got[1:])), (sha, got)  # no byte twice
+            assert all(a[1] == b[0] for a, b in pairwise(got)), (sha, got)  # no byte twice
             assert got[-1][1] == sizes[sha]
             resumed += len(got) > 1 or start_at[sha] > 0
         assert resumed >= 3  # some were resumed with Range, mid-file
@@ -140,7 +139,7 @@ def test_pull_cut_mid_page_applies_each_change_once(tmp_path, big):
             return skipped
 
         store.apply_changes = recording
-        proxy.cut_every = 25_000  # several pages are cut part way
+        proxy.cut_every = 10_000  # many pages are cut part way (and pages shrink to fit)
         sync_once(store, client, policy=QUICK)
         assert proxy.cuts >= 3
         user_id = big.user_ids["anno1"]

@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import signal
 
-import pytest
-
 from aidou_desktop.store import Store
 from aidou_desktop.sync import sync_once
-from tests.faults.helpers import batch_item_ids, driver, local_ids, login, my_batch, run_driver, save_boxes, wait_for
+from tests.faults.helpers import (
+    batch_item_ids,
+    driver,
+    local_ids,
+    login,
+    my_batch,
+    run_driver,
+    save_boxes,
+    wait_for,
+)
 from tests.faults.world import server_annotation_ids
 
 
@@ -95,9 +102,9 @@ def test_killed_after_commit_before_answer_stored(tmp_path, server, proxy):
     finish_and_check(data, server, expected)  # the resend answers "duplicate": still one copy
 
 
-@pytest.mark.parametrize("user", ["anno1"])
-def test_resend_after_kill_reports_duplicates(tmp_path, server, proxy, user):
+def test_resend_after_kill_reports_duplicates(tmp_path, server, proxy):
     """After (c) the resend is answered ``duplicate``, never stored twice (checked in-process)."""
+    user = "anno1"
     data, expected = prepare(tmp_path / "again", proxy, user)
     proxy.drop_responses(1, "/api/v1/push", "hold")
     child = driver("run", str(data))

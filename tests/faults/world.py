@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sync_server.db.accounts import create_office, create_user  # noqa: E402
-from sync_server.db.blobs import BlobStore  # noqa: E402
-from sync_server.db.clock import utc_now  # noqa: E402
-from sync_server.db.engine import default_db_url, make_engine, write_transaction  # noqa: E402
-from sync_server.db.tables import batches  # noqa: E402
-from sync_server.orders.importing import import_order  # noqa: E402
-from sync_server.orders.leasing import lease_batch  # noqa: E402
-from sync_server.protocol import TASK_BBOX, Label, LabelSchema  # noqa: E402
+from sync_server.db.accounts import create_office, create_user
+from sync_server.db.blobs import BlobStore
+from sync_server.db.clock import utc_now
+from sync_server.db.engine import default_db_url, make_engine, write_transaction
+from sync_server.db.tables import batches
+from sync_server.orders.importing import import_order
+from sync_server.orders.leasing import lease_batch
+from sync_server.protocol import TASK_BBOX, Label, LabelSchema
 
 PASSWORD = "pw123456"
 LEAD = "lead"

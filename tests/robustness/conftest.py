@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 
 pytest.importorskip("sync_server.api.app")
 
-from tests.desktop.server_process import ServerProcess  # noqa: E402
+from tests.desktop.server_process import ServerProcess
 
 
 @pytest.fixture(scope="session")

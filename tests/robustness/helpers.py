@@ -15,7 +15,12 @@ from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
 from aidou_desktop.sync import SyncClient
 from sync_server.db import tables
-from sync_server.db.engine import default_db_url, make_engine, read_connection, write_transaction
+from sync_server.db.engine import (
+    default_db_url,
+    make_engine,
+    read_connection,
+    write_transaction,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORDS = {"admin": "admin123", "lead": "lead123", "anno1": "anno123", "anno2": "anno123", "anno3": "anno123"}
@@ -45,7 +50,7 @@ def server_db(server, write: bool = False) -> Iterator[Connection]:
     """The running server's own database, for what an admin would do (and for checks)."""
     engine = make_engine(default_db_url(server.data_dir))
     try:
-        with (write_transaction(engine) if write else read_connection(engine)) as conn:
+        with write_transaction(engine) if write else read_connection(engine) as conn:
             yield conn
     finally:
         engine.dispose()

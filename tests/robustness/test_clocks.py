@@ -11,7 +11,14 @@ from aidou_desktop.sync import SyncClient, sync_once
 from sync_server.db.clock import utc_now
 from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import AnnotationRecord, uuid7
-from tests.robustness.helpers import PASSWORDS, first_batch_items, login, server_db, stored_annotations, user_id
+from tests.robustness.helpers import (
+    PASSWORDS,
+    first_batch_items,
+    login,
+    server_db,
+    stored_annotations,
+    user_id,
+)
 
 
 def _iso(days: float) -> str:

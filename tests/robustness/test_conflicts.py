@@ -19,7 +19,14 @@ from sync_server.db.schemas import change_order_schema
 from sync_server.orders.demo import DEMO_SCHEMA
 from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import AnnotationRecord, Label, LabelSchema, uuid7
-from tests.robustness.helpers import box, first_batch_items, login, server_db, stored_annotations, user_id
+from tests.robustness.helpers import (
+    box,
+    first_batch_items,
+    login,
+    server_db,
+    stored_annotations,
+    user_id,
+)
 
 
 def _desk(live, tmp_path, name: str, user: str):
@@ -114,9 +121,11 @@ def test_work_against_an_older_label_schema_is_kept_against_it(live, tmp_path):
     assert stored[old_car.id]["schema_version"] == stored[old_truck.id]["schema_version"] == 1
     assert stored[old_truck.id]["shapes"][0]["label"] == "truck"  # kept as made, never dropped
     with server_db(live) as conn:
-        history = conn.execute(
-            select(tables.order_schemas.c.version).where(tables.order_schemas.c.order_id == order_id)
-        ).scalars().all()
+        history = (
+            conn.execute(select(tables.order_schemas.c.version).where(tables.order_schemas.c.order_id == order_id))
+            .scalars()
+            .all()
+        )
     assert sorted(history) == [1, 2]
 
     # the pull brought v2: new work is made (and checked) against it

@@ -9,7 +9,12 @@ from aidou_desktop.store import Store
 from aidou_desktop.store import feed as feed_module
 from aidou_desktop.sync import sync_once
 from sync_server.protocol import Change
-from tests.robustness.helpers import box, first_batch_items, login, server_db, stored_annotations
+from tests.robustness.helpers import (
+    box,
+    first_batch_items,
+    login,
+    stored_annotations,
+)
 
 
 def test_edit_while_push_unanswered_makes_a_new_revision(live, tmp_path):
@@ -63,13 +68,12 @@ def test_one_bad_record_in_a_push_is_rejected_the_rest_stored(live, tmp_path):
     store.close()
 
 
-
 def _annotations(store: Store) -> list[dict]:
     item = store.db.execute("SELECT id, batch_id FROM items ORDER BY id LIMIT 1").fetchone()
     base = {"item_id": item[0], "batch_id": item[1], "base_id": None, "annotator_id": 99,
             "shapes": [{"kind": "box", "label": "car", "points": [[1, 1], [5, 5]]}],
             "received_at": "2026-11-25T10:00:00Z"}  # fmt: skip
-    return [dict(base, id="0190c0de-0000-7000-8000-00000000000%d" % n) for n in range(3)]
+    return [dict(base, id=f"0190c0de-0000-7000-8000-00000000000{n}") for n in range(3)]
 
 
 def test_a_bad_pulled_record_is_quarantined_not_lost(live, tmp_path, monkeypatch):
@@ -105,8 +109,6 @@ def test_a_bad_pulled_record_is_quarantined_not_lost(live, tmp_path, monkeypatch
     assert seen == [{"id": 5, "verdict": "accept"}] and store.quarantined() == []
     assert store.cursor() != cursor
     store.close()
-
-
 
 
 def test_a_later_change_supersedes_a_quarantined_one(tmp_path):

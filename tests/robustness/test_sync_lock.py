@@ -105,8 +105,7 @@ def test_a_reused_pid_in_the_lock_file_does_not_block(live, tmp_path):
 
 
 def test_two_locks_in_one_process_exclude_each_other(tmp_path):
-    with SyncLock(tmp_path):
-        with pytest.raises(SyncBusy):
-            SyncLock(tmp_path).acquire()
+    with SyncLock(tmp_path), pytest.raises(SyncBusy):
+        SyncLock(tmp_path).acquire()
     with SyncLock(tmp_path) as again:
         assert again.held

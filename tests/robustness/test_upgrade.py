@@ -29,7 +29,7 @@ def _fill_v1(conn: sqlite3.Connection, url: str, user: str) -> list[str]:
     client = SyncClient(url)
     login = client.login(user, PASSWORDS[user])
     page = client.changes("", 500)
-    j = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+    j = lambda v: json.dumps(v, ensure_ascii=False)
     settings = {"server_url": url, "token": login.token, "user": to_wire(login.user), "cursor": page.cursor}
     conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", [(k, j(v)) for k, v in settings.items()])
     schema_version = 1

@@ -13,7 +13,7 @@ def test_full_download_matches_its_sha(client, tokens):
     item = _first_item(client, tokens["anno1"])
     answer = client.get(f"/api/v1/blobs/{item['blob']}", headers={**auth(tokens["anno1"]), "Accept-Encoding": "gzip"})
     assert answer.status_code == 200
-    assert answer.headers["content-type"] == "image/webp"  # ADR 0007: display copies are WebP
+    assert answer.headers["content-type"] == "image/webp"  # ADR 0008: display copies are WebP
     assert "content-encoding" not in answer.headers  # images are never gzipped
     assert answer.headers["accept-ranges"] == "bytes"
     assert hashlib.sha256(answer.content).hexdigest() == item["blob"]
