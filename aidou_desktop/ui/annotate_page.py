@@ -16,6 +16,7 @@ from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 from aidou_desktop.ui.look import MUTED, ONLINE
+from aidou_desktop.store.errors import DiskFull
 from aidou_desktop.ui.messages import error_text, sync_state_text
 from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, ShapesCommand
 
@@ -195,7 +196,8 @@ class AnnotatePage(QWidget):
             self.store.save_shapes(item_id, shapes, elapsed)
         except Exception as exc:  # noqa: BLE001 - a failed save must be seen, never silent
             log.exception("saving item %s failed", item_id)
-            self.error_label.setText(self.tr("This change could not be saved: %1").replace("%1", str(exc)))
+            text = error_text(exc) if isinstance(exc, DiskFull) else str(exc)
+            self.error_label.setText(self.tr("This change could not be saved: %1").replace("%1", text))
             self.error_label.show()
             return
         item = self.current_item()

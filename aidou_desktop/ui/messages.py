@@ -5,11 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from aidou_desktop.imaging import DecodeError
+from aidou_desktop.store.errors import DiskFull
 from aidou_desktop.sync import AuthError, Offline, ServerError, SyncBusy, UpdateRequired
 from aidou_desktop.ui.sync_controller import NotLoggedIn
 
 
 def error_text(exc: BaseException) -> str:
+    if isinstance(exc, DiskFull):
+        return QCoreApplication.translate(
+            "Messages",
+            "The disk is full. Everything saved before is safe, but new changes cannot be saved. "
+            "Free some disk space (or ask your base admin), then carry on.",
+        )
     if isinstance(exc, Offline):
         return QCoreApplication.translate(
             "Messages", "Cannot reach the server. Your work is kept on this PC and will be uploaded later."

@@ -234,77 +234,82 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="14"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="15"/>
+        <source>The disk is full. Everything saved before is safe, but new changes cannot be saved. Free some disk space (or ask your base admin), then carry on.</source>
+        <translation>磁盘已满。之前保存的标注都还在，但新的修改无法保存。请清理一些磁盘空间（或联系基地管理员）后继续。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="21"/>
         <source>Cannot reach the server. Your work is kept on this PC and will be uploaded later.</source>
         <translation>连不上服务器。你的标注已保存在本机，联网后会自动上传。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="18"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="25"/>
         <source>The server did not accept your login. Please log out and log in again.</source>
         <translation>服务器不认可当前登录，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="22"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="29"/>
         <source>This app is too old for the server. Please ask your base admin to install the new version.</source>
         <translation>软件版本太旧，服务器已不支持。请联系基地管理员安装新版本。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="26"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="33"/>
         <source>Another sync is already running on this PC. Try again in a minute.</source>
         <translation>本机正在进行另一次同步，请稍等一分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="30"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="37"/>
         <source>Log in online once before syncing.</source>
         <translation>同步前需要先联网登录一次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="32"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="39"/>
         <source>This image file is damaged. Download the batch again.</source>
         <translation>这张图片文件已损坏，请重新下载批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="34"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="41"/>
         <source>The server refused the request: %1</source>
         <translation>服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="35"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="42"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="42"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="49"/>
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="47"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="54"/>
         <source>The server cannot be reached, and offline login failed: either the password is wrong, or this user has never logged in on this PC. Connect to the network for the first login.</source>
         <translation>连不上服务器，离线登录也没有成功：可能是密码错误，或者这个账号从没在这台电脑上登录过。第一次登录必须联网。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="56"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="63"/>
         <source>Not labelled yet</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="58"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="65"/>
         <source>Waiting to upload</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="60"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="67"/>
         <source>Uploaded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="62"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="69"/>
         <source>Uploaded; another annotator also labelled it, the lead will decide</source>
         <translation>已上传；另一位标注员也标了这一项，由组长裁定</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="66"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="73"/>
         <source>Sent back: %1</source>
         <translation>被退回：%1</translation>
     </message>

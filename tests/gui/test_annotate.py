@@ -196,3 +196,21 @@ def test_a_damaged_image_says_so_and_takes_no_boxes(page):
     assert page.error_label.isVisible() and "damaged" in page.error_label.text()
     draw_box(page.canvas, 100, 100, 500, 400)
     assert page.canvas.shapes() == [] and saved_shapes(page, item.id) is None
+
+
+def test_a_full_disk_is_said_plainly_and_earlier_work_stays(page, monkeypatch):
+    from aidou_desktop.store.errors import DiskFull
+
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    kept = saved_shapes(page, ITEM_IDS[0])
+
+    def full(*_args, **_kwargs):
+        raise DiskFull("save your change")
+
+    monkeypatch.setattr(page.store, "save_shapes", full)
+    draw_box(canvas, 600, 500, 900, 800)
+    assert page.error_label.isVisible()
+    assert "disk is full" in page.error_label.text()
+    monkeypatch.undo()
+    assert saved_shapes(page, ITEM_IDS[0]) == kept  # the earlier box is still saved
