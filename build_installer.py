@@ -1,4 +1,4 @@
-"""Build the desktop app as a self-contained folder (and zip) for office PCs.
+"""Build the desktop app and ``aidou-sync`` as a self-contained folder (and zip) for office PCs.
 
     python -m pip install pyinstaller
     python build_installer.py            # dist/aidou-desktop/ and dist/aidou-desktop-<version>-<platform>.zip
@@ -35,26 +35,41 @@ def version() -> str:
     return __version__
 
 
-def build(onefile: bool) -> Path:
+def _pyinstaller(script: Path, name: str, onefile: bool, windowed: bool) -> Path:
     try:
         import PyInstaller.__main__ as pyinstaller
     except ImportError:
         sys.exit("PyInstaller is not installed: python -m pip install pyinstaller")
     sep = ";" if sys.platform == "win32" else ":"
     args = [
-        str(ROOT / "aidou_desktop" / "app.py"),
-        "--name", NAME,
+        str(script),
+        "--name", name,
         "--noconfirm",
-        "--windowed",
+        "--windowed" if windowed else "--console",
         "--distpath", str(ROOT / "dist"),
         "--workpath", str(ROOT / "build"),
         "--add-data", f"{ROOT / 'resources' / 'i18n'}{sep}resources/i18n",
         "--onefile" if onefile else "--onedir",
-    ]
+    ]  # fmt: skip
     for module in UNUSED_QT:
         args += ["--exclude-module", module]
     pyinstaller.run(args)
-    return ROOT / "dist" / NAME
+    return ROOT / "dist" / name
+
+
+def build(onefile: bool) -> Path:
+    """The app, with ``aidou-sync`` (a console program, for Task Scheduler) beside it."""
+    app = _pyinstaller(ROOT / "aidou_desktop" / "app.py", NAME, onefile, windowed=True)
+    sync = _pyinstaller(ROOT / "aidou_desktop" / "sync" / "cli.py", "aidou-sync", onefile, windowed=False)
+    if app.is_dir():
+        # one folder: the sync program shares the app's libraries; copy only what it adds
+        for path in sync.rglob("*"):
+            target = app / path.relative_to(sync)
+            if path.is_file() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+        shutil.rmtree(sync)
+    return app
 
 
 def main() -> None:
