@@ -11,6 +11,7 @@ with a message a person can read.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import time
 import uuid
@@ -417,6 +418,10 @@ def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str
         or any(not isinstance(v, (int, float)) or isinstance(v, bool) for p in pts for v in p)
     ):
         return "a box needs two points [[x1, y1], [x2, y2]]"
+    # JSON readers take NaN and Infinity; stored, one would pass every comparison below
+    # and then break every feed page that carries it (JSON answers refuse them)
+    if not all(math.isfinite(v) for p in pts for v in p):
+        return "a box corner is not a finite number"
     (x1, y1), (x2, y2) = pts
     if x2 <= x1 or y2 <= y1:
         return "box has zero or negative size"

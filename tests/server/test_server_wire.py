@@ -33,3 +33,14 @@ def test_blobs_are_never_gzipped(client, tokens):
     answer = client.get(f"{API_PREFIX}/blobs/{item['blob']}", headers={**auth(tokens["anno1"]), "Accept-Encoding": "gzip"})
     assert answer.status_code == 200 and "content-encoding" not in answer.headers
     assert len(answer.content) == item["blob_size"]
+
+
+def test_a_nan_corner_is_rejected_and_never_reaches_the_feed(client, tokens, world):
+    # Python's JSON reader takes NaN; a stored NaN would make every later feed page a 500
+    rec = record(world.batch1_items[0])
+    body = json.dumps({"annotations": [rec]}).replace('"points": [[10, 10]', '"points": [[NaN, 10]')
+    assert "NaN" in body
+    answer = client.post(f"{API_PREFIX}/push", content=body, headers={**auth(tokens["anno1"]), "Content-Type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json()["results"][0]["reason"] == "shape 1: a box corner is not a finite number"
+    assert client.get(f"{API_PREFIX}/changes", headers=auth(tokens["anno1"])).status_code == 200
