@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -62,14 +63,12 @@ def uuid7() -> str:
     return str(uuid.UUID(int=value))
 
 
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def is_uuid(text: Any) -> bool:
-    if not isinstance(text, str) or len(text) != 36:
-        return False
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
+    """The canonical 36-character form; a regex, as ``uuid.UUID()`` was 10% of a push."""
+    return isinstance(text, str) and _UUID_TEXT.fullmatch(text) is not None
 
 
 # ---------------------------------------------------------------- wire types
