@@ -59,7 +59,7 @@ def _pyinstaller(script: Path, name: str, onefile: bool, windowed: bool) -> Path
 
 def build(onefile: bool) -> Path:
     """The app, with ``aidou-sync`` (a console program, for Task Scheduler) beside it."""
-    app = _pyinstaller(ROOT / "aidou_desktop" / "app.py", NAME, onefile, windowed=True)
+    app = _pyinstaller(ROOT / "aidou_desktop" / "__main__.py", NAME, onefile, windowed=True)
     sync = _pyinstaller(ROOT / "aidou_desktop" / "sync" / "cli.py", "aidou-sync", onefile, windowed=False)
     if app.is_dir():
         # one folder: the sync program shares the app's libraries; copy only what it adds
