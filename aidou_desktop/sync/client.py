@@ -44,7 +44,13 @@ _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 
 class SyncClient:
-    def __init__(self, server_url: str, token: str | None = None, timeout: tuple[float, float] = (5, 30)):
+    def __init__(
+        self,
+        server_url: str,
+        token: str | None = None,
+        timeout: tuple[float, float] = (5, 30),
+        sizers: dict[str, RequestSizer] | None = None,
+    ):
         self.server_url = server_url.rstrip("/")
         self.token = token
         self.timeout = timeout  # (connect, read) seconds
@@ -53,7 +59,8 @@ class SyncClient:
         self.http.headers[VERSION_HEADER] = str(PROTOCOL_VERSION)
         self.bytes_sent = 0  # request bodies, after compression
         self.bytes_received = 0  # response bodies as they came over the wire
-        self._sizers: dict[str, RequestSizer] = {}
+        # pass the same dict to the next client (the app makes one per sync) to keep what was learned
+        self._sizers: dict[str, RequestSizer] = {} if sizers is None else sizers
 
     def sizer(self, maximum: int, kind: str) -> RequestSizer:
         """The request sizer for ``kind`` ("push", "pull"): it lives as long as this client,

@@ -43,6 +43,7 @@ class SyncController(QObject):
         self._sync_timer = QTimer(self, interval=SYNC_EVERY_MS, timeout=self.sync_due.emit)
         self._probe_timer = QTimer(self, interval=PROBE_EVERY_MS, timeout=self.probe)
         self._sync_queued = False
+        self._sizers: dict = {}  # request sizes learned from this PC's link, kept across syncs
 
     # ------------------------------------------------------------ lifecycle
 
@@ -133,7 +134,7 @@ class SyncController(QObject):
         if session is None:
             raise NotLoggedIn()
         server_url, token, _user = session
-        return SyncClient(server_url, token)
+        return SyncClient(server_url, token, sizers=self._sizers)
 
     def _sync_job(self, progress: ProgressFn) -> Any:
         # the lock keeps a scheduled ``aidou-sync run`` and the app from syncing at once

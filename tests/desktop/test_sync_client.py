@@ -167,3 +167,15 @@ def test_cli_exit_codes_for_update_and_server_refusal(tmp_path, monkeypatch):
         assert cli.main(["--data-dir", str(tmp_path), "login", "--server", srv.url, "--user", "a"]) == cli.EXIT_ERROR
     log_text = (tmp_path / "logs" / "sync.log").read_text(encoding="utf-8")
     assert "please update" in log_text and "protocol 1 is too old" in log_text
+
+
+def test_clients_sharing_sizers_keep_what_the_link_taught():
+    from aidou_desktop.sync.client import SyncClient
+
+    shared: dict = {}
+    first = SyncClient("http://127.0.0.1:9", sizers=shared)
+    sizer = first.sizer(500, "push")
+    sizer.size = 7  # as if a slow link had shrunk it
+    second = SyncClient("http://127.0.0.1:9", sizers=shared)
+    assert second.sizer(500, "push").size == 7
+    assert SyncClient("http://127.0.0.1:9").sizer(500, "push").size != 7  # a fresh client starts again
