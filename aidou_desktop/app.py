@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from aidou_desktop.gc_tuning import tune_gc
 from aidou_desktop.store import Store, resolve_data_dir
 from aidou_desktop.ui.look import apply_look
 from aidou_desktop.ui.main_window import MainWindow
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir = resolve_data_dir(args.data_dir)
     setup_logging(data_dir)
+    tune_gc()
     app = create_application(args.lang)
     window = create_main_window(data_dir, args.server)
     window.show()

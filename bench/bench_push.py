@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from aidou_desktop.gc_tuning import tune_gc
 from aidou_desktop.store import Store
 from aidou_desktop.sync.engine import client_for
 from bench.live_server import LiveServer, build, fresh_copy, push_all
@@ -53,6 +54,7 @@ def _one_run(snapshots: tuple[Path, Path], scratch: Path, profile: bool = False)
 
 def run(runs: int = RUNS, profile: bool = False) -> str:
     root = Path(tempfile.mkdtemp(prefix="aidou-bench-push-"))
+    tune_gc()  # the client side runs here, in the app's process settings (aidou_desktop.app.main)
     try:
         snapshots = build(root / "snapshot", COUNT)
         results = []

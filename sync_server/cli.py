@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -58,8 +59,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = uvicorn.Server(uvicorn.Config(create_app(data_dir, args.db), host=args.host, port=args.port, log_level="info"))
     if args.desktop:
         threading.Thread(target=_run_desktop, args=(server, args, data_dir), daemon=True).start()
+    _tune_gc()
     server.run()
     return 0
+
+
+def _tune_gc() -> None:
+    """A 500-record push allocates some 100,000 short-lived dicts and lists; at the default
+    threshold (700) the cycle collector ran hundreds of times per push, ~20% of its time.
+    Nothing here needs cycles freed promptly, so collect less often, and never rescan the
+    modules and app loaded at start (gc.freeze)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def _run_desktop(server, args: argparse.Namespace, data_dir: Path) -> None:

@@ -11,12 +11,12 @@ with a message a person can read.
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any
 
 PROTOCOL_VERSION = 1
@@ -258,7 +258,8 @@ def _converter(cls: type, f: dataclasses.Field) -> Any:
     if nested is not None:
         return (lambda v: [_encode(o) for o in v]) if kind.startswith("list[") else _encode
     if kind == "list[list[float]]":
-        return lambda v: [[_number(x) for x in p] for p in v] if type(v) is list else _plain(v)
+        # ints skip the call: most stored coordinates are whole pixels (~25% of encoding a push)
+        return lambda v: [[x if type(x) is int else _number(x) for x in p] for p in v] if type(v) is list else _plain(v)
     if kind in ("int", "str", "bool", "int | None", "str | None"):
         return None
     return _plain
@@ -411,17 +412,20 @@ def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str
     if shape.kind != "box":
         return f"unknown shape kind '{shape.kind}'"
     pts = shape.points
-    if (
-        len(pts) != 2
-        or any(not isinstance(p, list) or len(p) != 2 for p in pts)
-        or any(not isinstance(v, (int, float)) or isinstance(v, bool) for p in pts for v in p)
-    ):
+    # unrolled, without generators: this runs for every shape of every push
+    if len(pts) != 2:
         return "a box needs two points [[x1, y1], [x2, y2]]"
+    p, q = pts
+    if not (isinstance(p, list) and isinstance(q, list) and len(p) == 2 and len(q) == 2):
+        return "a box needs two points [[x1, y1], [x2, y2]]"
+    (x1, y1), (x2, y2) = p, q
+    for v in (x1, y1, x2, y2):
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            return "a box needs two points [[x1, y1], [x2, y2]]"
     # JSON readers take NaN and Infinity; stored, one would pass every comparison below
     # and then break every feed page that carries it (JSON answers refuse them)
-    if not all(math.isfinite(v) for p in pts for v in p):
+    if not (isfinite(x1) and isfinite(y1) and isfinite(x2) and isfinite(y2)):
         return "a box corner is not a finite number"
-    (x1, y1), (x2, y2) = pts
     if x2 <= x1 or y2 <= y1:
         return "box has zero or negative size"
     if x1 < 0 or y1 < 0 or x2 > width or y2 > height:

@@ -10,6 +10,7 @@ The rules (design.md, sync contract 1–2):
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -118,22 +119,31 @@ def take_outbox(conn: sqlite3.Connection, limit: int, annotator_id: int | None) 
 
 def store_push_results(conn: sqlite3.Connection, results: list[PushResult]) -> int:
     """Store each answer and drop its outbox row; returns how many rows were answered."""
-    answered = 0
-    now = now_iso()
+    answers: dict[str, tuple[str, str | None]] = {}
     for result in results:
         state = _STATE_FOR_ANSWER.get(result.status)
         if state is None:
             raise ValueError(f"unknown push status {result.status!r} for {result.id}")
-        in_outbox = scalar(conn, "SELECT 1 FROM outbox WHERE annotation_id = ?", (result.id,))
-        if not in_outbox:
-            continue  # an answer we already stored (or never asked for): nothing to do
-        conn.execute(
-            "UPDATE annotations SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
-            (state, result.reason if state in (REJECTED, CONFLICTED) else None, now, result.id),
+        # the first answer for an id counts; a repeat finds its outbox row already gone
+        answers.setdefault(result.id, (state, result.reason if state in (REJECTED, CONFLICTED) else None))
+    # set-based (one lookup, then executemany): per-answer queries were most of storing a
+    # 500-record answer. The ids go in as one JSON array: one bound parameter, any count.
+    ids = list(answers)
+    waiting = {
+        r[0]
+        for r in conn.execute(
+            "SELECT annotation_id FROM outbox WHERE annotation_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
         )
-        conn.execute("DELETE FROM outbox WHERE annotation_id = ?", (result.id,))
-        answered += 1
-    return answered
+    }
+    answered = [i for i in ids if i in waiting]  # others: already stored, or never asked for
+    now = now_iso()
+    conn.executemany(
+        "UPDATE annotations SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
+        [(answers[i][0], answers[i][1], now, i) for i in answered],
+    )
+    conn.executemany("DELETE FROM outbox WHERE annotation_id = ?", [(i,) for i in answered])
+    return len(answered)
 
 
 def heads_in_state(conn: sqlite3.Connection, states: tuple[str, ...]) -> list[dict[str, Any]]:
