@@ -52,7 +52,7 @@ def server(tmp_path_factory):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.skip(f"sync server did not start: {proc.stderr.read().decode(errors='replace')[-500:]}")
+            pytest.fail(f"sync server did not start: {proc.stderr.read().decode(errors='replace')[-500:]}")
         time.sleep(0.2)
     yield url
     proc.terminate()
