@@ -109,6 +109,19 @@ class AnnotatePage(QWidget):
         self.choose_label(0)
         self.go_to(start_index)
 
+    def add_ready_items(self, items: list[Item]) -> None:
+        """Items whose images finished downloading after the batch was opened join it,
+        in item order; the annotator stays on the item they are working on."""
+        known = {item.id for item in self.items}
+        new = [item for item in items if item.id not in known]
+        if not new:
+            return
+        current = self.current_item()
+        self.items = sorted(self.items + new, key=lambda item: item.id)
+        if current is not None:
+            self.index = next(i for i, item in enumerate(self.items) if item.id == current.id)
+            self.refresh_status()
+
     def current_item(self) -> Item | None:
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 

@@ -156,6 +156,9 @@ class MainWindow(QMainWindow):
 
     def _downloaded(self, batch_id: int, report) -> None:
         self.refresh_home()
+        page = self.annotate_page
+        if page.items and page.items[0].batch_id == batch_id:
+            page.add_ready_items(self.store.ready_items(batch_id))  # the annotator may already be in it
         if report is not None and report.failed:
             self.home_page.show_message(
                 self.tr(

@@ -214,3 +214,16 @@ def test_a_full_disk_is_said_plainly_and_earlier_work_stays(page, monkeypatch):
     assert "disk is full" in page.error_label.text()
     monkeypatch.undo()
     assert saved_shapes(page, ITEM_IDS[0]) == kept  # the earlier box is still saved
+
+
+def test_images_downloaded_while_annotating_join_the_open_batch(page):
+    everything = list(page.items)
+    page.go_to(1)
+    current = page.current_item()
+    page.items = everything[:2]  # as if only two images had arrived when the batch was opened
+    page.index = 1
+    window = page.window()
+    window._downloaded(current.batch_id, None)
+    assert [item.id for item in page.items] == [item.id for item in everything]
+    assert page.current_item().id == current.id  # still on the same item
+    assert page.position_label.text() == f"Item 2 / {len(everything)}"
