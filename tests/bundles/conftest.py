@@ -7,15 +7,10 @@ Office "测试基地": lead, anno1 (batch 1), anno2 (batch 2). Office "别的基
 from __future__ import annotations
 
 import shutil
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
