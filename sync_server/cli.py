@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from sync_server import bundle_commands
+from sync_server import bundle_commands, conflict_commands
 
 DEFAULT_DATA_DIR = "./aidou-server-data"
 DATA_DIR_ENV = "AIDOU_DATA_DIR"
@@ -104,7 +104,7 @@ def _open(args: argparse.Namespace):
 def cmd_export(args: argparse.Namespace) -> int:
     from sync_server.db.engine import read_connection
     from sync_server.db.entities import find_order_id
-    from sync_server.export.coco import ExportError
+    from sync_server.export.errors import ExportError
     from sync_server.export.formats import export_order
 
     engine, blob_store = _open(args)
@@ -114,11 +114,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"error: no order with id or name {args.order!r}", file=sys.stderr)
             return 2
         try:
-            written = export_order(conn, blob_store, order_id, args.format, Path(args.out), args.accepted_only)
+            report = export_order(conn, blob_store, order_id, args.format, Path(args.out), args.accepted_only)
         except ExportError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    print(f"wrote {written}")
+    print(f"wrote {report.annotations_path}: {report.summary()}")
+    print(f"report (items left out and why, conflicts): {report.report_path}")
     return 0
 
 
@@ -132,8 +133,8 @@ def _read_order_file(schema_file: Path) -> dict:
 def cmd_import_order(args: argparse.Namespace) -> int:
     from sync_server.db.accounts import first_office_id
     from sync_server.db.engine import write_transaction
-    from sync_server.orders.importing import OrderImportError, image_files, import_order
-    from sync_server.protocol import TASK_BBOX
+    from sync_server.orders.folder_import import import_folder
+    from sync_server.orders.importing import OrderImportError
 
     folder = Path(args.path)
     if not folder.is_dir():
@@ -151,22 +152,15 @@ def cmd_import_order(args: argparse.Namespace) -> int:
             if office_id is None:
                 print("error: this server has no office yet (try `aidou-server demo`)", file=sys.stderr)
                 return 2
-            order_id = import_order(
-                conn,
-                blob_store,
-                office_id,
-                args.name or spec.get("name") or folder.name,
-                spec.get("task_kind", TASK_BBOX),
-                spec.get("schema", spec),
-                spec.get("guidelines", ""),
-                image_files(folder),
-                price_cents=int(spec.get("price_cents", 0)),
-                batch_size=int(spec.get("batch_size", 20)),
-            )
+            done = import_folder(conn, blob_store, office_id, folder, spec, args.name, args.skip_bad)
     except OrderImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"imported order {order_id} from {folder}")
+    print(f"imported order {done.order_id} from {folder}: {done.items} items in {done.batches} batches")
+    if done.left_out:
+        print(f"left out {len(done.left_out)} files:")
+        for problem in done.left_out:
+            print(f"  {problem}")
     return 0
 
 
@@ -193,8 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write an order's results", description="Write an order's results in a format.")
     export.add_argument("order", metavar="ORDER", help="the order's id or name")
     export.add_argument("--format", required=True, metavar="FMT", help="coco (planned: yolo, voc, labelme, labelstudio, cvat, jsonl, conll, csv)")
-    export.add_argument("--out", required=True, metavar="PATH", help="folder to write into")
-    export.add_argument("--accepted-only", action="store_true", help="only revisions a lead accepted")
+    export.add_argument(
+        "--out", required=True, metavar="PATH", help="folder to write into (also gets export_report.json: what was left out and why)"
+    )
+    export.add_argument("--accepted-only", action="store_true", help="only revisions a lead accepted (not supported yet)")
     _add_data_dir(export)
     export.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
     export.set_defaults(func=cmd_export)
@@ -202,17 +198,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import-order",
         help="bring an order in from a folder of images",
-        description="Bring an order in from a folder of images and a label schema JSON file "
+        description="Bring an order in from a folder of images (subfolders too; an item is named by its "
+        "path below PATH) and a label schema JSON file "
         '({"version": 1, "labels": [{"name", "title", "color"}, ...]}; optional keys: '
-        "task_kind, guidelines, price_cents, batch_size).",
+        "task_kind, guidelines, price_cents, batch_size). Prints how many items and batches it made "
+        "and every file it did not take, with the reason.",
     )
-    imp.add_argument("path", metavar="PATH", help="folder of images")
+    imp.add_argument("path", metavar="PATH", help="folder of images (.jpg .jpeg .jfif .png .bmp .webp .tif .tiff)")
     imp.add_argument("--schema", metavar="FILE", help="label schema JSON (default: PATH/schema.json)")
     imp.add_argument("--name", help="the order's name (default: the folder's name)")
+    imp.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="import the good images even when some cannot be taken (they are listed); "
+        "by default one such image stops the import and nothing is imported",
+    )
     _add_data_dir(imp)
     imp.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
     imp.set_defaults(func=cmd_import_order)
     bundle_commands.add_parsers(commands, _add_data_dir, _open)  # bundle, import-bundle (USB sneakernet)
+    conflict_commands.add_parsers(commands, _add_data_dir, _open)  # conflicts [resolve] (leads, admins)
     return parser
 
 

@@ -31,6 +31,23 @@ CONFLICT = "conflict"  # someone else's revision is newer: both kept, the lead d
 REJECTED = "rejected"  # failed validation: ``reason`` says why; client keeps it to fix
 PUSH_STATUSES = (ACCEPTED, DUPLICATE, CONFLICT, REJECTED)
 
+# Why a revision was kept as a conflict (``PushResult.code``): clients map these to their own words.
+CONFLICT_NOT_HEAD = "not_head"  # its base is not the item's head revision (whoever wrote either)
+CONFLICT_LEASE_MOVED = "lease_moved"  # the batch went to another annotator
+CONFLICT_LATE = "late"  # arrived after the lease ran out and its grace period passed (ADR 0016)
+CONFLICT_SCHEMA = "schema"  # made against an older label schema with a label the order dropped
+
+# A stored revision's standing, as the feed carries it (``AnnotationRecord.status``):
+# None = stored normally; "conflict" = kept for a person, never anyone's base or head
+# by itself; "resolved" = a conflict a lead or admin has settled (ADR 0014).
+REV_CONFLICT = "conflict"
+REV_RESOLVED = "resolved"
+
+# Every answer of our server carries its database id in this header: anything that lacks
+# it (a captive portal's login page, a proxy's error) is not our server, so "offline".
+SERVER_ID_HEADER = "X-Aidou-Server"
+SERVICE_NAME = "aidou-sync-server"  # ``/healthz`` names itself with this
+
 ROLES = ("annotator", "lead", "admin")
 
 # Task kinds (only "bbox" is worked end to end so far).
@@ -45,6 +62,7 @@ CHANGE_ANNOTATION = "annotation"
 
 MAX_PUSH_RECORDS = 500  # records per push request; keeps each request small on a slow link
 MAX_CHANGES_PAGE = 500
+MAX_MISSING_IDS = 2000  # ids per reconciliation request (ids only: ~80 kB, ~20 kB gzipped)
 
 
 class WireError(ValueError):
@@ -96,6 +114,7 @@ class LoginResponse:
     token: str
     user: UserInfo
     server_time: str
+    server_id: str = ""  # the server database's id (see ChangesResponse)
 
 
 @dataclass
@@ -173,6 +192,8 @@ class AnnotationRecord:
     annotator_id: int | None = None  # filled by the server from the token
     received_at: str | None = None  # filled by the server
     schema_version: int | None = None
+    device_id: str | None = None  # the desktop install that made it (kept, shown to the lead)
+    status: str | None = None  # filled by the server in the feed: None, REV_CONFLICT or REV_RESOLVED
 
 
 @dataclass
@@ -186,11 +207,13 @@ class PushResult:
     id: str
     status: str
     reason: str | None = None
+    code: str | None = None  # for a conflict: CONFLICT_* (why), for clients to word it themselves
 
 
 @dataclass
 class PushResponse:
     results: list[PushResult]
+    server_id: str = ""
 
 
 @dataclass
@@ -205,12 +228,74 @@ class ChangesResponse:
     changes: list[Change]
     cursor: str  # opaque; send it back as ``since``
     has_more: bool
+    # which database answered (made once when it was created) and its feed's newest seq:
+    # a client that finds another id, or a cursor refused as ``bad_cursor``, re-pulls
+    # from the start and re-sends what the server lacks (ADR 0013)
+    server_id: str = ""
+    high_water: int = 0
+
+
+@dataclass
+class MissingRequest:
+    """Which of these revision ids does the server not hold? (reconciliation, ADR 0013)"""
+
+    ids: list[str]
+    protocol_version: int = PROTOCOL_VERSION
+
+
+@dataclass
+class MissingResponse:
+    missing: list[str]
+    server_id: str = ""
 
 
 @dataclass
 class ErrorBody:
     code: str
     message: str
+
+
+@dataclass
+class ConflictInfo:
+    """One revision kept as a conflict, as a lead's list shows it (``GET /api/v1/conflicts``)."""
+
+    id: str  # the conflicted revision
+    item_id: int
+    item_name: str
+    order_id: int
+    order_name: str
+    batch_id: int | None
+    annotator_id: int  # who made it
+    annotator_name: str  # their username
+    code: str | None  # CONFLICT_*: why it waits for a person
+    reason: str | None
+    received_at: str  # the server's clock
+    device_id: str | None = None  # the desktop install that made it
+    head_id: str | None = None  # the item's head revision now
+    head_annotator_id: int | None = None
+    head_annotator_name: str | None = None
+    resolved_by: int | None = None  # set once a lead or admin settled the item
+    resolved_by_name: str | None = None
+    resolved_at: str | None = None
+
+
+@dataclass
+class ConflictsResponse:
+    conflicts: list[ConflictInfo]
+
+
+@dataclass
+class ResolveRequest:
+    """Settle an item's open conflicts: its new head gets the shapes of revision ``choose``."""
+
+    item_id: int
+    choose: str  # any stored revision of the item: a conflicted one or the head
+    protocol_version: int = PROTOCOL_VERSION
+
+
+@dataclass
+class ResolveResponse:
+    id: str  # the new head revision, made by the resolver
 
 
 # ---------------------------------------------------------------- codec
@@ -338,6 +423,7 @@ def _register_nested() -> None:
             (PushRequest, "annotations"): AnnotationRecord,
             (PushResponse, "results"): PushResult,
             (ChangesResponse, "changes"): Change,
+            (ConflictsResponse, "conflicts"): ConflictInfo,
         }
     )
     _CHANGE_TYPES.update(
@@ -354,6 +440,7 @@ _SIMPLE_TYPES = {
     "int | None": (int, type(None)),
     "str | None": (str, type(None)),
     "list[int]": list,
+    "list[str]": list,
     "list[list[float]]": list,
     "dict[str, Any]": dict,
 }

@@ -42,9 +42,11 @@ def current_row(conn: sqlite3.Connection, item_id: int) -> dict[str, Any] | None
     head = local_head(conn, item_id)
     if head is not None and head["state"] in (QUEUED, SENDING, REJECTED):
         return head
+    # a conflicted revision (someone's late or crossing work) waits for a person: it
+    # never becomes anybody's base by arriving later in the feed (ADR 0014)
     newest_server = one(
         conn,
-        "SELECT * FROM annotations WHERE item_id = ? AND origin = 'server' "
+        "SELECT * FROM annotations WHERE item_id = ? AND origin = 'server' AND server_status IS NULL "
         "ORDER BY feed_seq DESC LIMIT 1",
         (item_id,),
     )
@@ -62,6 +64,7 @@ def save_shapes(
     shapes: list[Shape],
     time_spent_ms: int,
     annotator_id: int | None,
+    device_id: str | None = None,
 ) -> dict[str, Any]:
     item = one(conn, "SELECT id, batch_id, order_id FROM items WHERE id = ?", (item_id,))
     if item is None:
@@ -93,23 +96,23 @@ def save_shapes(
     new_id = uuid7()
     conn.execute(
         "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, rev, annotator_id, shapes,"
-        " time_spent_ms, state, client_time, schema_version, updated_at)"
-        " VALUES (?, ?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?)",
+        " time_spent_ms, state, client_time, schema_version, updated_at, device_id)"
+        " VALUES (?, ?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new_id, item_id, item["batch_id"], base_id, rev, annotator_id, body,
-         total_ms + time_spent_ms, QUEUED, now, schema_version, now),
+         total_ms + time_spent_ms, QUEUED, now, schema_version, now, device_id),
     )  # fmt: skip
     conn.execute("INSERT INTO outbox (annotation_id) VALUES (?)", (new_id,))
     return one(conn, "SELECT * FROM annotations WHERE id = ?", (new_id,))
 
 
 def take_outbox(conn: sqlite3.Connection, limit: int, annotator_id: int | None) -> list[dict[str, Any]]:
-    """The oldest outbox rows, marked ``sending`` (in the caller's transaction)."""
+    """The user's oldest outbox rows, marked ``sending`` (in the caller's transaction).
+    Only the user's own: on a shared PC each user's work goes with their own token."""
     found = rows(
         conn,
         "SELECT a.* FROM outbox o JOIN annotations a ON a.id = o.annotation_id"
-        " WHERE ? IS NULL OR a.annotator_id IS NULL OR a.annotator_id = ?"
-        " ORDER BY o.seq LIMIT ?",
-        (annotator_id, annotator_id, limit),
+        " WHERE a.annotator_id IS ? ORDER BY o.seq LIMIT ?",
+        (annotator_id, limit),
     )
     conn.executemany(
         "UPDATE annotations SET state = ? WHERE id = ?", [(SENDING, r["id"]) for r in found]
@@ -153,6 +156,7 @@ def heads_in_state(conn: sqlite3.Connection, states: tuple[str, ...]) -> list[di
         conn,
         "SELECT a.* FROM annotations a WHERE a.origin = 'local'"
         " AND a.rev = (SELECT max(b.rev) FROM annotations b WHERE b.item_id = a.item_id AND b.origin = 'local')"
-        f" AND a.state IN ({marks}) ORDER BY a.item_id",
+        # a conflict a lead has resolved needs nobody any more
+        f" AND a.state IN ({marks}) AND a.server_status IS NOT 'resolved' ORDER BY a.item_id",
         states,
     )

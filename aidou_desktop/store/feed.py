@@ -176,22 +176,26 @@ def _annotation(conn: sqlite3.Connection, change: Change) -> None:
         raise WireError(f"annotation id {record.id!r} is not a UUID")
     known = conn.execute("SELECT origin FROM annotations WHERE id = ?", (record.id,)).fetchone()
     if known is not None:
-        # our own revision (or one seen before): content never changes under an id;
-        # only note where it sits in the feed, so a later revision by someone else wins
+        # our own revision (or one seen before): content never changes under an id; note
+        # where it sits in the feed (so a later revision by someone else wins), that the
+        # server holds it (ADR 0013), and its standing: a conflict may since be resolved
         conn.execute(
-            "UPDATE annotations SET feed_seq = coalesce(feed_seq, ?), received_at = ? WHERE id = ?",
-            (change.seq, record.received_at, record.id),
+            "UPDATE annotations SET feed_seq = coalesce(feed_seq, ?), received_at = ?, confirmed = 1,"
+            " server_status = ? WHERE id = ?",
+            (change.seq, record.received_at, record.status, record.id),
         )
         return
     if not conn.execute("SELECT 1 FROM items WHERE id = ?", (record.item_id,)).fetchone():
         raise KeyError(f"annotation {record.id} is on unknown item {record.item_id}")
     conn.execute(
         "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, annotator_id, shapes,"
-        " time_spent_ms, state, client_time, schema_version, received_at, feed_seq, updated_at)"
-        " VALUES (?, ?, ?, ?, 'server', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " time_spent_ms, state, client_time, schema_version, received_at, feed_seq, updated_at,"
+        " device_id, server_status, confirmed)"
+        " VALUES (?, ?, ?, ?, 'server', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
         (record.id, record.item_id, record.batch_id, record.base_id, record.annotator_id,
          shapes_json(record.shapes), record.time_spent_ms, SYNCED, record.client_time,
-         record.schema_version, record.received_at, change.seq, now_iso()),
+         record.schema_version, record.received_at, change.seq, now_iso(), record.device_id,
+         record.status),
     )  # fmt: skip
 
 

@@ -7,7 +7,9 @@ Never edit a migration that has shipped: add a new one at the end.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -129,9 +131,54 @@ def m0002_quarantine_and_sync_runs(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0003_accounts_devices_and_standing(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        [
+            # per user on a shared PC (ADR 0015): each user's token, feed position and the
+            # server database it belongs to; sync runs only with the owner's own token
+            """CREATE TABLE accounts (
+                user_id INTEGER PRIMARY KEY,
+                username TEXT NOT NULL,
+                server_url TEXT NOT NULL,
+                token TEXT,  -- NULL: logged out, or only ever logged in offline
+                cursor TEXT NOT NULL DEFAULT '',
+                server_id TEXT,  -- the server database the cursor belongs to
+                last_sync TEXT)""",
+            # which desktop install made a revision (ADR 0014)
+            "ALTER TABLE annotations ADD COLUMN device_id TEXT",
+            # the server's word on a revision (ADR 0014): NULL, 'conflict' (never anyone's
+            # base) or 'resolved' (a lead settled the conflict)
+            "ALTER TABLE annotations ADD COLUMN server_status TEXT",
+            # 1 once the server is known to hold this revision (its echo came in the feed,
+            # or it said so when asked): reconciliation re-sends the rest (ADR 0013)
+            "ALTER TABLE annotations ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 0",
+            "UPDATE annotations SET confirmed = 1 WHERE feed_seq IS NOT NULL",
+            "CREATE INDEX annotations_unconfirmed ON annotations(annotator_id) WHERE confirmed = 0 AND origin = 'local'",
+        ],
+    )
+    # the single session of earlier versions becomes its user's account
+    settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+    user = json.loads(settings["user"]) if "user" in settings else None
+    url = json.loads(settings["server_url"]) if "server_url" in settings else None
+    if user and url:
+        token = json.loads(settings["token"]) if "token" in settings else None
+        cursor = json.loads(settings["cursor"]) if "cursor" in settings else ""
+        last_sync = json.loads(settings["last_sync"]) if "last_sync" in settings else None
+        conn.execute(
+            "INSERT INTO accounts (user_id, username, server_url, token, cursor, last_sync) VALUES (?, ?, ?, ?, ?, ?)",
+            (user["id"], user["username"], url, token, cursor or "", last_sync),
+        )
+    conn.execute("DELETE FROM settings WHERE key IN ('token', 'cursor', 'last_sync')")
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES ('device_id', ?)", (json.dumps(str(uuid.uuid4())),)
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
+    ("0003_accounts_devices_and_standing", m0003_accounts_devices_and_standing),
 ]
 
 

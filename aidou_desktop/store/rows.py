@@ -66,4 +66,5 @@ def record_from_row(row: dict[str, Any]) -> AnnotationRecord:
         time_spent_ms=row["time_spent_ms"],
         client_time=row["client_time"],
         schema_version=row["schema_version"],
+        device_id=row["device_id"],
     )

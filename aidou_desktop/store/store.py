@@ -12,8 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from aidou_desktop.model import Annotation, BatchSummary, Item, Order, QuarantinedChange, SyncRun, UserInfo
 from aidou_desktop.model.domain import CONFLICTED, REJECTED
+from aidou_desktop.store import accounts, feed, runs
 from aidou_desktop.store import annotations as ann
-from aidou_desktop.store import feed, runs
 from aidou_desktop.store.blobs import BlobDir, check_sha
 from aidou_desktop.store.db import Writer, one, open_database, rows, scalar
 from aidou_desktop.store.errors import DiskFull, is_disk_full
@@ -24,12 +24,10 @@ from sync_server.protocol import AnnotationRecord, Change, LoginResponse, PushRe
 
 log = logging.getLogger(__name__)
 
-# settings keys
-SERVER_URL = "server_url"
-TOKEN = "token"
-USER = "user"
-CURSOR = "cursor"
-LAST_SYNC = "last_sync"
+# settings keys (per-user sync state lives in the ``accounts`` table: ADR 0015)
+SERVER_URL = "server_url"  # the address the login page offers first: the last one used
+USER = "user"  # who works on this PC now
+DEVICE_ID = "device_id"  # this install, made once (migration 0003)
 
 
 class Store:
@@ -65,14 +63,12 @@ class Store:
     # ------------------------------------------------------------ session
 
     def remember_login(self, server_url: str, password: str, login: LoginResponse) -> None:
-        """Keep the token and user, and an argon2 hash of the password for offline login."""
+        """Keep the user's token (their own account row) and an argon2 hash of the password
+        for offline login; they become the current user."""
         pw_hash = self._hasher.hash(password)  # slow on purpose: outside the transaction
         user = login.user
 
         def fn(c):
-            before = (_get(c, SERVER_URL), (_get(c, USER) or {}).get("id"))
-            if before != (server_url, user.id):
-                _set(c, CURSOR, "")  # the feed is per user and server: start it again
             c.execute(
                 "INSERT INTO credentials (username, server_url, password_hash, user_json, updated_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET"
@@ -80,8 +76,8 @@ class Store:
                 " user_json = excluded.user_json, updated_at = excluded.updated_at",
                 (user.username, server_url, pw_hash, dumps(to_wire(user)), now_iso()),
             )
+            accounts.remember(c, user.id, user.username, server_url, login.token)
             _set(c, SERVER_URL, server_url)
-            _set(c, TOKEN, login.token)
             _set(c, USER, to_wire(user))
 
         self._w.write(fn)
@@ -104,35 +100,100 @@ class Store:
         data = self.get_setting(USER)
         return from_wire(UserInfo, data) if data else None
 
-    def session(self) -> tuple[str, str, UserInfo] | None:
-        """(server_url, token, user) when a token is stored, else None."""
-        url, token, user = self.get_setting(SERVER_URL), self.get_setting(TOKEN), self.current_user()
-        if not url or not token or user is None:
-            return None
-        return url, token, user
+    def device_id(self) -> str:
+        """This desktop install's id, stored with every revision it makes."""
+        return self.get_setting(DEVICE_ID)
 
-    def forget_token(self) -> None:
-        """Drop the token (logout / 401); the password hash stays for offline login."""
-        self._w.write(lambda c: c.execute("DELETE FROM settings WHERE key = ?", (TOKEN,)))
+    def _user_id(self, user_id: int | None) -> int | None:
+        if user_id is not None:
+            return user_id
+        user = self.current_user()
+        return user.id if user else None
+
+    def session(self, user_id: int | None = None) -> tuple[str, str, UserInfo] | None:
+        """(server_url, token, user) of the current user (or ``user_id``) when they hold a
+        token, else None: a user who logged in offline has none, and never borrows one."""
+        uid = self._user_id(user_id)
+        account = None if uid is None else self._w.read(lambda c: accounts.get(c, uid))
+        if account is None or not account["token"]:
+            return None
+        cred = self._w.read(lambda c: one(c, "SELECT user_json FROM credentials WHERE username = ?",
+                                          (account["username"],)))  # fmt: skip
+        if cred is None:
+            return None
+        return account["server_url"], account["token"], from_wire(UserInfo, json.loads(cred["user_json"]))
+
+    def forget_token(self, user_id: int | None = None) -> None:
+        """Drop the user's token (logout / 401); the password hash stays for offline login."""
+        uid = self._user_id(user_id)
+        if uid is not None:
+            self._w.write(lambda c: accounts.forget_token(c, uid))
+
+    def accounts_with_token(self) -> list[int]:
+        """Users who can sync from this PC now (each with their own token)."""
+        return [a["user_id"] for a in self._w.read(accounts.with_token)]
+
+    def waiting_by_user(self) -> list[tuple[int | None, str | None, int, bool]]:
+        """(user id, name, revisions waiting to upload, has a token) per user with work waiting."""
+        return self._w.read(accounts.waiting_by_user)
 
     # ------------------------------------------------------------ feed
 
-    def cursor(self) -> str:
-        return self.get_setting(CURSOR) or ""
+    def cursor(self, user_id: int | None = None) -> str:
+        uid = self._user_id(user_id)
+        account = None if uid is None else self._w.read(lambda c: accounts.get(c, uid))
+        return account["cursor"] if account else ""
 
-    def apply_changes(self, changes: list[Change], cursor: str) -> int:
-        """Apply a page of the feed and store its cursor, in one transaction.
+    def server_id(self, user_id: int | None = None) -> str | None:
+        """The server database the user's cursor belongs to (None: not known yet)."""
+        uid = self._user_id(user_id)
+        account = None if uid is None else self._w.read(lambda c: accounts.get(c, uid))
+        return account["server_id"] if account else None
+
+    def set_server_id(self, server_id: str, user_id: int | None = None) -> None:
+        uid = self._user_id(user_id)
+        self._w.write(lambda c: accounts.set_server_id(c, uid, server_id))
+
+    def start_feed_again(self, server_id: str | None, user_id: int | None = None) -> None:
+        """The user's server is another database than their cursor's (restored, replaced):
+        every account on that server reads its feed from the start, and revisions count as
+        held by the server only once seen there again (ADR 0013)."""
+        uid = self._user_id(user_id)
+
+        def fn(c):
+            account = accounts.get(c, uid)
+            if account is not None:
+                accounts.start_feed_again(c, account["server_url"], server_id)
+
+        self._w.write(fn, "start the change feed again")
+
+    def apply_changes(self, changes: list[Change], cursor: str, user_id: int | None = None) -> int:
+        """Apply a page of the feed and store the user's cursor, in one transaction.
 
         A record that cannot be applied is kept in quarantine (raw, with the reason)
         and retried after every page (ADR 9). Returns how many of this page went there.
         ``DiskFull``: nothing of the page was stored, the cursor stays where it was."""
+        uid = self._user_id(user_id)
 
         def fn(c):
             quarantined = feed.apply_changes(c, changes)
-            _set(c, CURSOR, cursor)
+            accounts.set_cursor(c, uid, cursor)
             return quarantined
 
         return self._w.write(fn, "store the changes pulled from the server")
+
+    def unconfirmed(self, limit: int, user_id: int | None = None) -> list[str]:
+        """The user's revisions the server answered but that its feed has not shown since."""
+        uid = self._user_id(user_id)
+        return self._w.read(lambda c: accounts.unconfirmed(c, uid, limit))
+
+    def confirm(self, ids: list[str]) -> None:
+        """The server said it holds these revisions."""
+        self._w.write(lambda c: accounts.confirm(c, ids))
+
+    def send_again(self, ids: list[str]) -> int:
+        """Queue revisions the server lacks to be sent again, unchanged; returns how many."""
+        return self._w.write(lambda c: accounts.send_again(c, ids), "queue revisions to send again")
 
     def quarantined(self) -> list[QuarantinedChange]:
         """Feed records not applied yet (oldest first): shown in status, retried on each pull."""
@@ -235,18 +296,22 @@ class Store:
         """Save the item's shapes durably (one transaction); ``time_spent_ms`` is added to the
         revision's total (pass the time since the previous save)."""
         user = self.current_user()
+        device = self.device_id()
         row = self._w.write(
-            lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id), "save the annotation"
+            lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id, device),
+            "save the annotation",
         )
         return annotation_from_row(row)
 
-    def outbox_count(self) -> int:
-        return self._w.read(lambda c: scalar(c, "SELECT count(*) FROM outbox"))
+    def outbox_count(self, user_id: int | None = None) -> int:
+        """Revisions waiting to upload: the user's, or everybody's when ``user_id`` is None."""
+        return self._w.read(lambda c: accounts.outbox_count(c, user_id))
 
-    def take_outbox(self, limit: int) -> list[AnnotationRecord]:
-        """The oldest waiting revisions, marked ``sending`` before they are returned."""
-        user = self.current_user()
-        found = self._w.write(lambda c: ann.take_outbox(c, limit, user and user.id))
+    def take_outbox(self, limit: int, user_id: int | None = None) -> list[AnnotationRecord]:
+        """The user's (default: the current user's) oldest waiting revisions, marked
+        ``sending`` before they are returned. Only theirs: they go with their token."""
+        uid = self._user_id(user_id)
+        found = self._w.write(lambda c: ann.take_outbox(c, limit, uid))
         return [record_from_row(r) for r in found]
 
     def store_push_results(self, results: list[PushResult]) -> int:
@@ -263,11 +328,14 @@ class Store:
 
     # ------------------------------------------------------------ sync bookkeeping
 
-    def last_sync(self) -> str | None:
-        return self.get_setting(LAST_SYNC)
+    def last_sync(self, user_id: int | None = None) -> str | None:
+        uid = self._user_id(user_id)
+        account = None if uid is None else self._w.read(lambda c: accounts.get(c, uid))
+        return account["last_sync"] if account else None
 
-    def set_last_sync(self, iso: str) -> None:
-        self.set_setting(LAST_SYNC, iso)
+    def set_last_sync(self, iso: str, user_id: int | None = None) -> None:
+        uid = self._user_id(user_id)
+        self._w.write(lambda c: accounts.set_last_sync(c, uid, iso))
 
     def start_sync_run(self, source: str = "cli") -> int:
         """Record that a sync run starts; returns its id for ``finish_sync_run``."""

@@ -59,7 +59,7 @@ def export_push_bundle(store: Store, path: Path) -> BundleExport:
     if user is None:
         raise AuthError("nobody has logged in on this PC yet: log in once, then export")
     # all of this user's rows; take_outbox marks them `sending` before we write, as a push does
-    records = store.take_outbox(max(1, store.outbox_count()))
+    records = store.take_outbox(max(1, store.outbox_count(user.id)), user.id)
     missing = sorted({sha for b in store.batch_summaries(user.id) for sha, _size in store.missing_blobs(b.id)})
     manifest = Manifest(
         KIND_PUSH,
@@ -169,7 +169,7 @@ def run_command(args: argparse.Namespace, data_dir: Path) -> int:
             return EXIT_ERROR
         answers = ", ".join(f"{status} {n}" for status, n in sorted(got.answers.items())) or "none"
         print(f"read {path}: {got.pulled} change(s) ({got.skipped} skipped), {got.blobs} image(s), "
-              f"answers: {answers}; waiting {store.outbox_count()}")  # fmt: skip
+              f"answers: {answers}; waiting {store.outbox_count(store.current_user().id)}")  # fmt: skip
         if store.rejected() or got.answers[CONFLICT] or got.answers[REJECTED]:
             log.warning("some records need attention (rejected or in conflict)")
             return EXIT_ATTENTION

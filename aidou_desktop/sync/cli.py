@@ -14,12 +14,18 @@ Commands:
 The data directory is --data-dir, else $AIDOU_DATA_DIR, else ~/.aidou.
 The log is DATA/logs/sync.log (rotated).
 
+`run` syncs every user who holds a token on this PC, each with their own token.
+Its exit code tells the state after the run, not only what happened in it:
+
 Exit codes:
-  0  in sync (run), logged in (login), status shown while logged in
+  0  in sync (run): nobody's work waits, nothing waits for a person;
+     logged in (login), status shown while logged in
   2  offline: the server could not be reached; nothing is lost, run again later
-  3  not logged in, or the login/token was refused: run `aidou-sync login`
+  3  not logged in, or the login/token was refused, or some user's work waits
+     for them to log in on this PC: run `aidou-sync login`
      (status, too, answers 3 when no token is stored)
-  4  some records need attention: rejected by the server or in conflict
+  4  some records need attention: rejected by the server, or conflicts a lead
+     has not resolved yet (every run says 4 until they are)
   5  local error (disk, database, an image that failed its hash twice,
      a request the server refused); see the log
   6  another sync is running against this data directory (the run did nothing)
@@ -217,38 +223,76 @@ def _login(data_dir: Path, server: str, user: str) -> int:
     return EXIT_OK
 
 
+# when users' runs end differently, the code says the most pressing thing first
+_PRIORITY = (EXIT_UPDATE, EXIT_ERROR, EXIT_OFFLINE, EXIT_AUTH, EXIT_ATTENTION)
+
+
+def _worst(codes: list[int]) -> int:
+    return next((code for code in _PRIORITY if code in codes), EXIT_OK)
+
+
 def _run(store: Store, quiet: bool, blobs: bool, policy: RetryPolicy, result: _RunResult) -> int:
-    client = client_for(store)
-    try:
-        report = sync_once(store, client, policy=policy)
-    except AuthError:
-        store.forget_token()  # a refused token is dead: the next run asks for a login
-        raise
-    result.pushed, result.pulled = report.pushed, report.pulled
-    failed: list[str] = []
-    if blobs and (user := store.current_user()) is not None:
-        for summary in store.batch_summaries(user.id):
-            if summary.downloaded < summary.total:
-                failed += download_batch(store, client, summary.id, policy=policy).failed
-    attention = len(store.rejected()) + report.conflicts
-    line = (f"pushed {report.pushed} (accepted {report.accepted}, duplicate {report.duplicates}, "
-            f"conflict {report.conflicts}, rejected {report.rejected}), pulled {report.pulled}, "
-            f"waiting {report.waiting}")  # fmt: skip
-    result.message = line
-    log.info(line)
-    if not quiet:
-        print(line)
+    """Sync every user who holds a token on this PC, each with their own (ADR 0015); the
+    exit code tells the state afterwards: anyone's work unsent, anything waiting for a person."""
+    users = store.accounts_with_token()
+    if not users:
+        raise AuthError("not logged in: no token stored")
+    codes: list[int] = []
+    lines: list[str] = []
+    for user_id in users:
+        code, message = _guarded(lambda user_id=user_id: _run_user(store, user_id, blobs, policy, result, lines), result)
+        codes.append(code)
+        if code != EXIT_OK and message:
+            lines.append(message)
+        if code in (EXIT_OFFLINE, EXIT_UPDATE):
+            break  # the same link and server serve everyone: don't wait out the retries again
+    for user_id, name, count, has_token in store.waiting_by_user():
+        if not has_token:
+            lines.append(f"{count} revision(s) by {name or f'user {user_id}'} wait for them to log in on this PC")
+            codes.append(EXIT_AUTH)
+    attention = len(store.rejected()) + len(store.conflicts())
+    if attention:
+        lines.append(f"{attention} record(s) need attention (rejected or in conflict, waiting for a person)")
+        codes.append(EXIT_ATTENTION)
     if quarantined := len(store.quarantined()):
         log.warning("%d change(s) from the server could not be applied yet (kept to retry)", quarantined)
+    result.message = "; ".join(lines)
+    for line in lines:
+        log.info(line)
+        if not quiet:
+            print(line)
+    return _worst(codes)
+
+
+def _run_user(store: Store, user_id: int, blobs: bool, policy: RetryPolicy, result: _RunResult,
+              lines: list[str]) -> int:  # fmt: skip
+    client = client_for(store, user_id=user_id)
+    name = store.session(user_id)[2].username
+    try:
+        report = sync_once(store, client, policy=policy, user_id=user_id)
+    except AuthError:
+        store.forget_token(user_id)  # a refused token is dead: the next run asks for a login
+        raise
+    result.pushed += report.pushed
+    result.pulled += report.pulled
+    line = (f"{name}: pushed {report.pushed} (accepted {report.accepted}, duplicate {report.duplicates}, "
+            f"conflict {report.conflicts}, rejected {report.rejected}), pulled {report.pulled}, "
+            f"waiting {report.waiting}")  # fmt: skip
+    if report.restarted_feed:
+        line += "; the server was restored or replaced: read its feed again from the start"
+    if report.resent:
+        line += f"; re-sent {report.resent} revision(s) the server had lost"
+    lines.append(line)
+    failed: list[str] = []
+    if blobs:
+        for summary in store.batch_summaries(user_id):
+            if summary.downloaded < summary.total:
+                failed += download_batch(store, client, summary.id, policy=policy).failed
     if failed:
         for f in failed:
             log.error("image not downloaded: %s", f)
-        result.message = f"{line}; {len(failed)} image(s) not downloaded"
+        lines.append(f"{name}: {len(failed)} image(s) not downloaded")
         return EXIT_ERROR
-    if attention:
-        log.warning("%d record(s) need attention (rejected or in conflict)", attention)
-        result.message = f"{line}; {attention} record(s) need attention"
-        return EXIT_ATTENTION
     return EXIT_OK
 
 
@@ -260,10 +304,15 @@ def _status(data_dir: Path) -> int:
         print(f"server:     {store.get_setting('server_url') or '-'}")
         print(f"user:       {user.username if user else '-'}{'' if session else ' (not logged in)'}")
         print(f"waiting:    {store.outbox_count()}")
+        for user_id, name, count, has_token in store.waiting_by_user():
+            who = name or f"user {user_id}"
+            print(f"  {who}: {count}" + ("" if has_token else f" (waits for {who} to log in on this PC)"))
         print(f"rejected:   {len(store.rejected())}")
         print(f"conflicts:  {len(store.conflicts())}")
         print(f"quarantine: {len(store.quarantined())}")
         print(f"last sync:  {store.last_sync() or 'never'}")
+        if unconfirmed := len(store.unconfirmed(100_000, user.id)) if user else 0:
+            print(f"unconfirmed: {unconfirmed} revision(s) not yet seen back from the server (checked on the next run)")
         run = store.last_sync_run("cli")
         if run is None:
             print("last run:   never")

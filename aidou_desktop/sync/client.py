@@ -23,11 +23,15 @@ from sync_server.protocol import (
     API_PREFIX,
     MAX_CHANGES_PAGE,
     PROTOCOL_VERSION,
+    SERVER_ID_HEADER,
+    SERVICE_NAME,
     VERSION_HEADER,
     AnnotationRecord,
     ChangesResponse,
     LoginRequest,
     LoginResponse,
+    MissingRequest,
+    MissingResponse,
     PushRequest,
     PushResponse,
     PushResult,
@@ -53,6 +57,7 @@ class SyncClient:
     ):
         self.server_url = server_url.rstrip("/")
         self.token = token
+        self.user_id: int | None = None  # whose token this is, when known (``client_for``)
         self.timeout = timeout  # (connect, read) seconds
         self.http = requests.Session()
         self.http.trust_env = False  # a system proxy must not capture traffic to the LAN server
@@ -75,11 +80,19 @@ class SyncClient:
     # ------------------------------------------------------------ API
 
     def healthy(self) -> bool:
+        """True only when our server answers: a captive portal or a proxy also says 200."""
         try:
             resp = self.http.get(self.server_url + "/healthz", timeout=(self.timeout[0], min(self.timeout[1], 5)))
         except requests.RequestException:
             return False
-        return resp.status_code == 200
+        data = _decode(resp)
+        return (
+            resp.status_code == 200
+            and isinstance(data, dict)
+            and data.get("service") == SERVICE_NAME
+            and bool(data.get("server_id"))
+            and resp.headers.get(SERVER_ID_HEADER) == data.get("server_id")
+        )
 
     def login(self, username: str, password: str) -> LoginResponse:
         data = self._json("POST", "/login", body=to_wire(LoginRequest(username, password)), auth=False)
@@ -92,6 +105,11 @@ class SyncClient:
         if since:
             params["since"] = since
         return self._parse(ChangesResponse, self._json("GET", "/changes", params=params))
+
+    def missing(self, ids: list[str]) -> list[str]:
+        """Which of these revision ids the server holds no revision for (reconciliation)."""
+        data = self._json("POST", "/missing", body=to_wire(MissingRequest(list(ids))))
+        return self._parse(MissingResponse, data).missing
 
     def push(self, records: list[AnnotationRecord]) -> list[PushResult]:
         """One answer per record, in order. A 422 whose body carries ``results``
@@ -186,6 +204,12 @@ class SyncClient:
             raise Offline(f"{self.server_url}: {exc}") from exc
         if data := kwargs.get("data"):
             self.bytes_sent += len(data)
+        if SERVER_ID_HEADER not in resp.headers:
+            # not our server: a captive portal's login page, a proxy's error. Its bytes are
+            # no answer (nor image data): treat it as no link, keep every partial download
+            resp.close()
+            raise Offline(f"{self.server_url} answered {resp.status_code} without our server's mark "
+                          "(a captive portal or a proxy?)")  # fmt: skip
         if not kwargs.get("stream"):
             self.bytes_received += len(resp.content)
         if raise_for_status:

@@ -24,6 +24,7 @@ from sync_server.protocol import (
     CONFLICT,
     DUPLICATE,
     MAX_CHANGES_PAGE,
+    MAX_MISSING_IDS,
     MAX_PUSH_RECORDS,
     REJECTED,
     AnnotationRecord,
@@ -44,7 +45,9 @@ class SyncReport:
     rejected: int = 0
     pulled: int = 0  # changes received
     skipped: int = 0  # bad changes logged and skipped
-    waiting: int = 0  # still in the outbox after the run
+    resent: int = 0  # revisions the server had lost (a restore, a reinstall), sent again
+    restarted_feed: bool = False  # the server was another database than our cursor's
+    waiting: int = 0  # still in the outbox after the run (this user's)
     bytes_sent: int = 0
     bytes_received: int = 0
     last_sync: str | None = None
@@ -57,43 +60,81 @@ class DownloadReport:
     failed: list[str] = field(default_factory=list)  # "sha: why"
 
 
-def client_for(store: Store, timeout: tuple[float, float] = (5, 30)) -> SyncClient:
-    """A client for the stored session; AuthError when nobody has logged in online."""
-    session = store.session()
+def client_for(store: Store, timeout: tuple[float, float] = (5, 30), user_id: int | None = None) -> SyncClient:
+    """A client with the user's own token (default: the current user's); AuthError when
+    that user holds none (never logged in online here, or logged out)."""
+    session = store.session(user_id)
     if session is None:
         raise AuthError("not logged in: no token stored")
-    url, token, _user = session
-    return SyncClient(url, token, timeout=timeout)
+    url, token, user = session
+    client = SyncClient(url, token, timeout=timeout)
+    client.user_id = user.id
+    return client
 
 
 def sync_once(store: Store, client: SyncClient, progress: Progress | None = None,
-              policy: RetryPolicy = UI_POLICY) -> SyncReport:  # fmt: skip
-    """Push everything waiting, then pull until the feed has no more.
+              policy: RetryPolicy = UI_POLICY, user_id: int | None = None) -> SyncReport:  # fmt: skip
+    """Push the user's waiting work, pull their feed until it has no more, then make sure
+    the server holds every revision of theirs it answered (re-sending what it lost).
 
-    Raises the client's errors (Offline after the retries, AuthError,
+    ``user_id``: whose token ``client`` carries (default: ``client.user_id``, else the
+    current user). Raises the client's errors (Offline after the retries, AuthError,
     UpdateRequired, ServerError); what was done before that is kept."""
+    user_id = user_id or getattr(client, "user_id", None) or _current_user_id(store)
     retrier = Retrier(policy)
     report = SyncReport()
     sent0, recv0 = client.bytes_sent, client.bytes_received
+    push_sizer, pull_sizer = client.sizer(MAX_PUSH_RECORDS, "push"), client.sizer(MAX_CHANGES_PAGE, "pull")
     try:
-        _push(store, client, retrier, report, progress, client.sizer(MAX_PUSH_RECORDS, "push"))
-        _pull(store, client, retrier, report, progress, client.sizer(MAX_CHANGES_PAGE, "pull"))
+        _push(store, client, retrier, report, progress, push_sizer, user_id)
+        _pull(store, client, retrier, report, progress, pull_sizer, user_id)
+        if _reconcile(store, client, retrier, report, user_id):
+            # what the server lacked goes again, and its echo confirms it arrived
+            _push(store, client, retrier, report, progress, push_sizer, user_id)
+            _pull(store, client, retrier, report, progress, pull_sizer, user_id)
+            _reconcile(store, client, retrier, report, user_id)
         report.last_sync = now_iso()
-        store.set_last_sync(report.last_sync)
+        store.set_last_sync(report.last_sync, user_id)
     finally:
-        report.waiting = store.outbox_count()
+        report.waiting = store.outbox_count(user_id)
         report.bytes_sent = client.bytes_sent - sent0
         report.bytes_received = client.bytes_received - recv0
     log.info("sync: %s", report)
     return report
 
 
+def _current_user_id(store: Store) -> int | None:
+    user = store.current_user()
+    return user.id if user else None
+
+
+def _reconcile(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, user_id: int | None) -> int:
+    """Ask the server about the user's revisions it answered but whose echo the feed never
+    brought (after a complete pull it always does): the ones it lacks go back in the outbox
+    unchanged (ADR 0013). Returns how many were queued again."""
+    queued = 0
+    checked: set[str] = set()
+    while True:
+        ids = [i for i in store.unconfirmed(MAX_MISSING_IDS + len(checked), user_id) if i not in checked]
+        if not ids:
+            report.resent += queued
+            return queued
+        ids = ids[:MAX_MISSING_IDS]
+        checked.update(ids)
+        missing = set(retrier.call(lambda ids=ids: client.missing(ids), "reconcile"))
+        store.confirm([i for i in ids if i not in missing])
+        if missing:
+            log.warning("the server lacks %d revision(s) it had answered (restored or replaced?): sending again",
+                        len(missing))  # fmt: skip
+            queued += store.send_again(sorted(missing))
+
+
 def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None,
-          sizer: RequestSizer) -> None:  # fmt: skip
-    total = store.outbox_count()
+          sizer: RequestSizer, user_id: int | None) -> None:  # fmt: skip
+    total = store.outbox_count(user_id)
     sent: set[str] = set()
     while True:
-        records = store.take_outbox(sizer.size)
+        records = store.take_outbox(sizer.size, user_id)
         fresh = [r for r in records if r.id not in sent]
         if not fresh:
             # empty, or only rows the server already left unanswered in this run: stop, not spin
@@ -125,20 +166,35 @@ def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
 
 
 def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None,
-          sizer: RequestSizer) -> None:  # fmt: skip
-    cursor = store.cursor()
+          sizer: RequestSizer, user_id: int | None) -> None:  # fmt: skip
+    cursor = store.cursor(user_id)
+    known_server = store.server_id(user_id)
     while True:
         try:
             page = retrier.call(lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size)), "pull")
         except ServerError as exc:
             if exc.code != "bad_cursor" or not cursor:
                 raise
-            # the server does not know our cursor (its database was replaced): read the
-            # feed again from the start; applying a change twice is harmless
+            # the server cannot honour our cursor (restored from a backup, replaced): read
+            # the feed again from the start (applying a change twice is harmless) and check
+            # afterwards that it holds everything we sent
             log.warning("server refused cursor %r (%s); pulling from the start", cursor, exc)
-            cursor = ""
+            store.start_feed_again(None, user_id)
+            report.restarted_feed = True
+            cursor, known_server = "", None
             continue
-        report.skipped += store.apply_changes(page.changes, page.cursor)
+        if page.server_id and page.server_id != known_server:
+            if known_server is not None or cursor:
+                # another database answers at this address: our positions mean nothing there
+                log.warning("the server is another database (%s, was %s): pulling from the start",
+                            page.server_id, known_server)  # fmt: skip
+                store.start_feed_again(page.server_id, user_id)
+                report.restarted_feed = True
+                cursor, known_server = "", page.server_id
+                continue
+            store.set_server_id(page.server_id, user_id)
+            known_server = page.server_id
+        report.skipped += store.apply_changes(page.changes, page.cursor, user_id)
         report.pulled += len(page.changes)
         if progress:
             progress(report.pulled, report.pulled + (1 if page.has_more else 0), "pull")

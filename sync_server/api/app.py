@@ -8,12 +8,14 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sync_server.api.conflict_routes import conflict_router
 from sync_server.api.deps import Database
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.routes import api_router, health_router
 from sync_server.db.blobs import BlobStore
-from sync_server.db.engine import default_db_url, make_engine
-from sync_server.protocol import API_PREFIX, PROTOCOL_VERSION
+from sync_server.db.engine import default_db_url, make_engine, read_connection
+from sync_server.db.identity import server_id
+from sync_server.protocol import API_PREFIX, PROTOCOL_VERSION, SERVER_ID_HEADER
 
 _BLOB_PATH = f"{API_PREFIX}/blobs/"
 
@@ -36,6 +38,27 @@ class GZipExceptBlobs:
             await self.gzipped(scope, receive, send)
 
 
+class ServerIdHeader:
+    """Every answer names the database behind it: a captive portal's page or a proxy's
+    error lacks the header, and the client treats it as no link (ADR 0013)."""
+
+    def __init__(self, app: ASGIApp, database_id: str) -> None:
+        self.app = app
+        self.header = (SERVER_ID_HEADER.lower().encode(), database_id.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.header]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     """The sync server for ``data_dir`` (blobs in ``data_dir/blobs``; SQLite there unless ``db_url``)."""
     data_dir = Path(data_dir)
@@ -46,9 +69,13 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
         description="Offline-first annotation sync: login, change feed, push, blobs. See docs/interfaces.md.",
     )
     app.state.database = Database(make_engine(db_url or default_db_url(data_dir)))
+    with read_connection(app.state.database.engine) as conn:
+        app.state.server_id = server_id(conn)
     app.state.blob_store = BlobStore(data_dir / "blobs")
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router)
+    app.include_router(conflict_router)  # leads and admins: conflicts to settle
     app.add_middleware(GZipExceptBlobs)
+    app.add_middleware(ServerIdHeader, database_id=app.state.server_id)
     return app

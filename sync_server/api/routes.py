@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from sync_server.api.deps import Blobs, CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
@@ -14,18 +14,22 @@ from sync_server.db.accounts import check_password, issue_token
 from sync_server.db.blobs import display_blob_visible, is_sha256_hex
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import BadCursor, changes_since
-from sync_server.db.push import apply_push
+from sync_server.db.push import apply_push, missing_revisions
 from sync_server.orders.importing import display_media_type
 from sync_server.protocol import (
     API_PREFIX,
     MAX_CHANGES_PAGE,
+    MAX_MISSING_IDS,
     MAX_PUSH_RECORDS,
     PROTOCOL_VERSION,
     REJECTED,
+    SERVICE_NAME,
     ChangesResponse,
     ErrorBody,
     LoginRequest,
     LoginResponse,
+    MissingRequest,
+    MissingResponse,
     PushRequest,
     PushResponse,
     WireError,
@@ -42,8 +46,14 @@ api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)
 
 
 @health_router.get("/healthz")
-def healthz() -> dict[str, Any]:
-    return {"status": "ok", "protocol_version": PROTOCOL_VERSION}
+def healthz(http: Request) -> dict[str, Any]:
+    # names the service and the database: a client takes only this as proof of a link
+    return {
+        "status": "ok",
+        "service": SERVICE_NAME,
+        "protocol_version": PROTOCOL_VERSION,
+        "server_id": http.app.state.server_id,
+    }
 
 
 def _parse(cls: type, body: Any) -> Any:
@@ -56,7 +66,7 @@ def _parse(cls: type, body: Any) -> Any:
 
 
 @api_router.post("/login", response_model=LoginResponse, summary="Trade a username and password for a token")
-def login(body: JsonBody, db: Db) -> JSONResponse:
+def login(body: JsonBody, db: Db, http: Request) -> JSONResponse:
     request = _parse(LoginRequest, body)
     with db.read() as conn:
         user = check_password(conn, request.username, request.password)
@@ -64,7 +74,8 @@ def login(body: JsonBody, db: Db) -> JSONResponse:
         raise ApiError(401, "bad_credentials", "wrong username or password / 用户名或密码错误")
     with db.write() as conn:
         token = issue_token(conn, user.id)
-    return JSONResponse(to_wire(LoginResponse(token=token, user=user, server_time=to_iso(utc_now()))))
+    answer = LoginResponse(token=token, user=user, server_time=to_iso(utc_now()), server_id=http.app.state.server_id)
+    return JSONResponse(to_wire(answer))
 
 
 @api_router.get("/changes", response_model=ChangesResponse, summary="The change feed after a cursor")
@@ -83,19 +94,30 @@ def changes(
 
 
 @api_router.post("/push", response_model=PushResponse, summary="Store annotation revisions; one answer each")
-def push(user: CurrentUser, body: JsonBody, db: Db) -> JSONResponse:
+def push(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONResponse:
     records = body.get("annotations") if isinstance(body, dict) else None
     if isinstance(records, list) and len(records) > MAX_PUSH_RECORDS:
         raise ApiError(413, "too_many_records", f"{len(records)} records in one push; send at most {MAX_PUSH_RECORDS}")
     request = _parse(PushRequest, body)
     with db.write() as conn:
         results = apply_push(conn, user, request.annotations)
-    answer = to_wire(PushResponse(results))
+    answer = to_wire(PushResponse(results, server_id=http.app.state.server_id))
     if results and all(result.status == REJECTED for result in results):
         # ADR 0001: nothing stored → a 4xx a person sees, with every record's reason
         first = results[0]
         return JSONResponse({"code": "rejected", "message": f"{first.id}: {first.reason}", **answer}, status_code=422)
     return JSONResponse(answer)
+
+
+@api_router.post("/missing", response_model=MissingResponse, summary="Which of these revision ids the server lacks")
+def missing(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONResponse:
+    request_ids = body.get("ids") if isinstance(body, dict) else None
+    if isinstance(request_ids, list) and len(request_ids) > MAX_MISSING_IDS:
+        raise ApiError(413, "too_many_records", f"{len(request_ids)} ids in one request; send at most {MAX_MISSING_IDS}")
+    parsed = _parse(MissingRequest, body)
+    with db.read() as conn:
+        lacking = missing_revisions(conn, user, parsed.ids)
+    return JSONResponse(to_wire(MissingResponse(lacking, server_id=http.app.state.server_id)))
 
 
 @api_router.get(

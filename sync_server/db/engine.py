@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 
+from sync_server.db.identity import ensure_server_id
 from sync_server.db.tables import metadata
 
 DB_FILE_NAME = "server.db"
@@ -31,7 +32,23 @@ def make_engine(url: str) -> Engine:
         _tune_sqlite(engine)
     # A first release: the schema is created whole. Later changes come as named migrations.
     metadata.create_all(engine)
+    _add_new_columns(engine)
+    with write_transaction(engine) as conn:
+        ensure_server_id(conn)
     return engine
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """Nullable columns added since a database was made (``create_all`` makes only missing
+    tables). A stop-gap until the server's schema moves to named migrations."""
+    inspector = inspect(engine)
+    with write_transaction(engine) as conn:
+        for table in metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have and column.nullable:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -7,6 +7,8 @@ from sqlalchemy import Connection, RowMapping, select
 from sync_server.db.clock import to_iso
 from sync_server.db.tables import annotations, batches, items, orders
 from sync_server.protocol import (
+    REV_CONFLICT,
+    REV_RESOLVED,
     AnnotationRecord,
     Batch,
     Item,
@@ -56,7 +58,16 @@ def annotation_from_row(row: RowMapping) -> AnnotationRecord:
         annotator_id=row["annotator_id"],
         received_at=to_iso(row["received_at"]),
         schema_version=row["schema_version"],
+        device_id=row["device_id"],
+        status=revision_status(row),
     )
+
+
+def revision_status(row: RowMapping) -> str | None:
+    """What the feed says of a stored revision (``AnnotationRecord.status``, ADR 0014)."""
+    if not row["conflict"]:
+        return None
+    return REV_RESOLVED if row["resolved_at"] is not None else REV_CONFLICT
 
 
 def load_order(conn: Connection, order_id: int) -> Order | None:

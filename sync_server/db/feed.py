@@ -15,9 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Text, bindparam, select
+import hashlib
+import json
+
+from sqlalchemy import Connection, Text, bindparam, func, select
 
 from sync_server.db.bulk import execute_many
+from sync_server.db.identity import server_id as load_server_id
 from sync_server.db.tables import changes
 from sync_server.protocol import Change, ChangesResponse, UserInfo
 
@@ -50,16 +54,46 @@ def log_encoded_changes(conn: Connection, office_id: int, entries: Iterable[tupl
     execute_many(conn, _INSERT_ENCODED, ("kind", "office_id", "audience_user_id", "data_json"), rows)
 
 
-def parse_cursor(cursor: str | None) -> int:
+def high_water(conn: Connection) -> int:
+    """The newest seq in the feed (0 when empty)."""
+    return conn.execute(select(func.max(changes.c.seq))).scalar() or 0
+
+
+def _fingerprint(server_id: str, seq: int, kind: str, data: Any) -> str:
+    """A short hash of one feed row and the database it lives in. A cursor carries the
+    fingerprint of the row it points at, so a cursor from another database, or into a
+    feed that was restored from a backup and has since reused that seq for another
+    change, is refused instead of silently skipping changes (ADR 0013)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{server_id}|{seq}|{kind}|{text}".encode()).hexdigest()[:16]
+
+
+def make_cursor(server_id: str, seq: int, kind: str, data: Any) -> str:
+    return f"{seq}.{_fingerprint(server_id, seq, kind, data)}"
+
+
+def parse_cursor(conn: Connection, server_id: str, cursor: str | None) -> int:
+    """The seq a cursor stands for; ``BadCursor`` unless this database issued it and the
+    row it points at is still the one it was (a restore from a backup changes that)."""
     if not cursor:
         return 0
-    if not cursor.isdigit() or len(cursor) > 18:
-        raise BadCursor(f"cursor {cursor!r} was not issued by this server; start again with an empty one")
-    return int(cursor)
+    seq_text, dot, fingerprint = cursor.partition(".")
+    if not dot or not seq_text.isdigit() or len(seq_text) > 18 or len(fingerprint) != 16:
+        raise BadCursor(f"cursor {cursor[:60]!r} was not issued by this server; start again with an empty one")
+    seq = int(seq_text)
+    row = conn.execute(select(changes.c.kind, changes.c.data).where(changes.c.seq == seq)).first()
+    if row is None:
+        raise BadCursor(f"cursor {cursor[:60]!r} points past the end of this server's feed "
+                        "(a restored or replaced server?); start again with an empty one")  # fmt: skip
+    if _fingerprint(server_id, seq, row.kind, row.data) != fingerprint:
+        raise BadCursor(f"cursor {cursor[:60]!r} belongs to another database or to a feed since restored "
+                        "from a backup; start again with an empty one")  # fmt: skip
+    return seq
 
 
 def changes_since(conn: Connection, user: UserInfo, cursor: str | None, limit: int) -> ChangesResponse:
-    since = parse_cursor(cursor)
+    server_id = load_server_id(conn) or ""
+    since = parse_cursor(conn, server_id, cursor)
     query = select(changes.c.seq, changes.c.kind, changes.c.data).where(changes.c.seq > since)
     if user.role == "annotator":
         query = query.where(changes.c.audience_user_id == user.id)
@@ -68,9 +102,15 @@ def changes_since(conn: Connection, user: UserInfo, cursor: str | None, limit: i
     rows = conn.execute(query.order_by(changes.c.seq).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    last = rows[-1].seq if rows else since
+    if rows:
+        last = rows[-1]
+        next_cursor = make_cursor(server_id, last.seq, last.kind, last.data)
+    else:
+        next_cursor = cursor or ""
     return ChangesResponse(
         changes=[Change(seq=row.seq, kind=row.kind, data=row.data) for row in rows],
-        cursor=str(last),
+        cursor=next_cursor,
         has_more=has_more,
+        server_id=server_id,
+        high_water=high_water(conn),
     )

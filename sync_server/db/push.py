@@ -15,17 +15,24 @@ from typing import Any
 from sqlalchemy import Connection, Text, bindparam, select
 
 from sync_server.db.bulk import execute_many
-from sync_server.db.clock import to_iso, utc_now
+from sync_server.db.clock import as_utc, to_iso, utc_now
+from sync_server.db.entities import revision_status
 from sync_server.db.feed import log_encoded_changes
 from sync_server.db.schemas import older_schemas
 from sync_server.db.tables import annotations, batches, items, leases, orders
+from sync_server.orders.leasing import LEASE_GRACE
 from sync_server.protocol import (
     ACCEPTED,
     CHANGE_ANNOTATION,
     CONFLICT,
+    CONFLICT_LATE,
+    CONFLICT_LEASE_MOVED,
+    CONFLICT_NOT_HEAD,
+    CONFLICT_SCHEMA,
     DUPLICATE,
     MAX_PUSH_RECORDS,
     REJECTED,
+
     AnnotationRecord,
     PushResult,
     UserInfo,
@@ -88,7 +95,7 @@ class _PushContext:
         self.items = {
             row["id"]: {**row, "schema": schemas[row["order_id"]]} for row in item_rows if row["order_id"] in schemas
         }
-        self.heads = {i: (row["head_annotation_id"], row["head_annotator_id"]) for i, row in self.items.items()}
+        self.heads = {i: row["head_annotation_id"] for i, row in self.items.items()}
         # work made offline against an older label schema is checked against that version
         self.old_schemas = older_schemas(
             conn,
@@ -102,9 +109,12 @@ class _PushContext:
             ),
         )
         batch_ids = {row["batch_id"] for row in self.items.values() if row["batch_id"] is not None}
-        self.current_lessee = dict(
-            conn.execute(select(batches.c.id, batches.c.annotator_id).where(batches.c.id.in_(batch_ids))).all()
-        )
+        self.current_lease = {
+            batch_id: (holder, until)
+            for batch_id, holder, until in conn.execute(
+                select(batches.c.id, batches.c.annotator_id, batches.c.lease_until).where(batches.c.id.in_(batch_ids))
+            )
+        }
         # everyone who ever held each batch reads its annotations in their feed
         self.lease_holders: dict[int, set[int]] = defaultdict(set)
         history = select(leases.c.batch_id, leases.c.annotator_id).where(leases.c.batch_id.in_(batch_ids)).distinct()
@@ -123,6 +133,8 @@ def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) 
         return "schema_version is out of range"
     if record.client_time is not None and len(record.client_time) > 40:
         return "client_time is longer than an ISO 8601 time"
+    if record.device_id is not None and len(record.device_id) > 64:
+        return "device_id is longer than 64 characters"
     item = ctx.items.get(record.item_id)
     if item is None:
         return f"unknown item {record.item_id}"
@@ -153,24 +165,33 @@ def _schema_of(ctx: _PushContext, item, record: AnnotationRecord) -> dict[str, A
     return ctx.old_schemas.get((item["order_id"], record.schema_version))
 
 
-def _conflict_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) -> str | None:
-    """Why the record is kept but flagged for the lead, or None when it simply applies."""
-    head_id, head_by = ctx.heads[record.item_id]
-    if head_id is not None and head_by != user.id and head_id != record.base_id:
-        return f"item {record.item_id} has a newer revision by someone else ({head_id}): both kept, the lead decides"
+def _conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord, now) -> tuple[str, str] | None:
+    """(code, reason) when the record is kept but waits for a person, or None when it simply applies."""
+    head_id = ctx.heads[record.item_id]
+    # whoever wrote either: one account on two PCs must not overwrite itself unseen (ADR 0014)
+    if head_id is not None and head_id != record.base_id:
+        return CONFLICT_NOT_HEAD, (f"item {record.item_id} has a newer revision ({head_id}) than the one this "
+                                   "edit started from: both kept, the lead decides")  # fmt: skip
     item = ctx.items[record.item_id]
     batch_id = item["batch_id"]
-    # a lease that ran out and went to someone else: late work is kept, but the lead decides
-    if user.role == "annotator" and ctx.current_lessee.get(batch_id) != user.id:
-        return f"batch {batch_id} went to another annotator after your lease ran out: kept, the lead decides"
+    if user.role == "annotator":
+        holder, until = ctx.current_lease.get(batch_id, (None, None))
+        # a lease that ran out and went to someone else: late work is kept, but the lead decides
+        if holder != user.id:
+            return CONFLICT_LEASE_MOVED, (f"batch {batch_id} went to another annotator after your lease ran out: "
+                                         "kept, the lead decides")  # fmt: skip
+        if until is not None and now > as_utc(until) + LEASE_GRACE:
+            return CONFLICT_LATE, (f"batch {batch_id}'s lease ended {to_iso(until)} and its grace period has passed: "
+                                   "kept as late work, the lead decides")  # fmt: skip
     current = item["schema"]
     if record.schema_version is not None and record.schema_version != current["version"]:
         names = {label["name"] for label in current["labels"]}
         gone = sorted({shape.label for shape in record.shapes} - names)
         if gone:
             # valid against its own version, but not against today's: a person maps it
-            return (f"made against label schema v{record.schema_version}; the order is now at "
-                    f"v{current['version']}, without {', '.join(repr(g) for g in gone)}: kept, the lead decides")  # fmt: skip
+            return CONFLICT_SCHEMA, (f"made against label schema v{record.schema_version}; the order is now at "
+                                     f"v{current['version']}, without {', '.join(repr(g) for g in gone)}: "
+                                     "kept, the lead decides")  # fmt: skip
     return None
 
 
@@ -192,7 +213,10 @@ def apply_push(conn: Connection, user: UserInfo, records: list[AnnotationRecord]
                 same = earlier["annotator_id"] == user.id and _row_content(earlier) == _record_content(record)
             except (TypeError, ValueError):  # points that are not numbers cannot be the same content
                 same = False
-            if same:
+            if same and earlier["conflict"]:
+                # a replay gets the answer the first push got: a lost "conflict" stays one
+                results.append(PushResult(record.id, CONFLICT, earlier["conflict_reason"], earlier["conflict_code"]))
+            elif same:
                 results.append(PushResult(record.id, DUPLICATE))
             else:
                 results.append(PushResult(record.id, REJECTED, "id reused for different content"))
@@ -201,8 +225,9 @@ def apply_push(conn: Connection, user: UserInfo, records: list[AnnotationRecord]
         if reason:
             results.append(PushResult(record.id, REJECTED, reason))
             continue
-        why_conflict = _conflict_reason(ctx, user, record)
+        why_conflict = _conflict(ctx, user, record, now)
         conflict = why_conflict is not None
+        code, reason = why_conflict or (None, None)
         item = ctx.items[record.item_id]
         row = {
             "id": record.id,
@@ -216,13 +241,18 @@ def apply_push(conn: Connection, user: UserInfo, records: list[AnnotationRecord]
             "client_time": record.client_time,
             "received_at": now,
             "conflict": conflict,
+            "conflict_code": code,
+            "conflict_reason": reason,
+            "device_id": record.device_id,
+            "resolved_by": None,
+            "resolved_at": None,
         }
         new_rows.append(row)
         ctx.stored[record.id] = row
         if not conflict:
-            ctx.heads[record.item_id] = (record.id, user.id)
+            ctx.heads[record.item_id] = record.id
             head_updates[record.item_id] = (record.id, user.id)
-        results.append(PushResult(record.id, CONFLICT, why_conflict) if conflict else PushResult(record.id, ACCEPTED))
+        results.append(PushResult(record.id, CONFLICT, reason, code) if conflict else PushResult(record.id, ACCEPTED))
     if new_rows:
         _write(conn, user, ctx, new_rows, head_updates)
     return results
@@ -255,23 +285,44 @@ def _write(conn: Connection, user: UserInfo, ctx: _PushContext, new_rows, head_u
     )
     entries = []
     for row, shapes_text in zip(new_rows, shapes_texts):
-        data = _feed_json(row, shapes_text, user.id)
+        data = feed_json(row, shapes_text)
         entries.append((CHANGE_ANNOTATION, data, None))
         entries.extend((CHANGE_ANNOTATION, data, holder) for holder in sorted(ctx.lease_holders[row["batch_id"]]))
     log_encoded_changes(conn, user.office_id, entries)
 
 
-def _feed_json(row: dict[str, Any], shapes_text: str, annotator_id: int) -> str:
+def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
     """json.dumps of the wire form of AnnotationRecord, with what the server filled in,
     keys in wire order, with the already-encoded shapes spliced in (the costly part)."""
+    if shapes_text is None:
+        shapes_text = json.dumps(row["shapes"])
     head = json.dumps({"id": row["id"], "item_id": row["item_id"], "batch_id": row["batch_id"], "base_id": row["base_id"]})
-    tail = json.dumps(
-        {
-            "time_spent_ms": row["time_spent_ms"],
-            "client_time": row["client_time"],
-            "annotator_id": annotator_id,
-            "received_at": to_iso(row["received_at"]),
-            "schema_version": row["schema_version"],
-        }
+    tail = {
+        "time_spent_ms": row["time_spent_ms"],
+        "client_time": row["client_time"],
+        "annotator_id": row["annotator_id"],
+        "received_at": to_iso(row["received_at"]),
+        "schema_version": row["schema_version"],
+    }
+    if row["device_id"] is not None:
+        tail["device_id"] = row["device_id"]
+    if row["conflict"]:
+        tail["status"] = revision_status(row)
+    return f'{head[:-1]}, "shapes": {shapes_text}, {json.dumps(tail)[1:]}'
+
+
+def missing_revisions(conn: Connection, user: UserInfo, ids: list[str]) -> list[str]:
+    """The ids (of well-formed ones, in the order given) this server holds no revision for,
+    among those this user may know of: their office's. Reconciliation after a restore."""
+    wanted = [i for i in dict.fromkeys(ids) if is_uuid(i)]
+    if not wanted:
+        return []
+    have = set(
+        conn.execute(
+            select(annotations.c.id)
+            .join(items, items.c.id == annotations.c.item_id)
+            .join(orders, orders.c.id == items.c.order_id)
+            .where(annotations.c.id.in_(wanted), orders.c.office_id == user.office_id)
+        ).scalars()
     )
-    return f'{head[:-1]}, "shapes": {shapes_text}, {tail[1:]}'
+    return [i for i in wanted if i not in have]

@@ -24,6 +24,16 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+server_info = Table(
+    "server_info",
+    metadata,
+    # one row, made with the database: its id tells clients which database answers them,
+    # so a reinstalled server is noticed and reconciled against (ADR 0013)
+    Column("id", Integer, primary_key=True),
+    Column("database_id", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 offices = Table(
     "offices",
     metadata,
@@ -142,6 +152,12 @@ annotations = Table(
     Column("client_time", String(40)),  # informational only, as the client sent it
     Column("received_at", DateTime(timezone=True), nullable=False),  # the server's clock
     Column("conflict", Boolean, nullable=False, default=False),
+    Column("conflict_code", String(20)),  # protocol.CONFLICT_*: why it waits for a person
+    Column("conflict_reason", Text),  # the answer its push got, given again on a replay
+    Column("device_id", String(64)),  # the desktop install that made it
+    # a conflict a lead or admin settled (``sync_server.db.conflicts``): who and when
+    Column("resolved_by", ForeignKey("users.id")),
+    Column("resolved_at", DateTime(timezone=True)),
 )
 
 changes = Table(

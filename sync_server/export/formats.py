@@ -7,7 +7,9 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from sync_server.db.blobs import BlobStore
-from sync_server.export.coco import ExportError, export_coco
+from sync_server.export.coco import export_coco
+from sync_server.export.errors import ExportError
+from sync_server.export.report import ExportReport
 
 # the formats design.md promises; only these are written so far
 FORMATS = ("coco", "yolo", "voc", "labelme", "labelstudio", "cvat", "jsonl", "conll", "csv")
@@ -16,7 +18,8 @@ _WRITERS = {"coco": export_coco}
 
 def export_order(
     conn: Connection, blob_store: BlobStore, order_id: int, fmt: str, out_dir: Path, accepted_only: bool = False
-) -> Path:
+) -> ExportReport:
+    """Write the order's results into ``out_dir``; the report says what was taken and left out."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         supported = ", ".join(_WRITERS)

@@ -1,11 +1,13 @@
 """Bringing an order in: images → blobs (original + display copy), items, batches.
 
 Every image is decoded before anything is written, so a broken file stops the
-import with a list of what is wrong and leaves no half-made order behind.
+import with a list of what is wrong and leaves no half-made order behind (or,
+when the caller chose so, is left out and listed: ``CheckedImages``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from sync_server.db.clock import utc_now
 from sync_server.db.entities import load_batch, load_batch_items, load_order
 from sync_server.db.feed import log_changes
 from sync_server.db.tables import batches, items, orders
+from sync_server.orders.decode_warnings import decode_damage
+from sync_server.orders.image_formats import unsupported_by_content, unsupported_by_name
 from sync_server.protocol import (
     CHANGE_BATCH,
     CHANGE_ITEM,
@@ -34,11 +38,34 @@ from sync_server.protocol import (
 DISPLAY_MAX_SIDE = 1280
 DISPLAY_FORMAT = ".webp"
 DISPLAY_QUALITY = 75
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
 
 class OrderImportError(ValueError):
     """An order that cannot be brought in; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file the import does not take, and why; ``name`` is how people know the file."""
+
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}"
+
+
+@dataclass
+class CheckedImages:
+    """Images that decoded cleanly, as (path, item name), and the files that did not."""
+
+    images: list[tuple[Path, str]]
+    problems: list[FileProblem]
+
+    def problem_message(self) -> str:
+        total = len(self.images) + len(self.problems)
+        lines = [f"{len(self.problems)} of {total} images cannot be imported:", *map(str, self.problems)]
+        return "\n".join(lines)
 
 
 def decode_upright(data: bytes) -> np.ndarray | None:
@@ -92,21 +119,43 @@ def _is_cut_short_jpeg(data: bytes) -> bool:
     return data[:2] == b"\xff\xd8" and b"\xff\xd9" not in data[-65536:]
 
 
-def _check_images(image_paths: list[Path]) -> list[Path]:
-    problems = []
-    for path in image_paths:
+def image_problem(data: bytes) -> str | None:
+    """Why these bytes cannot be an item's image, or None when they decode cleanly."""
+    unsupported = unsupported_by_content(data[:16])
+    if unsupported:
+        return unsupported
+    if _is_cut_short_jpeg(data):
+        return "the JPEG is cut short (no end-of-image marker)"
+    pixels, damage = decode_damage(lambda: decode_upright(data))
+    if pixels is None:
+        return "not an image OpenCV can decode (broken or unsupported)"
+    if damage:  # OpenCV returned an image, partly grey: libjpeg's warning is the only trace
+        return f"corrupt data ({'; '.join(damage)})"
+    return None
+
+
+def item_name(path: Path, root: Path | None) -> str:
+    """An item's name: its path below ``root`` with "/" separators, else the file name."""
+    return Path(path).relative_to(root).as_posix() if root is not None else Path(path).name
+
+
+def check_images(image_paths: list[Path], root: Path | None = None) -> CheckedImages:
+    """Decode every image once; files are named relative to ``root`` when given."""
+    images, problems = [], []
+    for path in map(Path, image_paths):
+        name = item_name(path, root)
+        shown = name if root is not None else str(path)
         try:
-            data = Path(path).read_bytes()
+            data = path.read_bytes()
         except OSError as exc:
-            problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+            problems.append(FileProblem(shown, f"cannot be read ({exc.strerror or exc})"))
             continue
-        if _is_cut_short_jpeg(data):
-            problems.append(f"{path}: the JPEG is cut short (no end-of-image marker)")
-        elif decode_upright(data) is None:
-            problems.append(f"{path}: not an image OpenCV can decode (broken or unsupported)")
-    if problems:
-        raise OrderImportError(f"{len(problems)} of {len(image_paths)} images cannot be imported:\n" + "\n".join(problems))
-    return [Path(path) for path in image_paths]
+        reason = unsupported_by_name(path) or image_problem(data)
+        if reason:
+            problems.append(FileProblem(shown, reason))
+        else:
+            images.append((path, name))
+    return CheckedImages(images, problems)
 
 
 def import_order(
@@ -117,7 +166,7 @@ def import_order(
     task_kind: str,
     schema: LabelSchema | dict,
     guidelines: str,
-    image_paths: list[Path],
+    image_paths: list[Path] | CheckedImages,
     price_cents: int = 0,
     batch_size: int = 20,
     due: datetime | None = None,
@@ -125,7 +174,8 @@ def import_order(
     """Create an order with one item per image, in batches of ``batch_size``; returns its id.
 
     Runs in the caller's transaction; raises ``OrderImportError`` before writing anything
-    when an image is broken or the schema is not valid.
+    when an image is broken or the schema is not valid. Given ``CheckedImages``, the
+    caller has seen their problems and chosen to go on without those files.
     """
     if task_kind not in TASK_KINDS:
         raise OrderImportError(f"unknown task kind {task_kind!r}; one of {', '.join(TASK_KINDS)}")
@@ -137,9 +187,15 @@ def import_order(
         raise OrderImportError(f"label schema: {exc}") from exc
     if not schema.labels or len(set(schema.names())) != len(schema.labels):
         raise OrderImportError("label schema: needs at least one label, and label names must be unique")
-    if not image_paths:
+    if not isinstance(image_paths, CheckedImages):
+        if not image_paths:
+            raise OrderImportError("an order needs at least one image")
+        image_paths = check_images(list(image_paths))
+        if image_paths.problems:
+            raise OrderImportError(image_paths.problem_message())
+    checked = image_paths.images
+    if not checked:
         raise OrderImportError("an order needs at least one image")
-    checked = _check_images(list(image_paths))
 
     order_id = conn.execute(
         orders.insert().values(
@@ -157,15 +213,15 @@ def import_order(
     for start in range(0, len(checked), batch_size):
         number = start // batch_size + 1
         batch_id = conn.execute(batches.insert().values(order_id=order_id, name=f"批次 {number:03d}")).inserted_primary_key[0]
-        for path in checked[start : start + batch_size]:
-            _store_item(conn, blob_store, order_id, batch_id, path)
+        for path, item in checked[start : start + batch_size]:
+            _store_item(conn, blob_store, order_id, batch_id, path, item)
         changes.append((CHANGE_BATCH, to_wire(load_batch(conn, batch_id)), None))
         changes.extend((CHANGE_ITEM, to_wire(item), None) for item in load_batch_items(conn, batch_id))
     log_changes(conn, office_id, changes)
     return order_id
 
 
-def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id: int, path: Path) -> None:
+def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id: int, path: Path, name: str) -> None:
     original = path.read_bytes()
     pixels = decode_upright(original)
     if pixels is None:  # changed on disk since it was checked
@@ -179,7 +235,7 @@ def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id
         items.insert().values(
             order_id=order_id,
             batch_id=batch_id,
-            name=path.name,
+            name=name,
             width=pixels.shape[1],
             height=pixels.shape[0],
             original_sha256=original_sha,
@@ -190,7 +246,3 @@ def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id
         )
     )
 
-
-def image_files(folder: Path) -> list[Path]:
-    """The images in ``folder`` (not recursive), sorted by name."""
-    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)

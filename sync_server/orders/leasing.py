@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
@@ -18,6 +18,11 @@ from sync_server.protocol import (
     AnnotationRecord,
     to_wire,
 )
+
+
+# ADR 0016: work an annotator syncs after their lease ran out still counts as theirs for
+# this long (the link may have been down); after it, it is kept as late work for the lead
+LEASE_GRACE = timedelta(hours=48)
 
 
 class LeaseError(ValueError):

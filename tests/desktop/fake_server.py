@@ -34,8 +34,12 @@ class FakeServer:
                 outer.requests.append(req)
                 status, headers, body = outer.handler(req)
                 self.send_response(status)
+                # our server marks every answer; a handler passes {"X-Aidou-Server": None} to act
+                # as something else (a captive portal)
+                headers = {"X-Aidou-Server": "fake-server", **headers}
                 for k, v in headers.items():
-                    self.send_header(k, v)
+                    if v is not None:
+                        self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -9,7 +9,7 @@ import pytest
 from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store, default_data_dir, resolve_data_dir
 from aidou_desktop.store.migrations import MIGRATIONS
-from sync_server.protocol import Change, PushResult, uuid7
+from sync_server.protocol import Change, LoginResponse, PushResult, uuid7
 from tests.desktop.conftest import ANNOTATOR, BATCH_ID, ORDER_ID, blob_bytes, blob_sha, demo_changes
 
 
@@ -109,6 +109,7 @@ def test_push_results(seeded):
 
 
 def test_apply_changes_with_cursor_and_bad_record(store, caplog):
+    store.remember_login("http://server.test", "anno123", LoginResponse("tok", ANNOTATOR, "2026-01-01T00:00:00Z"))
     changes = demo_changes(3)
     bad = Change(50, "item", {"id": 555, "name": "no sizes"})
     echo_other = Change(

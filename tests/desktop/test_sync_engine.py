@@ -33,6 +33,9 @@ class Feed:
                 self.stored[r["id"]] = r
                 results.append({"id": r["id"], "status": status, "reason": None})
             return json_reply(200, {"results": results})
+        if req.path.startswith("/api/v1/missing"):
+            ids = json.loads(req.body)["ids"]
+            return json_reply(200, {"missing": [i for i in ids if i not in self.stored]})
         if req.path.startswith("/api/v1/changes"):
             since = 0
             if "since=" in req.path:
@@ -51,7 +54,7 @@ class Feed:
 def test_sync_once_pushes_in_chunks_and_pulls_all_pages(seeded, monkeypatch):
     monkeypatch.setattr("aidou_desktop.sync.engine.MAX_PUSH_RECORDS", 2)
     feed = Feed(demo_changes())
-    seeded.set_setting("cursor", "")  # pull the whole feed again
+    seeded.apply_changes([], "")  # pull the whole feed again
     for i in range(100, 105):
         seeded.save_shapes(i, [box_shape("car", 1, 1, 9, 9)])
     with FakeServer(feed) as srv:

@@ -14,7 +14,11 @@ from sync_server.protocol import PROTOCOL_VERSION, VERSION_HEADER
 def test_healthz(client):
     answer = client.get("/healthz")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "protocol_version": PROTOCOL_VERSION}
+    body = answer.json()
+    # names itself and its database: a captive portal's 200 cannot pass for it
+    assert body == {"status": "ok", "service": "aidou-sync-server", "protocol_version": PROTOCOL_VERSION,
+                    "server_id": body["server_id"]}  # fmt: skip
+    assert len(body["server_id"]) == 36 and answer.headers["X-Aidou-Server"] == body["server_id"]
 
 
 def test_login_gives_a_token_that_opens_the_feed(client, world):

@@ -128,7 +128,7 @@ def test_import_order_command(app, engine, data_dir, tmp_path, capsys):
     schema_file = tmp_path / "schema.json"
     schema_file.write_text(json.dumps({**SCHEMA, "guidelines": "# 规范", "price_cents": 8, "batch_size": 2}), encoding="utf-8")
     assert main(["import-order", str(folder), "--schema", str(schema_file), "--data-dir", str(data_dir)]) == 0
-    assert "imported order" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip().endswith(f"from {folder}: 3 items in 2 batches")
     with read_connection(engine) as conn:
         order = conn.execute(select(tables.orders).where(tables.orders.c.name == "街景")).mappings().one()
     assert (order["guidelines"], order["price_cents"], order["schema"]) == ("# 规范", 8, SCHEMA)

@@ -26,7 +26,9 @@ def test_push_is_accepted_and_stored(client, tokens, world, engine):
     sent = record(world.batch1_items[0], [box("car", 1, 2, 30, 40.5), box("pedestrian", 60, 10, 70, 60)])
     answer = push(client, tokens["anno1"], sent)
     assert answer.status_code == 200
-    assert answer.json() == {"results": [{"id": sent["id"], "status": "accepted"}]}  # reason None is left out (to_wire drops defaults)
+    body = answer.json()
+    assert body == {"results": [{"id": sent["id"], "status": "accepted"}], "server_id": body["server_id"]}  # reason None is left out
+    assert len(body["server_id"]) == 36 and answer.headers["X-Aidou-Server"] == body["server_id"]
     stored = _stored(engine, sent["id"])
     assert stored["annotator_id"] == world.anno1 and stored["batch_id"] == world.batch1
     assert stored["shapes"] == sent["shapes"] and stored["time_spent_ms"] == 1500
@@ -132,7 +134,12 @@ def test_lead_may_push_in_their_office(client, tokens, world):
 
 
 def test_500_records_in_one_push(client, tokens, world, engine):
-    records = [record(world.batch1_items[i % 2]) for i in range(500)]
+    # each revision based on the one before it on its item: one annotator editing all day
+    records, last = [], {}
+    for i in range(500):
+        item = world.batch1_items[i % 2]
+        records.append(record(item, base_id=last.get(item)))
+        last[item] = records[-1]["id"]
     answer = push(client, tokens["anno1"], *records)
     assert answer.status_code == 200
     assert {r["status"] for r in answer.json()["results"]} == {"accepted"}

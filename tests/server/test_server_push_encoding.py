@@ -10,7 +10,7 @@ from sync_server.db.push import (
     _ANNOTATION_COLUMNS,
     _ANNOTATION_KEYS,
     _INSERT_ANNOTATION,
-    _feed_json,
+    feed_json,
 )
 from sync_server.db.tables import annotations, metadata
 
@@ -28,6 +28,11 @@ def _row(annotation_id: str, **changes):
         "client_time": 'a "quoted" time\\',
         "received_at": utc_now(),
         "conflict": False,
+        "conflict_code": None,
+        "conflict_reason": None,
+        "device_id": None,
+        "resolved_by": None,
+        "resolved_at": None,
     }
     return {**row, **changes}
 
@@ -39,7 +44,10 @@ def test_feed_text_is_what_the_json_column_would_write():
         "time_spent_ms": 1500, "client_time": row["client_time"], "annotator_id": 7,
         "received_at": to_iso(row["received_at"]), "schema_version": 2,
     }  # fmt: skip
-    assert _feed_json(row, json.dumps(row["shapes"]), 7) == json.dumps(wire)
+    assert feed_json(row, json.dumps(row["shapes"])) == json.dumps(wire)
+    # a conflict says so, with the device that made it
+    flagged = {**row, "conflict": True, "device_id": "pc-7"}
+    assert json.loads(feed_json(flagged)) == {**wire, "device_id": "pc-7", "status": "conflict"}
 
 
 def test_execute_many_stores_the_same_bytes_as_sqlalchemy():

@@ -1,0 +1,125 @@
+"""Per-user sync state on a shared PC (ADR 0015): functions over one connection.
+
+Each user who logged in online on this PC has an account row: their server, their
+token, their feed cursor and the id of the server database that cursor belongs to.
+Sync runs only with the owner's own token, so one shift's work is never sent, nor
+credited, under another's name, and no user's cursor skips another's changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from aidou_desktop.store.db import one, rows, scalar
+
+
+def get(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
+    return one(conn, "SELECT * FROM accounts WHERE user_id = ?", (user_id,))
+
+
+def remember(conn: sqlite3.Connection, user_id: int, username: str, server_url: str, token: str) -> None:
+    """A new token for the user; a different server address starts their feed again."""
+    before = get(conn, user_id)
+    if before is None:
+        conn.execute(
+            "INSERT INTO accounts (user_id, username, server_url, token) VALUES (?, ?, ?, ?)",
+            (user_id, username, server_url, token),
+        )
+        return
+    if before["server_url"] != server_url:
+        conn.execute("UPDATE accounts SET cursor = '', server_id = NULL WHERE user_id = ?", (user_id,))
+    conn.execute(
+        "UPDATE accounts SET username = ?, server_url = ?, token = ? WHERE user_id = ?",
+        (username, server_url, token, user_id),
+    )
+
+
+def forget_token(conn: sqlite3.Connection, user_id: int) -> None:
+    conn.execute("UPDATE accounts SET token = NULL WHERE user_id = ?", (user_id,))
+
+
+def set_cursor(conn: sqlite3.Connection, user_id: int | None, cursor: str) -> None:
+    if conn.execute("UPDATE accounts SET cursor = ? WHERE user_id IS ?", (cursor, user_id)).rowcount != 1:
+        # a feed read for nobody: storing it would lose the position without a word
+        raise LookupError(f"no account on this PC for user {user_id}: log in online first")
+
+
+def set_last_sync(conn: sqlite3.Connection, user_id: int, iso: str) -> None:
+    conn.execute("UPDATE accounts SET last_sync = ? WHERE user_id = ?", (iso, user_id))
+
+
+def with_token(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    return rows(conn, "SELECT * FROM accounts WHERE token IS NOT NULL ORDER BY user_id")
+
+
+def waiting_by_user(conn: sqlite3.Connection) -> list[tuple[int | None, str | None, int, bool]]:
+    """(user id, name, revisions in the outbox, has a token) for every user with work waiting."""
+    found = conn.execute(
+        "SELECT a.annotator_id, c.username, count(*), c.token IS NOT NULL"
+        " FROM outbox o JOIN annotations a ON a.id = o.annotation_id"
+        " LEFT JOIN accounts c ON c.user_id = a.annotator_id"
+        " GROUP BY a.annotator_id ORDER BY a.annotator_id"
+    ).fetchall()
+    return [(uid, name, count, bool(has_token)) for uid, name, count, has_token in found]
+
+
+def start_feed_again(conn: sqlite3.Connection, server_url: str, server_id: str | None) -> None:
+    """The server at ``server_url`` is not the database our feed positions came from (a
+    restore, a reinstall): every account on it reads its feed again from the start, every
+    feed position is forgotten, and no revision counts as held by the server until it is
+    seen in the new feed or the server says so (ADR 0013)."""
+    conn.execute(
+        "UPDATE accounts SET cursor = '', server_id = ? WHERE server_url = ?", (server_id, server_url)
+    )
+    conn.execute("UPDATE annotations SET feed_seq = NULL, confirmed = 0 WHERE feed_seq IS NOT NULL OR confirmed = 1")
+
+
+def set_server_id(conn: sqlite3.Connection, user_id: int, server_id: str) -> None:
+    conn.execute("UPDATE accounts SET server_id = ? WHERE user_id = ?", (server_id, user_id))
+
+
+def unconfirmed(conn: sqlite3.Connection, user_id: int, limit: int) -> list[str]:
+    """Ids of this user's revisions the server answered (synced / conflict) but that were
+    not seen in its feed since: the server may have lost them."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM annotations WHERE annotator_id = ? AND origin = 'local' AND confirmed = 0"
+            " AND state IN ('synced', 'conflict') ORDER BY item_id, rev LIMIT ?",
+            (user_id, limit),
+        )
+    ]
+
+
+def confirm(conn: sqlite3.Connection, ids: list[str]) -> None:
+    conn.executemany("UPDATE annotations SET confirmed = 1 WHERE id = ?", [(i,) for i in ids])
+
+
+def send_again(conn: sqlite3.Connection, ids: list[str]) -> int:
+    """Put revisions the server lacks back in the outbox, unchanged (same id, same content:
+    the server stores them, or answers as it did the first time). Bases go first."""
+    ordered = rows(
+        conn,
+        "SELECT id FROM annotations WHERE id IN (SELECT value FROM json_each(?)) ORDER BY item_id, rev",
+        (_json_list(ids),),
+    )
+    for row in ordered:
+        conn.execute("UPDATE annotations SET state = 'sending', reason = NULL WHERE id = ?", (row["id"],))
+        conn.execute("INSERT OR IGNORE INTO outbox (annotation_id) VALUES (?)", (row["id"],))
+    return len(ordered)
+
+
+def outbox_count(conn: sqlite3.Connection, user_id: int | None) -> int:
+    if user_id is None:
+        return scalar(conn, "SELECT count(*) FROM outbox")
+    return scalar(
+        conn,
+        "SELECT count(*) FROM outbox o JOIN annotations a ON a.id = o.annotation_id WHERE a.annotator_id = ?",
+        (user_id,),
+    )
+
+
+def _json_list(values: list[str]) -> str:
+    return json.dumps(list(values))  # one bound parameter, any count

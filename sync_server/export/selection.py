@@ -1,0 +1,80 @@
+"""Which of an order's items an export takes, and why it leaves the others out.
+
+design.md: nothing is dropped from an export without saying so. An item's head
+revision (the latest stored without a conflict) is what gets exported; a head
+with no shapes is an item marked "no objects", which is a result, unlike an item
+nobody annotated yet. Open conflicts (conflict and not resolved) wait for a lead:
+an item that has a head is exported with it and flagged; an item whose only work
+is conflicted is left out, since picking one of the competing revisions is the
+lead's decision, not the export's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from sync_server.db.tables import annotations, items
+
+DONE = "done"  # exported with its shapes
+EMPTY = "empty"  # exported as an image marked "no objects"
+UNFINISHED = "unfinished"  # left out: nobody annotated it yet
+ONLY_CONFLICTED = "only_conflicted"  # left out: its only work waits for a lead
+
+REASONS = {
+    UNFINISHED: "not annotated yet",
+    ONLY_CONFLICTED: "only conflicted work: resolve it with aidou-server conflicts",
+}
+CONFLICTED_NOTE = "exported its head revision; open conflicts wait: resolve them with aidou-server conflicts"
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    id: int
+    name: str
+    width: int
+    height: int
+    original_sha256: str
+    shapes: list[dict[str, Any]] | None  # the head's; None without a head
+    open_conflicts: int
+
+    @property
+    def outcome(self) -> str:
+        if self.shapes is None:
+            return ONLY_CONFLICTED if self.open_conflicts else UNFINISHED
+        return DONE if self.shapes else EMPTY
+
+    @property
+    def exported(self) -> bool:
+        return self.shapes is not None
+
+
+def order_items(conn: Connection, order_id: int) -> Iterator[ExportItem]:
+    """The order's items in id order, each with its head's shapes and open conflicts."""
+    head = annotations.alias("head")
+    waiting = annotations.alias("waiting")
+    open_conflicts = (
+        select(func.count())
+        .where(waiting.c.item_id == items.c.id, waiting.c.conflict.is_(True), waiting.c.resolved_at.is_(None))
+        .correlate(items)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(
+            items.c.id,
+            items.c.name,
+            items.c.width,
+            items.c.height,
+            items.c.original_sha256,
+            head.c.shapes,
+            open_conflicts.label("open_conflicts"),
+        )
+        .outerjoin(head, head.c.id == items.c.head_annotation_id)
+        .where(items.c.order_id == order_id)
+        .order_by(items.c.id)
+    )
+    for row in rows:
+        yield ExportItem(*row)
