@@ -119,9 +119,13 @@ class Store:
             return None
         cred = self._w.read(lambda c: one(c, "SELECT user_json FROM credentials WHERE username = ?",
                                           (account["username"],)))  # fmt: skip
-        if cred is None:
-            return None
-        return account["server_url"], account["token"], from_wire(UserInfo, json.loads(cred["user_json"]))
+        if cred is not None:
+            user = from_wire(UserInfo, json.loads(cred["user_json"]))
+        else:  # a session an older version kept (it stored no password hash)
+            user = self.current_user()
+            if user is None or user.id != uid:
+                return None
+        return account["server_url"], account["token"], user
 
     def forget_token(self, user_id: int | None = None) -> None:
         """Drop the user's token (logout / 401); the password hash stays for offline login."""

@@ -72,6 +72,14 @@ def make_cursor(server_id: str, seq: int, kind: str, data: Any) -> str:
     return f"{seq}.{_fingerprint(server_id, seq, kind, data)}"
 
 
+def cursor_at(conn: Connection, seq: int) -> str:
+    """The cursor that stands for feed row ``seq`` ("" for 0: the start)."""
+    if seq == 0:
+        return ""
+    row = conn.execute(select(changes.c.kind, changes.c.data).where(changes.c.seq == seq)).one()
+    return make_cursor(load_server_id(conn) or "", seq, row.kind, row.data)
+
+
 def parse_cursor(conn: Connection, server_id: str, cursor: str | None) -> int:
     """The seq a cursor stands for; ``BadCursor`` unless this database issued it and the
     row it points at is still the one it was (a restore from a backup changes that)."""

@@ -167,11 +167,6 @@ def _schema_of(ctx: _PushContext, item, record: AnnotationRecord) -> dict[str, A
 
 def _conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord, now) -> tuple[str, str] | None:
     """(code, reason) when the record is kept but waits for a person, or None when it simply applies."""
-    head_id = ctx.heads[record.item_id]
-    # whoever wrote either: one account on two PCs must not overwrite itself unseen (ADR 0014)
-    if head_id is not None and head_id != record.base_id:
-        return CONFLICT_NOT_HEAD, (f"item {record.item_id} has a newer revision ({head_id}) than the one this "
-                                   "edit started from: both kept, the lead decides")  # fmt: skip
     item = ctx.items[record.item_id]
     batch_id = item["batch_id"]
     if user.role == "annotator":
@@ -183,6 +178,11 @@ def _conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord, now) 
         if until is not None and now > as_utc(until) + LEASE_GRACE:
             return CONFLICT_LATE, (f"batch {batch_id}'s lease ended {to_iso(until)} and its grace period has passed: "
                                    "kept as late work, the lead decides")  # fmt: skip
+    head_id = ctx.heads[record.item_id]
+    # whoever wrote either: one account on two PCs must not overwrite itself unseen (ADR 0014)
+    if head_id is not None and head_id != record.base_id:
+        return CONFLICT_NOT_HEAD, (f"item {record.item_id} has a newer revision ({head_id}) than the one this "
+                                   "edit started from: both kept, the lead decides")  # fmt: skip
     current = item["schema"]
     if record.schema_version is not None and record.schema_version != current["version"]:
         names = {label["name"] for label in current["labels"]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from sync_server.db.feed import cursor_at
 from bundle_helpers import annotate, first_contact, flip_byte, rewrite_zip, row_counts
 
 from aidou_desktop.sync.bundle import export_push_bundle, import_pull_bundle
@@ -145,9 +146,11 @@ def test_the_pc_refuses_another_users_bundle(store, engine, blob_store, world, t
 def test_the_pc_refuses_a_bundle_that_would_leave_a_gap(store, engine, blob_store, world, tmp_path):
     anno1 = world["users"]["anno1"]
     later = tmp_path / "later.aidou"
-    write_user_bundle(engine, blob_store, anno1, later, since="3")  # starts past what this PC has seen
+    with engine.connect() as conn:
+        since = cursor_at(conn, 3)
+    write_user_bundle(engine, blob_store, anno1, later, since=since)  # starts past what this PC has seen
     message = refused(import_pull_bundle, store, later)
-    assert "starts at cursor '3'" in message and "--since" in message
+    assert f"starts at cursor '{since}'" in message and "--since" in message
     assert store.batch_summaries(anno1.id) == []
 
 

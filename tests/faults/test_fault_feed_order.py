@@ -22,7 +22,7 @@ from sync_server.db.engine import (
     read_connection,
     write_transaction,
 )
-from sync_server.db.feed import changes_since, log_changes
+from sync_server.db.feed import changes_since, cursor_at, log_changes
 from sync_server.db.tables import changes
 from tests.faults.helpers import batch_item_ids, login, my_batch, save_boxes
 from tests.faults.world import build_world, server_rows
@@ -37,6 +37,7 @@ def test_sqlite_commits_change_seqs_in_order(tmp_path):
     with read_connection(engine) as conn:
         lead = user_info(conn, ids["lead"])
         last = conn.execute(select(func.max(changes.c.seq))).scalar()
+        since = cursor_at(conn, last)
     page = changes_since
     holding, release, order = threading.Event(), threading.Event(), []
 
@@ -59,15 +60,15 @@ def test_sqlite_commits_change_seqs_in_order(tmp_path):
     fast.start()
     time.sleep(0.3)
     with read_connection(engine) as conn:
-        seen = page(conn, lead, str(last), 100)
-    assert seen.changes == [] and seen.cursor == str(last)  # nothing visible, cursor stays put
+        seen = page(conn, lead, since, 100)
+    assert seen.changes == [] and seen.cursor == since  # nothing visible, cursor stays put
     assert order == []  # the fast writer waits on the write lock: it cannot commit first
     release.set()
     slow.join(10)
     fast.join(10)
     assert order == ["slow committed", "fast committed"]
     with read_connection(engine) as conn:
-        seen = page(conn, lead, str(last), 100)
+        seen = page(conn, lead, since, 100)
     assert [c.data["n"] for c in seen.changes] == ["slow", "fast"]
     assert [c.seq for c in seen.changes] == [last + 1, last + 2]
     engine.dispose()
@@ -82,9 +83,9 @@ def test_concurrent_pushes_reach_every_reader(tmp_path, server):
     seen: Counter = Counter()
     real_apply = lead_store.apply_changes
 
-    def recording(page, cursor):
+    def recording(page, cursor, user_id=None):
         seen.update(c.data["id"] for c in page if c.kind == "annotation")
-        return real_apply(page, cursor)
+        return real_apply(page, cursor, user_id)
 
     lead_store.apply_changes = recording
     pushed: dict[str, list[str]] = {name: [] for name in desks}

@@ -8,7 +8,8 @@ from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
 from aidou_desktop.store import feed as feed_module
 from aidou_desktop.sync import sync_once
-from sync_server.protocol import Change
+from sync_server.protocol import Change, LoginResponse
+from tests.desktop.conftest import ANNOTATOR
 from tests.robustness.helpers import (
     box,
     first_batch_items,
@@ -105,15 +106,17 @@ def test_a_bad_pulled_record_is_quarantined_not_lost(live, tmp_path, monkeypatch
     # after an upgrade that knows "review", the next pull applies it
     seen = []
     monkeypatch.setitem(feed_module._HANDLERS, "review", lambda conn, change: seen.append(change.data))
-    sync_once(store, client)
+    report = sync_once(store, client)
     assert seen == [{"id": 5, "verdict": "accept"}] and store.quarantined() == []
-    assert store.cursor() != cursor
+    # "904" was never the server's: refused, so the feed was read again from the start
+    assert report.restarted_feed and store.cursor() == cursor
     store.close()
 
 
 def test_a_later_change_supersedes_a_quarantined_one(tmp_path):
     # an older state of an entity, quarantined, must never win over a newer one applied later
     store = Store(tmp_path / "desk")
+    store.remember_login("http://server.test", "pw", LoginResponse("tok", ANNOTATOR, "2026-11-25T00:00:00Z"))
     bad_batch = {"id": 3, "order_id": 1, "name": "old", "annotator_id": 7, "lease_until": None, "item_ids": ["x"]}
     assert store.apply_changes([Change(10, "batch", bad_batch)], "10") == 1
     newer = dict(bad_batch, name="new", item_ids=[])

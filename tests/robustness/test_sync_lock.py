@@ -61,8 +61,8 @@ def test_second_run_exits_6_and_a_killed_runs_lock_is_cleared(live, tmp_path):
     data = tmp_path / "desk"
     assert cli(data, "login", "--server", live.url, "--user", "anno1").returncode == 0
     hole = BlackHole()
-    with Store(data) as store:
-        store.set_setting("server_url", hole.url)
+    with Store(data) as store:  # anno1's server now swallows requests: the first run hangs
+        store.db.execute("UPDATE accounts SET server_url = ?", (hole.url,))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("AIDOU_DATA_DIR", None)
     first = subprocess.Popen(
@@ -87,7 +87,7 @@ def test_second_run_exits_6_and_a_killed_runs_lock_is_cleared(live, tmp_path):
     assert (data / "sync.lock").read_text().strip() == str(first.pid)  # the file says so, the OS knows better
 
     with Store(data) as store:
-        store.set_setting("server_url", live.url)
+        store.db.execute("UPDATE accounts SET server_url = ?", (live.url,))
         killed = store.db.execute("SELECT finished_at FROM sync_runs WHERE pid = ?", [first.pid]).fetchone()
         assert killed == (None,)  # the killed run shows as never finished
     again = cli(data, "run", "--quiet")

@@ -23,7 +23,7 @@ from tests.robustness.helpers import PASSWORDS, stored_annotations
 UNSYNCED = 4
 
 
-def _fill_v1(conn: sqlite3.Connection, url: str, user: str) -> list[str]:
+def _fill_v1(conn: sqlite3.Connection, url: str, user: str, skip: int = 0) -> list[str]:
     """What the app with schema 0001 left behind: a session, a pulled batch, unsynced work
     (one revision already ``sending`` when the old app was closed). Returns the ids."""
     client = SyncClient(url)
@@ -48,7 +48,8 @@ def _fill_v1(conn: sqlite3.Connection, url: str, user: str) -> list[str]:
                          " blob_size, display_width, display_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (d["id"], d["order_id"], d.get("batch_id"), d["name"], d["width"], d["height"],
                           d["blob"], d["blob_size"], d["display_width"], d["display_height"]))  # fmt: skip
-    item_ids = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id LIMIT ?", (UNSYNCED,))]
+    # items no earlier test run annotated on this server: fresh work, not edits of it
+    item_ids = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id LIMIT ? OFFSET ?", (UNSYNCED, skip))]
     ids = []
     for n, item_id in enumerate(item_ids):
         ann_id = uuid7()
@@ -79,7 +80,7 @@ def _build_old_database(path, version: int, url: str, user: str) -> list[str]:
         conn.execute("PRAGMA journal_mode=WAL")
         assert migrate(conn, MIGRATIONS[:version]) == [name for name, _ in MIGRATIONS[:version]]
         conn.execute("BEGIN")
-        ids = _filler(version)(conn, url, user)
+        ids = _filler(version)(conn, url, user, (version - 1) * UNSYNCED)
         conn.execute("COMMIT")
     finally:
         conn.close()
