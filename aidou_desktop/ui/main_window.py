@@ -124,10 +124,12 @@ class MainWindow(QMainWindow):
         self.refresh_sync_state()
 
     def refresh_sync_state(self) -> None:
+        user = self.store.current_user()
         state = SyncState(
             online=self.controller.online,
             last_sync=self.store.last_sync(),
-            waiting=self.store.outbox_count(),
+            # this user's own work: another shift's waits for them (ADR 0015)
+            waiting=self.store.outbox_count(user.id) if user else 0,
             rejected=len(self.store.rejected()),
         )
         self.home_page.set_sync_state(state)

@@ -117,9 +117,11 @@ class SyncController(QObject):
 
         def run(progress: ProgressFn) -> bool:
             session = self.store.session()
-            if not session:
+            # a user logged in offline has no token of their own, but the link is still worth showing
+            url = session[0] if session else self.store.get_setting("server_url")
+            if not url:
                 return False
-            client = SyncClient(session[0], timeout=PROBE_TIMEOUT)
+            client = SyncClient(url, timeout=PROBE_TIMEOUT)
             try:
                 return client.healthy()
             finally:
@@ -133,8 +135,10 @@ class SyncController(QObject):
         session = self.store.session()
         if session is None:
             raise NotLoggedIn()
-        server_url, token, _user = session
-        return SyncClient(server_url, token, sizers=self._sizers)
+        server_url, token, user = session
+        client = SyncClient(server_url, token, sizers=self._sizers)
+        client.user_id = user.id  # the sync is theirs even if someone else logs in meanwhile
+        return client
 
     def _sync_job(self, progress: ProgressFn) -> Any:
         # the lock keeps a scheduled ``aidou-sync run`` and the app from syncing at once

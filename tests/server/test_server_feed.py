@@ -7,6 +7,7 @@ import pytest
 from server_helpers import auth, feed, push, record
 from sync_server.db.clock import utc_now
 from sync_server.db.engine import write_transaction
+from sync_server.db.tables import changes
 from sync_server.orders.leasing import LeaseError, lease_batch
 
 
@@ -71,6 +72,26 @@ def test_a_cursor_not_from_us_is_400(client, tokens):
     answer = client.get("/api/v1/changes", params={"since": "abc"}, headers=auth(tokens["anno1"]))
     assert answer.status_code == 400
     assert answer.json()["code"] == "bad_cursor"
+
+
+@pytest.mark.parametrize("bad", ["999999999", "999999999.0123456789abcdef", "3", "3.0123456789abcdef"])
+def test_a_cursor_past_the_end_or_from_another_database_is_refused(client, tokens, bad):
+    # past the end (a restored server), a plain seq (no proof where it points), a forged fingerprint
+    answer = client.get("/api/v1/changes", params={"since": bad}, headers=auth(tokens["lead"]))
+    assert answer.status_code == 400 and answer.json()["code"] == "bad_cursor"
+
+
+def test_a_cursor_whose_row_changed_is_refused(client, tokens, engine):
+    """A feed restored from a backup reuses seqs for other changes: the cursor's fingerprint
+    of the row it pointed at no longer matches, so the reader starts again instead of skipping."""
+    page = feed(client, tokens["lead"], limit=2)
+    seq = int(page["cursor"].split(".")[0])
+    assert feed(client, tokens["lead"], since=page["cursor"])["changes"]  # honoured as it is
+    with write_transaction(engine) as conn:
+        conn.execute(changes.update().where(changes.c.seq == seq).values(data={"name": "after the restore"}))
+    answer = client.get("/api/v1/changes", params={"since": page["cursor"]}, headers=auth(tokens["lead"]))
+    assert answer.status_code == 400 and answer.json()["code"] == "bad_cursor"
+    assert "restored" in answer.json()["message"]
 
 
 def test_pushed_annotation_reaches_its_annotator_and_the_lead_only(client, tokens, world):
