@@ -65,6 +65,13 @@ def _parse(cls: type, body: Any) -> Any:
     return parsed
 
 
+def _check_count(body: Any, key: str, maximum: int, what: str) -> None:
+    """413 before parsing when a list is longer than a request may carry."""
+    values = body.get(key) if isinstance(body, dict) else None
+    if isinstance(values, list) and len(values) > maximum:
+        raise ApiError(413, "too_many_records", f"{len(values)} {what}; send at most {maximum}")
+
+
 @api_router.post("/login", response_model=LoginResponse, summary="Trade a username and password for a token")
 def login(body: JsonBody, db: Db, http: Request) -> JSONResponse:
     request = _parse(LoginRequest, body)
@@ -95,9 +102,7 @@ def changes(
 
 @api_router.post("/push", response_model=PushResponse, summary="Store annotation revisions; one answer each")
 def push(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONResponse:
-    records = body.get("annotations") if isinstance(body, dict) else None
-    if isinstance(records, list) and len(records) > MAX_PUSH_RECORDS:
-        raise ApiError(413, "too_many_records", f"{len(records)} records in one push; send at most {MAX_PUSH_RECORDS}")
+    _check_count(body, "annotations", MAX_PUSH_RECORDS, "records in one push")
     request = _parse(PushRequest, body)
     with db.write() as conn:
         results = apply_push(conn, user, request.annotations)
@@ -111,9 +116,7 @@ def push(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONRespon
 
 @api_router.post("/missing", response_model=MissingResponse, summary="Which of these revision ids the server lacks")
 def missing(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONResponse:
-    request_ids = body.get("ids") if isinstance(body, dict) else None
-    if isinstance(request_ids, list) and len(request_ids) > MAX_MISSING_IDS:
-        raise ApiError(413, "too_many_records", f"{len(request_ids)} ids in one request; send at most {MAX_MISSING_IDS}")
+    _check_count(body, "ids", MAX_MISSING_IDS, "ids in one request")
     parsed = _parse(MissingRequest, body)
     with db.read() as conn:
         lacking = missing_revisions(conn, user, parsed.ids)

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server_helpers import box, push, record, row_counts
+from server_helpers import auth, box, push, record, row_counts
 from sync_server.db import tables
 from sync_server.db.clock import utc_now
 from sync_server.db.engine import read_connection, write_transaction
 from sync_server.orders.leasing import lease_batch
+from sync_server.protocol import uuid7
 
 
 def _stored(engine, annotation_id: str) -> dict:
@@ -144,3 +145,16 @@ def test_500_records_in_one_push(client, tokens, world, engine):
     assert answer.status_code == 200
     assert {r["status"] for r in answer.json()["results"]} == {"accepted"}
     assert row_counts(engine)["annotations"] == 500
+
+
+def test_missing_names_the_revisions_the_server_does_not_hold(client, tokens, world):
+    sent = record(world.batch1_items[0])
+    assert push(client, tokens["anno1"], sent).status_code == 200
+    unknown = uuid7()
+    answer = client.post("/api/v1/missing", json={"ids": [sent["id"], unknown, "not-a-uuid"]},
+                         headers=auth(tokens["anno1"]))  # fmt: skip
+    assert answer.status_code == 200
+    assert answer.json()["missing"] == [unknown] and answer.json()["server_id"]
+    too_many = client.post("/api/v1/missing", json={"ids": [unknown] * 2001}, headers=auth(tokens["anno1"]))
+    assert too_many.status_code == 413 and too_many.json()["code"] == "too_many_records"
+    assert client.post("/api/v1/missing", json={"ids": [unknown]}).status_code == 401
