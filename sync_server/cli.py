@@ -218,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import_order)
     bundle_commands.add_parsers(commands, _add_data_dir, _open)  # bundle, import-bundle (USB sneakernet)
     conflict_commands.add_parsers(commands, _add_data_dir, _open)  # conflicts [resolve] (leads, admins)
+    # (accounts commands)
+    # (orders and batches commands)
     return parser
 
 

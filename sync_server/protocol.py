@@ -59,6 +59,13 @@ CHANGE_ORDER = "order"
 CHANGE_BATCH = "batch"
 CHANGE_ITEM = "item"
 CHANGE_ANNOTATION = "annotation"
+CHANGE_REVIEW = "review"
+
+# A lead's verdicts on a revision; "correct" is a new revision by the lead plus an accept of it.
+VERDICT_ACCEPT = "accept"
+VERDICT_REJECT = "reject"
+VERDICTS = (VERDICT_ACCEPT, VERDICT_REJECT)
+MAX_REVIEW_COMMENT = 2000
 
 MAX_PUSH_RECORDS = 500  # records per push request; keeps each request small on a slow link
 MAX_CHANGES_PAGE = 500
@@ -197,9 +204,26 @@ class AnnotationRecord:
 
 
 @dataclass
+class ReviewRecord:
+    """A lead's verdict on one annotation revision, made on the lead's PC (offline too).
+    ``id`` is a client-made UUIDv7; a replay with the same content changes nothing."""
+
+    id: str
+    annotation_id: str  # the revision judged
+    item_id: int
+    verdict: str  # VERDICT_ACCEPT or VERDICT_REJECT
+    comment: str | None = None  # why, for a reject (shown to the annotator); required then
+    client_time: str | None = None  # informational only
+    device_id: str | None = None
+    reviewer_id: int | None = None  # filled by the server from the token
+    received_at: str | None = None  # filled by the server
+
+
+@dataclass
 class PushRequest:
     annotations: list[AnnotationRecord]
     protocol_version: int = PROTOCOL_VERSION
+    reviews: list[ReviewRecord] = field(default_factory=list)  # answered after the annotations
 
 
 @dataclass
@@ -297,6 +321,12 @@ class ResolveRequest:
 class ResolveResponse:
     id: str  # the new head revision, made by the resolver
 
+
+# ---------------------------------------------------------------- accounts (admin)
+# (end of accounts wire types)
+
+# ---------------------------------------------------------------- orders, batches, progress
+# (end of progress wire types)
 
 # ---------------------------------------------------------------- codec
 #
@@ -421,13 +451,15 @@ def _register_nested() -> None:
             (Order, "schema"): LabelSchema,
             (AnnotationRecord, "shapes"): Shape,
             (PushRequest, "annotations"): AnnotationRecord,
+            (PushRequest, "reviews"): ReviewRecord,
             (PushResponse, "results"): PushResult,
             (ChangesResponse, "changes"): Change,
             (ConflictsResponse, "conflicts"): ConflictInfo,
         }
     )
     _CHANGE_TYPES.update(
-        {CHANGE_ORDER: Order, CHANGE_BATCH: Batch, CHANGE_ITEM: Item, CHANGE_ANNOTATION: AnnotationRecord}
+        {CHANGE_ORDER: Order, CHANGE_BATCH: Batch, CHANGE_ITEM: Item, CHANGE_ANNOTATION: AnnotationRecord,
+         CHANGE_REVIEW: ReviewRecord}
     )
 
 

@@ -76,6 +76,8 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(conflict_router)  # leads and admins: conflicts to settle
+    # (accounts router)
+    # (orders and batches router)
     app.add_middleware(GZipExceptBlobs)
     app.add_middleware(ServerIdHeader, database_id=app.state.server_id)
     return app

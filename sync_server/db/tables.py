@@ -50,6 +50,9 @@ users = Table(
     Column("display_name", String(200), nullable=False),
     Column("role", String(20), CheckConstraint("role IN ('annotator', 'lead', 'admin')"), nullable=False),
     Column("password_hash", String(200), nullable=False),  # argon2id, never the password
+    # a disabled user's tokens stop working at once; their synced work stays
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("last_sync_at", DateTime(timezone=True)),  # their last feed read (kept to the minute)
 )
 
 tokens = Table(
@@ -124,6 +127,12 @@ items = Table(
     # what exports use. Kept here so push never sorts revisions by (client-made) ids.
     Column("head_annotation_id", String(36)),
     Column("head_annotator_id", ForeignKey("users.id")),
+    # the lead's latest verdict and the revision it judged: the item counts as accepted or
+    # rejected only while that revision is still the head (a fix makes it "submitted" again)
+    Column("review_verdict", String(10)),
+    Column("review_annotation_id", String(36)),
+    Column("reviewer_id", ForeignKey("users.id")),
+    Column("reviewed_at", DateTime(timezone=True)),
 )
 
 leases = Table(
@@ -158,6 +167,22 @@ annotations = Table(
     # a conflict a lead or admin settled (``sync_server.db.conflicts``): who and when
     Column("resolved_by", ForeignKey("users.id")),
     Column("resolved_at", DateTime(timezone=True)),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    # a lead's verdict on one revision, made offline with a client-made UUIDv7 and pushed
+    # through the outbox like an annotation: stored once, answered the same on a replay
+    Column("id", String(36), primary_key=True),
+    Column("annotation_id", String(36), ForeignKey("annotations.id"), nullable=False, index=True),
+    Column("item_id", ForeignKey("items.id"), nullable=False, index=True),
+    Column("reviewer_id", ForeignKey("users.id"), nullable=False),
+    Column("verdict", String(10), CheckConstraint("verdict IN ('accept', 'reject')"), nullable=False),
+    Column("comment", Text),
+    Column("client_time", String(40)),
+    Column("device_id", String(64)),
+    Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
 changes = Table(
