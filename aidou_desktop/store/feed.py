@@ -16,17 +16,20 @@ import re
 import sqlite3
 
 from aidou_desktop.model.domain import SYNCED
+from aidou_desktop.store import reviews
 from aidou_desktop.store.rows import dumps, now_iso, shapes_json
 from sync_server.protocol import (
     CHANGE_ANNOTATION,
     CHANGE_BATCH,
     CHANGE_ITEM,
     CHANGE_ORDER,
+    CHANGE_REVIEW,
     AnnotationRecord,
     Batch,
     Change,
     Item,
     Order,
+    ReviewRecord,
     WireError,
     from_wire,
     is_uuid,
@@ -199,9 +202,17 @@ def _annotation(conn: sqlite3.Connection, change: Change) -> None:
     )  # fmt: skip
 
 
+def _review(conn: sqlite3.Connection, change: Change) -> None:
+    record = from_wire(ReviewRecord, change.data)
+    if not is_uuid(record.id) or not is_uuid(record.annotation_id):
+        raise WireError(f"review {record.id!r}: ids must be UUIDs")
+    reviews.apply_from_feed(conn, record, change.seq)
+
+
 _HANDLERS = {
     CHANGE_ORDER: _order,
     CHANGE_BATCH: _batch,
     CHANGE_ITEM: _item,
     CHANGE_ANNOTATION: _annotation,
+    CHANGE_REVIEW: _review,
 }

@@ -175,10 +175,41 @@ def m0003_accounts_devices_and_standing(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0004_reviews(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        [
+            # a lead's verdicts: made here (origin 'local', sent through review_outbox, never
+            # edited: a new verdict is a new review) or read from the feed (origin 'server')
+            """CREATE TABLE reviews (
+                id TEXT PRIMARY KEY,
+                annotation_id TEXT NOT NULL,
+                item_id INTEGER NOT NULL,
+                reviewer_id INTEGER,
+                verdict TEXT NOT NULL CHECK (verdict IN ('accept', 'reject')),
+                comment TEXT,
+                origin TEXT NOT NULL CHECK (origin IN ('local', 'server')),
+                state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'synced', 'rejected')),
+                reason TEXT,
+                client_time TEXT,
+                device_id TEXT,
+                received_at TEXT,
+                feed_seq INTEGER,
+                created_at TEXT NOT NULL)""",
+            "CREATE INDEX reviews_annotation ON reviews(annotation_id, created_at)",
+            "CREATE INDEX reviews_item ON reviews(item_id, created_at)",
+            """CREATE TABLE review_outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                review_id TEXT NOT NULL UNIQUE REFERENCES reviews(id) ON DELETE CASCADE)""",
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
     ("0003_accounts_devices_and_standing", m0003_accounts_devices_and_standing),
+    ("0004_reviews", m0004_reviews),
 ]
 
 

@@ -12,13 +12,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from aidou_desktop.model import Annotation, BatchSummary, Item, Order, QuarantinedChange, SyncRun, UserInfo
 from aidou_desktop.model.domain import CONFLICTED, REJECTED
-from aidou_desktop.store import accounts, feed, runs
+from aidou_desktop.store import accounts, feed, reviews, runs
 from aidou_desktop.store import annotations as ann
 from aidou_desktop.store.blobs import BlobDir, check_sha
 from aidou_desktop.store.db import Writer, one, open_database, rows, scalar
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.store.migrations import migrate
 from aidou_desktop.store.paths import DB_NAME
+from aidou_desktop.store.review_store import ReviewMethods
 from aidou_desktop.store.rows import annotation_from_row, dumps, item_from_row, now_iso, record_from_row
 from sync_server.protocol import AnnotationRecord, Change, LoginResponse, PushResult, Shape, from_wire, to_wire
 
@@ -30,7 +31,7 @@ USER = "user"  # who works on this PC now
 DEVICE_ID = "device_id"  # this install, made once (migration 0003)
 
 
-class Store:
+class Store(ReviewMethods):
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -308,8 +309,8 @@ class Store:
         return annotation_from_row(row)
 
     def outbox_count(self, user_id: int | None = None) -> int:
-        """Revisions waiting to upload: the user's, or everybody's when ``user_id`` is None."""
-        return self._w.read(lambda c: accounts.outbox_count(c, user_id))
+        """Revisions and reviews waiting to upload: the user's, or everybody's when ``user_id`` is None."""
+        return self._w.read(lambda c: accounts.outbox_count(c, user_id) + reviews.outbox_count(c, user_id))
 
     def take_outbox(self, limit: int, user_id: int | None = None) -> list[AnnotationRecord]:
         """The user's (default: the current user's) oldest waiting revisions, marked
@@ -319,8 +320,8 @@ class Store:
         return [record_from_row(r) for r in found]
 
     def store_push_results(self, results: list[PushResult]) -> int:
-        """Store the server's answers; returns how many outbox rows they settled."""
-        return self._w.write(lambda c: ann.store_push_results(c, results))
+        """Store the server's answers (to revisions and reviews); returns how many outbox rows they settled."""
+        return self._w.write(lambda c: ann.store_push_results(c, results) + reviews.store_results(c, results))
 
     def rejected(self) -> list[Annotation]:
         """Items whose newest revision the server refused: the annotator should fix them."""

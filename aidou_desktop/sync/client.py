@@ -35,6 +35,7 @@ from sync_server.protocol import (
     PushRequest,
     PushResponse,
     PushResult,
+    ReviewRecord,
     WireError,
     from_wire,
     to_wire,
@@ -111,10 +112,10 @@ class SyncClient:
         data = self._json("POST", "/missing", body=to_wire(MissingRequest(list(ids))))
         return self._parse(MissingResponse, data).missing
 
-    def push(self, records: list[AnnotationRecord]) -> list[PushResult]:
-        """One answer per record, in order. A 422 whose body carries ``results``
-        (every record rejected) is a normal answer, not an error."""
-        raw = json.dumps(to_wire(PushRequest(list(records))), separators=(",", ":")).encode()
+    def push(self, records: list[AnnotationRecord], reviews: list[ReviewRecord] = ()) -> list[PushResult]:
+        """One answer per record (the revisions, then the reviews), in order. A 422 whose body
+        carries ``results`` (every record rejected) is a normal answer, not an error."""
+        raw = json.dumps(to_wire(PushRequest(list(records), reviews=list(reviews))), separators=(",", ":")).encode()
         body = gzip.compress(raw, compresslevel=6)
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         resp = self._send("POST", "/push", data=body, headers=headers, raise_for_status=False)
@@ -123,8 +124,8 @@ class SyncClient:
             return self._parse(PushResponse, {"results": data["results"]}).results
         self._raise_for_status(resp, data)
         results = self._parse(PushResponse, data).results
-        if len(results) != len(records):
-            log.warning("push: %d records sent, %d answers", len(records), len(results))
+        if len(results) != len(records) + len(reviews):
+            log.warning("push: %d records sent, %d answers", len(records) + len(reviews), len(results))
         return results
 
     def fetch_blob(self, sha: str, dest: Path, progress: Progress | None = None) -> int:

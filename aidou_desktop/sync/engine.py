@@ -27,7 +27,6 @@ from sync_server.protocol import (
     MAX_MISSING_IDS,
     MAX_PUSH_RECORDS,
     REJECTED,
-    AnnotationRecord,
     PushResult,
 )
 
@@ -134,17 +133,21 @@ def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
     total = store.outbox_count(user_id)
     sent: set[str] = set()
     while True:
-        records = store.take_outbox(sizer.size, user_id)
-        fresh = [r for r in records if r.id not in sent]
+        # revisions first, then reviews: a review leaves only after the revision it judges
+        records = [r for r in store.take_outbox(sizer.size, user_id) if r.id not in sent]
+        verdicts = [] if records else [v for v in store.take_review_outbox(sizer.size, user_id) if v.id not in sent]
+        fresh: list = records or verdicts
         if not fresh:
             # empty, or only rows the server already left unanswered in this run: stop, not spin
             return
 
-        def attempt(fresh: list[AnnotationRecord] = fresh) -> tuple[list[AnnotationRecord], list[PushResult]]:
+        def attempt(fresh: list = fresh, reviews: bool = not records) -> tuple[list, list[PushResult]]:
             # after a failure the sizer is smaller: retry with fewer records; the rest stay
             # ``sending`` in the outbox and go in the next request, with the same content.
             # Only fresh ones: each request moves at least one record on, so the loop ends.
             chunk = fresh[: sizer.size]
+            if reviews:
+                return chunk, sizer.timed(len(chunk), lambda: client.push([], reviews=chunk))
             return chunk, sizer.timed(len(chunk), lambda: client.push(chunk))
 
         chunk, results = retrier.call(attempt, "push")

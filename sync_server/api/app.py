@@ -11,7 +11,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sync_server.api.conflict_routes import conflict_router
 from sync_server.api.deps import Database
 from sync_server.api.errors import install_error_handlers
+from sync_server.api.order_routes import order_router
 from sync_server.api.routes import api_router, health_router
+from sync_server.api.user_routes import user_router
 from sync_server.db.blobs import BlobStore
 from sync_server.db.engine import default_db_url, make_engine, read_connection
 from sync_server.db.identity import server_id
@@ -76,8 +78,8 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(conflict_router)  # leads and admins: conflicts to settle
-    # (accounts router)
-    # (orders and batches router)
+    app.include_router(user_router)  # the base admin's accounts
+    app.include_router(order_router)  # leads and admins: orders, batches, progress, assigning
     app.add_middleware(GZipExceptBlobs)
     app.add_middleware(ServerIdHeader, database_id=app.state.server_id)
     return app

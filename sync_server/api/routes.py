@@ -10,7 +10,8 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from sync_server.api.deps import Blobs, CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
 from sync_server.api.errors import ApiError
-from sync_server.db.accounts import check_password, issue_token
+from sync_server.api.user_routes import record_sync
+from sync_server.db.accounts import AccountDisabled, check_password, issue_token
 from sync_server.db.blobs import display_blob_visible, is_sha256_hex
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import BadCursor, changes_since
@@ -75,8 +76,12 @@ def _check_count(body: Any, key: str, maximum: int, what: str) -> None:
 @api_router.post("/login", response_model=LoginResponse, summary="Trade a username and password for a token")
 def login(body: JsonBody, db: Db, http: Request) -> JSONResponse:
     request = _parse(LoginRequest, body)
-    with db.read() as conn:
-        user = check_password(conn, request.username, request.password)
+    try:
+        with db.read() as conn:
+            user = check_password(conn, request.username, request.password)
+    except AccountDisabled:
+        # said only to someone who knows the password: clearer than "wrong password"
+        raise ApiError(401, "account_disabled", "this account is disabled; ask the base admin / 此账号已停用，请联系基地管理员") from None
     if user is None:
         raise ApiError(401, "bad_credentials", "wrong username or password / 用户名或密码错误")
     with db.write() as conn:
@@ -97,15 +102,19 @@ def changes(
             page = changes_since(conn, user, since, limit)
     except BadCursor as exc:
         raise ApiError(400, "bad_cursor", str(exc)) from None
+    record_sync(db, user.id)  # users.last_sync_at, for the admin's list
     return JSONResponse(to_wire(page))
 
 
 @api_router.post("/push", response_model=PushResponse, summary="Store annotation revisions; one answer each")
 def push(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONResponse:
     _check_count(body, "annotations", MAX_PUSH_RECORDS, "records in one push")
+    _check_count(body, "reviews", MAX_PUSH_RECORDS, "reviews in one push")
     request = _parse(PushRequest, body)
+    if len(request.annotations) + len(request.reviews) > MAX_PUSH_RECORDS:
+        raise ApiError(413, "too_many_records", f"send at most {MAX_PUSH_RECORDS} records and reviews in one push")
     with db.write() as conn:
-        results = apply_push(conn, user, request.annotations)
+        results = apply_push(conn, user, request.annotations, request.reviews)
     answer = to_wire(PushResponse(results, server_id=http.app.state.server_id))
     if results and all(result.status == REJECTED for result in results):
         # ADR 0001: nothing stored → a 4xx a person sees, with every record's reason

@@ -18,6 +18,10 @@ password_hasher = PasswordHasher()
 _DUMMY_HASH = password_hasher.hash("not a real password")
 
 
+class AccountDisabled(Exception):
+    """The password is right but the base admin disabled this account."""
+
+
 def create_office(conn: Connection, name: str) -> int:
     return conn.execute(offices.insert().values(name=name)).inserted_primary_key[0]
 
@@ -54,15 +58,20 @@ def user_info(conn: Connection, user_id: int) -> UserInfo | None:
 
 
 def check_password(conn: Connection, username: str, password: str) -> UserInfo | None:
-    """The user when the password is right, else None."""
+    """The user when the password is right, else None; ``AccountDisabled`` for a disabled
+    account, only once the password proved right (a guesser learns nothing new)."""
     row = conn.execute(
-        select(users.c.id, users.c.password_hash).where(users.c.username == username)
+        select(users.c.id, users.c.password_hash, users.c.disabled_at).where(users.c.username == username)
     ).first()
     try:
         password_hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
-    return user_info(conn, row.id) if row else None
+    if row is None:
+        return None
+    if row.disabled_at is not None:
+        raise AccountDisabled(username)
+    return user_info(conn, row.id)
 
 
 def _token_digest(token: str) -> str:
@@ -76,9 +85,17 @@ def issue_token(conn: Connection, user_id: int) -> str:
 
 
 def user_for_token(conn: Connection, token: str) -> UserInfo | None:
+    """The token's user; None for an unknown token or a disabled user (checked on every
+    request, so disabling cuts a user off at once even before their tokens are deleted)."""
     query = _user_info_query().join(tokens, tokens.c.user_id == users.c.id)
-    row = conn.execute(query.where(tokens.c.token_sha256 == _token_digest(token))).mappings().first()
+    query = query.where(tokens.c.token_sha256 == _token_digest(token), users.c.disabled_at.is_(None))
+    row = conn.execute(query).mappings().first()
     return UserInfo(**row) if row else None
+
+
+def revoke_tokens(conn: Connection, user_id: int) -> int:
+    """Delete every token of the user (a new password, a disabled account); how many."""
+    return conn.execute(tokens.delete().where(tokens.c.user_id == user_id)).rowcount
 
 
 def first_office_id(conn: Connection) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Text, bindparam, select
@@ -18,6 +19,7 @@ from sync_server.db.bulk import execute_many
 from sync_server.db.clock import as_utc, to_iso, utc_now
 from sync_server.db.entities import revision_status
 from sync_server.db.feed import log_encoded_changes
+from sync_server.db.reviews import apply_reviews
 from sync_server.db.schemas import older_schemas
 from sync_server.db.tables import annotations, batches, items, leases, orders
 from sync_server.orders.leasing import LEASE_GRACE
@@ -35,6 +37,7 @@ from sync_server.protocol import (
 
     AnnotationRecord,
     PushResult,
+    ReviewRecord,
     UserInfo,
     check_shape,
     is_uuid,
@@ -195,12 +198,18 @@ def _conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord, now) 
     return None
 
 
-def apply_push(conn: Connection, user: UserInfo, records: list[AnnotationRecord]) -> list[PushResult]:
-    """Store what may be stored; one answer per record, in order."""
-    if len(records) > MAX_PUSH_RECORDS:
+def apply_push(
+    conn: Connection, user: UserInfo, records: list[AnnotationRecord], review_records: Sequence[ReviewRecord] = ()
+) -> list[PushResult]:
+    """Store what may be stored; one answer per record, in order: the annotations, then
+    the reviews (so a lead's correction and its accept can travel together)."""
+    if len(records) + len(review_records) > MAX_PUSH_RECORDS:
         raise ValueError(f"at most {MAX_PUSH_RECORDS} records per push")
-    if not records:
-        return []
+    results = _apply_annotations(conn, user, records) if records else []
+    return results + apply_reviews(conn, user, list(review_records))
+
+
+def _apply_annotations(conn: Connection, user: UserInfo, records: list[AnnotationRecord]) -> list[PushResult]:
     ctx = _PushContext(conn, user, records)
     now = utc_now()
     results: list[PushResult] = []

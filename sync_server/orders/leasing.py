@@ -75,6 +75,34 @@ def lease_batch(conn: Connection, batch_id: int, annotator_id: int, until: datet
     log_changes(conn, office_id, entries)
 
 
+def release_batch(conn: Connection, batch_id: int) -> int | None:
+    """Take ``batch_id`` from its holder, in the caller's transaction; returns who held it.
+
+    The batch keeps its items and the work made on them; nobody holds it until it is
+    leased again. The office feed and everyone who ever held it get the batch once more,
+    now without a holder (as ``lease_batch`` tells earlier holders of a new one). The
+    ``leases`` history stays as it was: a release is not a lease."""
+    found = conn.execute(
+        select(batches.c.annotator_id, orders.c.office_id)
+        .join(orders, orders.c.id == batches.c.order_id)
+        .where(batches.c.id == batch_id)
+    ).first()
+    if found is None:
+        raise LeaseError(f"unknown batch {batch_id}")
+    holder, office_id = found
+    conn.execute(batches.update().where(batches.c.id == batch_id).values(annotator_id=None, lease_until=None))
+    earlier_holders = set(
+        conn.execute(select(leases.c.annotator_id).where(leases.c.batch_id == batch_id).distinct()).scalars()
+    )
+    if holder is not None:
+        earlier_holders.add(holder)
+    batch_data = to_wire(load_batch(conn, batch_id))
+    entries = [(CHANGE_BATCH, batch_data, None)]
+    entries.extend((CHANGE_BATCH, batch_data, earlier) for earlier in sorted(earlier_holders))
+    log_changes(conn, office_id, entries)
+    return holder
+
+
 def _bases_first(records: list[AnnotationRecord]) -> list[AnnotationRecord]:
     """Revisions in the order the server received them, each after the one it is based on.
 

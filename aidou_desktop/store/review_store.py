@@ -1,0 +1,74 @@
+"""The review loop's part of ``Store``: verdicts, their outbox and the lead's queue."""
+
+from __future__ import annotations
+
+import hashlib
+
+from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, SUBMITTED, QueueEntry, Review, review_problem
+from aidou_desktop.store import reviews
+from sync_server.protocol import ReviewRecord
+
+
+def _review(row) -> Review:
+    return Review(row["id"], row["annotation_id"], row["item_id"], row["verdict"], row["comment"],
+                  row["reviewer_id"], row["state"], row["reason"])  # fmt: skip
+
+
+def _entry(row) -> QueueEntry:
+    verdict, _, comment = (row["verdict"] or "").partition(":")
+    if row["conflicted"]:
+        status = CONFLICT
+    else:
+        status = {"accept": ACCEPTED, "reject": REJECTED}.get(verdict, SUBMITTED)
+    return QueueEntry(row["item_id"], row["item_name"], row["batch_id"], row["order_id"], row["annotation_id"],
+                      row["annotator_id"], status, comment or None)  # fmt: skip
+
+
+def in_sample(item_id: int, percent: int, seed: str) -> bool:
+    """A stable random share of items: the same items stay in a lead's sample all day."""
+    digest = hashlib.sha256(f"{seed}:{item_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < percent
+
+
+class ReviewMethods:
+    """Mixed into ``Store`` (uses its ``_w`` writer, ``current_user`` and ``device_id``)."""
+
+    def save_review(self, annotation_id: str, verdict: str, comment: str | None = None) -> Review:
+        """A verdict on a revision, saved durably and queued to upload; ValueError for a verdict
+        that cannot be saved (a rejection without a comment), KeyError for an unknown revision."""
+        comment = comment.strip() if comment else None
+        problem = review_problem(verdict, comment)
+        if problem:
+            raise ValueError(problem)
+        user = self.current_user()
+        device = self.device_id()
+        row = self._w.write(
+            lambda c: reviews.save(c, annotation_id, verdict, comment, user and user.id, device), "save the review"
+        )
+        return _review(row)
+
+    def take_review_outbox(self, limit: int, user_id: int | None = None) -> list[ReviewRecord]:
+        """The reviewer's waiting reviews whose revision the server already has, marked ``sending``."""
+        uid = self._user_id(user_id)
+        return self._w.write(lambda c: reviews.take_outbox(c, limit, uid))
+
+    def latest_review(self, annotation_id: str) -> Review | None:
+        """The newest verdict on a revision, or None."""
+        row = self._w.read(lambda c: reviews.latest_for_revision(c, annotation_id))
+        return _review(row) if row else None
+
+    def review_queue(self, status: str | None = None, order_id: int | None = None, annotator_id: int | None = None,
+                     sample_percent: int | None = None, seed: str = "") -> list[QueueEntry]:  # fmt: skip
+        """Items with work, oldest first: their current revision and where review stands
+        (``aidou_desktop.model.review``: submitted / accepted / rejected / conflict).
+        ``sample_percent``: a stable random share of the items (per ``seed``)."""
+        found = [_entry(r) for r in self._w.read(lambda c: reviews.queue_rows(c, order_id, annotator_id))]
+        if sample_percent is not None and sample_percent < 100:
+            found = [e for e in found if in_sample(e.item_id, sample_percent, seed)]
+        return [e for e in found if status is None or e.status == status]
+
+    def accept_rate(self, annotator_id: int | None = None, order_id: int | None = None) -> tuple[int, int]:
+        """(accepted, judged) over the items whose current revision has a verdict."""
+        entries = self.review_queue(order_id=order_id, annotator_id=annotator_id)
+        judged = [e for e in entries if e.status in (ACCEPTED, REJECTED)]
+        return sum(e.status == ACCEPTED for e in judged), len(judged)

@@ -1,0 +1,144 @@
+"""Storing a lead's review verdicts, pushed like annotations (the review loop, issue 7).
+
+``apply_reviews`` runs in the push's write transaction, after the push's annotations,
+so a lead's correction (a new revision) and its accept can travel in one request.
+Each review answers once: stored → accepted; the same id and content again →
+duplicate; anything that cannot be a lead's verdict on a stored revision → rejected.
+A verdict on the item's current head sets the item's review columns; one on an older
+revision is kept as history (the annotator has since sent a fix, which waits for review).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sync_server.db.clock import to_iso, utc_now
+from sync_server.db.feed import log_encoded_changes
+from sync_server.db.tables import annotations, items, leases, orders, reviews
+from sync_server.protocol import (
+    ACCEPTED,
+    CHANGE_REVIEW,
+    DUPLICATE,
+    MAX_REVIEW_COMMENT,
+    REJECTED,
+    VERDICTS,
+    PushResult,
+    ReviewRecord,
+    UserInfo,
+    is_uuid,
+)
+
+_REVIEWERS = ("lead", "admin")
+
+
+def _same(row: dict[str, Any], record: ReviewRecord, user: UserInfo) -> bool:
+    return (row["reviewer_id"], row["annotation_id"], row["item_id"], row["verdict"], row["comment"]) == (
+        user.id, record.annotation_id, record.item_id, record.verdict, record.comment,
+    )  # fmt: skip
+
+
+def _reject_reason(record: ReviewRecord, user: UserInfo, revision: dict[str, Any] | None) -> str | None:
+    if user.role not in _REVIEWERS:
+        return "only a lead or an admin can review"
+    if not is_uuid(record.id):
+        return f"id {str(record.id)[:60]!r} is not a UUID"
+    if record.verdict not in VERDICTS:
+        return f"unknown verdict {str(record.verdict)[:20]!r}; one of {', '.join(VERDICTS)}"
+    if record.comment is not None and len(record.comment) > MAX_REVIEW_COMMENT:
+        return f"the comment is longer than {MAX_REVIEW_COMMENT} characters"
+    if record.verdict == "reject" and not (record.comment or "").strip():
+        return "a rejection needs a comment that tells the annotator what to fix"
+    if record.client_time is not None and len(record.client_time) > 40:
+        return "client_time is longer than an ISO 8601 time"
+    if record.device_id is not None and len(record.device_id) > 64:
+        return "device_id is longer than 64 characters"
+    if revision is None or revision["office_id"] != user.office_id:
+        return f"unknown annotation {str(record.annotation_id)[:60]}"
+    if revision["item_id"] != record.item_id:
+        return f"annotation {record.annotation_id} is not on item {record.item_id}"
+    if revision["conflict"] and revision["resolved_at"] is None:
+        return "this revision is an open conflict: resolve the conflict first"
+    return None
+
+
+def apply_reviews(conn: Connection, user: UserInfo, records: list[ReviewRecord]) -> list[PushResult]:
+    """Store what may be stored; one answer per review, in order (caller's transaction)."""
+    if not records:
+        return []
+    ids = [r.id for r in records if isinstance(r.id, str)]
+    stored = {row["id"]: dict(row) for row in conn.execute(select(reviews).where(reviews.c.id.in_(ids))).mappings()}
+    wanted = {r.annotation_id for r in records if is_uuid(r.annotation_id)}
+    revisions = {
+        row["id"]: dict(row)
+        for row in conn.execute(
+            select(annotations.c.id, annotations.c.item_id, annotations.c.conflict, annotations.c.resolved_at,
+                   items.c.batch_id, items.c.head_annotation_id, orders.c.office_id)  # fmt: skip
+            .join(items, items.c.id == annotations.c.item_id)
+            .join(orders, orders.c.id == items.c.order_id)
+            .where(annotations.c.id.in_(wanted))
+        ).mappings()
+    }
+    now = utc_now()
+    results, new_rows = [], []
+    for record in records:
+        earlier = stored.get(record.id)
+        if earlier is not None:
+            same = _same(earlier, record, user)
+            results.append(PushResult(record.id, DUPLICATE) if same else
+                           PushResult(record.id, REJECTED, "id reused for different content"))  # fmt: skip
+            continue
+        revision = revisions.get(record.annotation_id)
+        reason = _reject_reason(record, user, revision)
+        if reason:
+            results.append(PushResult(record.id, REJECTED, reason))
+            continue
+        row = {
+            "id": record.id, "annotation_id": record.annotation_id, "item_id": record.item_id,
+            "reviewer_id": user.id, "verdict": record.verdict, "comment": record.comment,
+            "client_time": record.client_time, "device_id": record.device_id, "received_at": now,
+        }  # fmt: skip
+        new_rows.append((row, revision))
+        stored[record.id] = row
+        results.append(PushResult(record.id, ACCEPTED))
+    if new_rows:
+        _write(conn, user, new_rows)
+    return results
+
+
+def _write(conn: Connection, user: UserInfo, new_rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    conn.execute(reviews.insert(), [row for row, _ in new_rows])
+    for row, revision in new_rows:
+        if revision["head_annotation_id"] == row["annotation_id"]:  # a verdict on what the item holds now
+            conn.execute(
+                items.update()
+                .where(items.c.id == row["item_id"])
+                .values(review_verdict=row["verdict"], review_annotation_id=row["annotation_id"],
+                        reviewer_id=user.id, reviewed_at=row["received_at"])  # fmt: skip
+            )
+    batch_ids = {revision["batch_id"] for _, revision in new_rows if revision["batch_id"] is not None}
+    holders: dict[int, set[int]] = defaultdict(set)
+    query = select(leases.c.batch_id, leases.c.annotator_id).where(leases.c.batch_id.in_(batch_ids)).distinct()
+    for batch_id, annotator_id in conn.execute(query):
+        holders[batch_id].add(annotator_id)
+    entries = []
+    for row, revision in new_rows:
+        data = json.dumps(review_wire(row))
+        entries.append((CHANGE_REVIEW, data, None))  # the office: every lead's PC
+        # the annotators of the batch: a rejection comes back to its author with the comment
+        entries.extend((CHANGE_REVIEW, data, holder) for holder in sorted(holders[revision["batch_id"]]))
+    log_encoded_changes(conn, user.office_id, entries)
+
+
+def review_wire(row: dict[str, Any]) -> dict[str, Any]:
+    """The feed's form of a stored review (``to_wire(ReviewRecord)`` with what the server filled in)."""
+    wire = {"id": row["id"], "annotation_id": row["annotation_id"], "item_id": row["item_id"],
+            "verdict": row["verdict"], "reviewer_id": row["reviewer_id"],
+            "received_at": to_iso(row["received_at"])}  # fmt: skip
+    for key in ("comment", "client_time", "device_id"):
+        if row[key] is not None:
+            wire[key] = row[key]
+    return wire

@@ -1,0 +1,110 @@
+"""The lead's review loop over real processes: verdicts made offline on the lead's PC travel
+through the outbox exactly once, a rejection comes back to its annotator with the comment,
+the fix goes back to the lead's queue, and the server counts what was accepted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aidou_desktop.model.review import ACCEPTED, REJECTED, SUBMITTED
+from aidou_desktop.store import Store
+from aidou_desktop.sync import sync_once
+from tests.faults.conftest import start_world
+from tests.faults.helpers import batch_item_ids, login, my_batch, save_boxes
+from tests.faults.world import server_rows
+
+
+@pytest.fixture
+def world(tmp_path_factory):
+    srv = start_world(tmp_path_factory, annotators=2, batch_size=4)
+    yield srv
+    srv.stop()
+
+
+def _verdicts(world) -> dict[int, tuple]:
+    found = server_rows(world.data_dir, "SELECT id, review_verdict, review_annotation_id = head_annotation_id"
+                        " FROM items WHERE review_verdict IS NOT NULL")  # fmt: skip
+    return {item: (verdict, bool(current)) for item, verdict, current in found}
+
+
+def test_reject_fix_accept_round_trip_made_offline(world, tmp_path: Path):
+    anno, anno_client = login(tmp_path / "anno-pc", world.url, "anno1")
+    lead, lead_client = login(tmp_path / "lead-pc", world.url, "lead")
+    sync_once(anno, anno_client)
+    items = batch_item_ids(anno, my_batch(anno))
+    save_boxes(anno, items[:3])
+    assert sync_once(anno, anno_client).accepted == 3
+    sync_once(lead, lead_client)
+
+    queue = lead.review_queue(annotator_id=world.user_ids["anno1"])
+    assert [(e.item_id, e.status) for e in queue] == [(i, SUBMITTED) for i in items[:3]]
+    # offline on the lead's PC: one rejected with a comment, one accepted
+    with pytest.raises(ValueError, match="comment"):
+        lead.save_review(queue[0].annotation_id, "reject", "  ")
+    bad = lead.save_review(queue[0].annotation_id, "reject", "车尾没框全，请重画")
+    good = lead.save_review(queue[1].annotation_id, "accept")
+    assert [e.status for e in lead.review_queue()] == [REJECTED, ACCEPTED, SUBMITTED]  # at once, offline
+    assert lead.outbox_count() == 2
+
+    report = sync_once(lead, lead_client)
+    assert (report.pushed, report.accepted) == (2, 2) and lead.outbox_count() == 0
+    assert _verdicts(world) == {items[0]: ("reject", True), items[1]: ("accept", True)}
+    # exactly once: the same reviews sent again change nothing
+    answers = lead_client.push([], reviews=[_record(lead, bad.id), _record(lead, good.id)])
+    assert [a.status for a in answers] == ["duplicate", "duplicate"]
+    assert server_rows(world.data_dir, "SELECT count(*) FROM reviews")[0][0] == 2
+
+    # the rejection comes back to the annotator with the comment; the fix goes back to review
+    sync_once(anno, anno_client)
+    [sent_back] = anno.review_queue(status=REJECTED, annotator_id=world.user_ids["anno1"])
+    assert (sent_back.item_id, sent_back.comment) == (items[0], "车尾没框全，请重画")
+    save_boxes(anno, [items[0]], n=7)
+    assert sync_once(anno, anno_client).accepted == 1
+    assert _verdicts(world)[items[0]] == ("reject", False)  # the verdict judged an older revision
+
+    sync_once(lead, lead_client)
+    fixed = next(e for e in lead.review_queue() if e.item_id == items[0])
+    assert fixed.status == SUBMITTED and fixed.annotation_id != queue[0].annotation_id
+    lead.save_review(fixed.annotation_id, "accept")
+    sync_once(lead, lead_client)
+    assert _verdicts(world) == {items[0]: ("accept", True), items[1]: ("accept", True)}
+    assert lead.accept_rate(annotator_id=world.user_ids["anno1"]) == (2, 2)
+
+
+def test_a_leads_correction_and_its_accept_travel_in_order(world, tmp_path: Path):
+    anno, anno_client = login(tmp_path / "anno-pc", world.url, "anno1")
+    lead, lead_client = login(tmp_path / "lead-pc", world.url, "lead")
+    sync_once(anno, anno_client)
+    item = batch_item_ids(anno, my_batch(anno))[0]
+    save_boxes(anno, [item])
+    sync_once(anno, anno_client)
+    sync_once(lead, lead_client)
+    # correct: the lead edits (a new revision by the lead, based on the annotator's) and accepts it
+    [correction] = save_boxes(lead, [item], n=4)
+    lead.save_review(correction, "accept")
+    assert lead.take_review_outbox(10) == []  # waits until its revision has gone
+    report = sync_once(lead, lead_client)
+    assert (report.pushed, report.accepted, report.conflicts) == (2, 2, 0)
+    head = server_rows(world.data_dir, "SELECT head_annotation_id, review_verdict FROM items WHERE id = ?", (item,))
+    assert head == [(correction, "accept")]
+
+
+def test_an_annotator_cannot_review(world, tmp_path: Path):
+    anno, anno_client = login(tmp_path / "anno-pc", world.url, "anno1")
+    sync_once(anno, anno_client)
+    [mine] = save_boxes(anno, batch_item_ids(anno, my_batch(anno))[:1])
+    sync_once(anno, anno_client)
+    anno.save_review(mine, "accept")  # the app would not offer it; the server refuses it anyway
+    report = sync_once(anno, anno_client)
+    assert report.rejected == 1
+    assert server_rows(world.data_dir, "SELECT count(*) FROM reviews")[0][0] == 0
+
+
+def _record(store: Store, review_id: str):
+    from sync_server.protocol import ReviewRecord
+
+    row = store.db.execute("SELECT id, annotation_id, item_id, verdict, comment, client_time, device_id"
+                           " FROM reviews WHERE id = ?", [review_id]).fetchone()  # fmt: skip
+    return ReviewRecord(*row)
