@@ -147,12 +147,13 @@ def cmd_import_order(args: argparse.Namespace) -> int:
     spec = _read_order_file(schema_file)
     engine, blob_store = _open(args)
     try:
-        with write_transaction(engine) as conn:
+        # the bar is ended (its line closed) before the transaction commits or an error is printed
+        with write_transaction(engine) as conn, order_commands.ProgressBar("importing") as bar:
             office_id = first_office_id(conn)
             if office_id is None:
                 print("error: this server has no office yet (try `aidou-server demo`)", file=sys.stderr)
                 return 2
-            done = import_folder(conn, blob_store, office_id, folder, spec, args.name, args.skip_bad)
+            done = import_folder(conn, blob_store, office_id, folder, spec, args.name, args.skip_bad, progress=bar)
     except OrderImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

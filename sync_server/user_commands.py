@@ -104,6 +104,8 @@ def _new_password(username: str) -> str | None:
     given = os.environ.get(PASSWORD_ENV)
     if given:
         return given
+    if not sys.stdin.isatty():  # a script without $AIDOU_PASSWORD: refuse, never read a password from a pipe
+        return None
     try:
         first = getpass.getpass(f"new password for {username}: ")
         again = getpass.getpass("the same again: ")

@@ -29,10 +29,9 @@ def export_coco(
     conflict (``items.head_annotation_id``). A revision flagged as a conflict waits for
     the lead's decision, so it never silently replaces the work it competed with.
     Items without a head are left out (no image either) and listed in the report with
-    the reason; an item marked "no objects" is an image without annotations.
+    the reason; an item marked "no objects" is an image without annotations. With
+    ``accepted_only``, only items whose current head a lead accepted are taken.
     """
-    if accepted_only:
-        raise ExportError("--accepted-only is not supported yet: it needs lead reviews, which this server does not record yet")
     order = load_order(conn, order_id)
     if order is None:
         raise ExportError(f"unknown order {order_id}")
@@ -42,12 +41,13 @@ def export_coco(
     image_dir.mkdir(parents=True, exist_ok=True)
     report = ExportReport(order_id, order.name, "coco", out_dir / "annotations.json")
     coco_images, coco_annotations, taken = [], [], set()
-    for item in order_items(conn, order_id):
+    for item in order_items(conn, order_id, accepted_only):
         file_name = None
         if item.exported:
             file_name = unique_file_name(item.name, taken)
             report.counts["turned_upright"] += write_upright(blob_store.path(item.original_sha256), image_dir / file_name)
-            coco_images.append({"id": item.id, "file_name": file_name, "width": item.width, "height": item.height})
+            coco_images.append({"id": item.id, "file_name": file_name, "width": item.width, "height": item.height,
+                                "annotator": item.annotator, "reviewer": item.reviewer})  # who, where COCO has room
             coco_annotations.extend(_boxes(item, categories, first_id=len(coco_annotations) + 1))
         report.count(item, file_name)
     document = {

@@ -11,6 +11,7 @@ from sync_server.export.selection import (
     CONFLICTED_NOTE,
     DONE,
     EMPTY,
+    NOT_ACCEPTED,
     ONLY_CONFLICTED,
     REASONS,
     UNFINISHED,
@@ -27,7 +28,8 @@ class ExportReport:
     format: str
     annotations_path: Path
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("items", "exported", DONE, EMPTY, UNFINISHED, ONLY_CONFLICTED, "conflicted", "turned_upright"), 0))  # fmt: skip
+        ("items", "exported", DONE, EMPTY, UNFINISHED, ONLY_CONFLICTED, NOT_ACCEPTED, "conflicted",
+         "turned_upright"), 0))  # fmt: skip
     left_out: list[dict[str, Any]] = field(default_factory=list)
     conflicted: list[dict[str, Any]] = field(default_factory=list)
 
@@ -56,7 +58,9 @@ class ExportReport:
         c = self.counts
         line = (
             f"exported {c['exported']} of {c['items']} items ({c[DONE]} done, {c[EMPTY]} marked no objects); "
-            f"left out {c[UNFINISHED]} unfinished and {c[ONLY_CONFLICTED]} with only conflicted work; "
+            f"left out {c[UNFINISHED]} unfinished and {c[ONLY_CONFLICTED]} with only conflicted work"
+            + (f" and {c[NOT_ACCEPTED]} not accepted" if c[NOT_ACCEPTED] else "")
+            + "; "
             f"{c['conflicted']} with open conflicts"
         )
         if c["turned_upright"]:

@@ -17,16 +17,18 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from sync_server.db.tables import annotations, items
+from sync_server.db.tables import annotations, items, users
 
 DONE = "done"  # exported with its shapes
 EMPTY = "empty"  # exported as an image marked "no objects"
 UNFINISHED = "unfinished"  # left out: nobody annotated it yet
 ONLY_CONFLICTED = "only_conflicted"  # left out: its only work waits for a lead
+NOT_ACCEPTED = "not_accepted"  # left out by --accepted-only: no lead accepted its current revision
 
 REASONS = {
     UNFINISHED: "not annotated yet",
     ONLY_CONFLICTED: "only conflicted work: resolve it with aidou-server conflicts",
+    NOT_ACCEPTED: "not accepted by a lead yet (its current revision is unreviewed or was sent back)",
 }
 CONFLICTED_NOTE = "exported its head revision; open conflicts wait: resolve them with aidou-server conflicts"
 
@@ -40,22 +42,31 @@ class ExportItem:
     original_sha256: str
     shapes: list[dict[str, Any]] | None  # the head's; None without a head
     open_conflicts: int
+    annotator: str | None = None  # who made the head revision
+    reviewer: str | None = None  # who accepted it (None: not accepted)
+    accepted_only: bool = False  # the export takes only accepted items
 
     @property
     def outcome(self) -> str:
         if self.shapes is None:
             return ONLY_CONFLICTED if self.open_conflicts else UNFINISHED
+        if self.accepted_only and self.reviewer is None:
+            return NOT_ACCEPTED
         return DONE if self.shapes else EMPTY
 
     @property
     def exported(self) -> bool:
-        return self.shapes is not None
+        return self.outcome in (DONE, EMPTY)
 
 
-def order_items(conn: Connection, order_id: int) -> Iterator[ExportItem]:
-    """The order's items in id order, each with its head's shapes and open conflicts."""
+def order_items(conn: Connection, order_id: int, accepted_only: bool = False) -> Iterator[ExportItem]:
+    """The order's items in id order, each with its head's shapes, open conflicts, who
+    made the head and who accepted it (a verdict counts only on the current head)."""
     head = annotations.alias("head")
     waiting = annotations.alias("waiting")
+    author = users.alias("author")
+    reviewer = users.alias("reviewer")
+    accepted = (items.c.review_verdict == "accept") & (items.c.review_annotation_id == items.c.head_annotation_id)
     open_conflicts = (
         select(func.count())
         .where(waiting.c.item_id == items.c.id, waiting.c.conflict.is_(True), waiting.c.resolved_at.is_(None))
@@ -71,10 +82,14 @@ def order_items(conn: Connection, order_id: int) -> Iterator[ExportItem]:
             items.c.original_sha256,
             head.c.shapes,
             open_conflicts.label("open_conflicts"),
+            author.c.username,
+            reviewer.c.username,
         )
         .outerjoin(head, head.c.id == items.c.head_annotation_id)
+        .outerjoin(author, author.c.id == items.c.head_annotator_id)
+        .outerjoin(reviewer, (reviewer.c.id == items.c.reviewer_id) & accepted)
         .where(items.c.order_id == order_id)
         .order_by(items.c.id)
     )
     for row in rows:
-        yield ExportItem(*row)
+        yield ExportItem(*row, accepted_only=accepted_only)

@@ -19,7 +19,14 @@ from sqlalchemy import Connection
 
 from sync_server.db.blobs import BlobStore
 from sync_server.orders.image_formats import ignored_reason, unsupported_by_name
-from sync_server.orders.importing import CheckedImages, FileProblem, OrderImportError, check_images, import_order
+from sync_server.orders.importing import (
+    CheckedImages,
+    FileProblem,
+    OrderImportError,
+    Progress,
+    check_images,
+    import_order,
+)
 from sync_server.protocol import TASK_BBOX
 
 
@@ -64,18 +71,27 @@ def _files_below(folder: Path) -> list[Path]:
 
 def import_folder(
     conn: Connection, blob_store: BlobStore, office_id: int, folder: Path, spec: dict[str, Any],
-    name: str | None = None, skip_bad: bool = False,
+    name: str | None = None, skip_bad: bool = False, progress: Progress | None = None,
 ) -> FolderImport:  # fmt: skip
     """Import the images below ``folder`` as one order, in the caller's transaction.
 
     ``spec`` is the schema file's content (the schema itself, or an object with
     ``schema`` and optional task_kind, guidelines, price_cents, batch_size). Raises
     ``OrderImportError`` listing every file left out when an image cannot be taken and
-    ``skip_bad`` is off, or when no image is left.
+    ``skip_bad`` is off, or when no image is left. ``progress(done, total)`` counts
+    every candidate image twice, checked then stored (total shrinks by the ones left out).
     """
     folder = Path(folder)
     scan = scan_folder(folder)
-    checked = check_images(scan.images, root=folder)
+    candidates = len(scan.images)
+
+    def checking(done: int, _total: int) -> None:
+        progress(done, 2 * candidates)
+
+    def storing(done: int, total: int) -> None:
+        progress(candidates + done, candidates + total)
+
+    checked = check_images(scan.images, root=folder, progress=checking if progress else None)
     bad = scan.unsupported + checked.problems
     if bad and not skip_bad:
         raise OrderImportError(_refusal(bad, scan.ignored, len(checked.images)))
@@ -95,6 +111,7 @@ def import_folder(
         CheckedImages(checked.images, bad),
         price_cents=int(spec.get("price_cents", 0)),
         batch_size=batch_size,
+        progress=storing if progress else None,
     )
     items = len(checked.images)
     return FolderImport(order_id, items, math.ceil(items / batch_size), left_out)

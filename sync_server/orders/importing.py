@@ -7,6 +7,7 @@ when the caller chose so, is left out and listed: ``CheckedImages``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,9 @@ from sync_server.protocol import (
 DISPLAY_MAX_SIDE = 1280
 DISPLAY_FORMAT = ".webp"
 DISPLAY_QUALITY = 75
+
+
+Progress = Callable[[int, int], None]  # (done, total), called after each image
 
 
 class OrderImportError(ValueError):
@@ -139,10 +143,13 @@ def item_name(path: Path, root: Path | None) -> str:
     return Path(path).relative_to(root).as_posix() if root is not None else Path(path).name
 
 
-def check_images(image_paths: list[Path], root: Path | None = None) -> CheckedImages:
-    """Decode every image once; files are named relative to ``root`` when given."""
+def check_images(image_paths: list[Path], root: Path | None = None, progress: Progress | None = None) -> CheckedImages:
+    """Decode every image once; files are named relative to ``root`` when given.
+    ``progress(done, total)`` hears how many were checked, before each and at the end."""
     images, problems = [], []
-    for path in map(Path, image_paths):
+    for checked, path in enumerate(map(Path, image_paths)):
+        if progress is not None:
+            progress(checked, len(image_paths))
         name = item_name(path, root)
         shown = name if root is not None else str(path)
         try:
@@ -155,6 +162,8 @@ def check_images(image_paths: list[Path], root: Path | None = None) -> CheckedIm
             problems.append(FileProblem(shown, reason))
         else:
             images.append((path, name))
+    if progress is not None:
+        progress(len(image_paths), len(image_paths))
     return CheckedImages(images, problems)
 
 
@@ -170,12 +179,14 @@ def import_order(
     price_cents: int = 0,
     batch_size: int = 20,
     due: datetime | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Create an order with one item per image, in batches of ``batch_size``; returns its id.
 
     Runs in the caller's transaction; raises ``OrderImportError`` before writing anything
     when an image is broken or the schema is not valid. Given ``CheckedImages``, the
     caller has seen their problems and chosen to go on without those files.
+    ``progress(done, total)`` hears of each image stored.
     """
     if task_kind not in TASK_KINDS:
         raise OrderImportError(f"unknown task kind {task_kind!r}; one of {', '.join(TASK_KINDS)}")
@@ -213,8 +224,10 @@ def import_order(
     for start in range(0, len(checked), batch_size):
         number = start // batch_size + 1
         batch_id = conn.execute(batches.insert().values(order_id=order_id, name=f"批次 {number:03d}")).inserted_primary_key[0]
-        for path, item in checked[start : start + batch_size]:
+        for offset, (path, item) in enumerate(checked[start : start + batch_size], start + 1):
             _store_item(conn, blob_store, order_id, batch_id, path, item)
+            if progress is not None:
+                progress(offset, len(checked))
         changes.append((CHANGE_BATCH, to_wire(load_batch(conn, batch_id)), None))
         changes.extend((CHANGE_ITEM, to_wire(item), None) for item in load_batch_items(conn, batch_id))
     log_changes(conn, office_id, changes)

@@ -151,7 +151,7 @@ def test_export_leaves_out_unfinished_and_only_conflicted_items_and_says_so(engi
 
     report = json.loads((out / "export_report.json").read_text(encoding="utf-8"))
     assert report["counts"] == {"items": 4, "exported": 2, "done": 1, "empty": 1, "unfinished": 1,
-                                "only_conflicted": 1, "conflicted": 2, "turned_upright": 0}  # fmt: skip
+                                "only_conflicted": 1, "not_accepted": 0, "conflicted": 2, "turned_upright": 0}  # fmt: skip
     assert report["left_out"] == [
         {"item_id": only_conflicted, "name": "img_02.jpg", "reason": "only conflicted work: resolve it with aidou-server conflicts"},
         {"item_id": unfinished, "name": "img_03.jpg", "reason": "not annotated yet"},
@@ -166,11 +166,36 @@ def test_export_leaves_out_unfinished_and_only_conflicted_items_and_says_so(engi
     assert where.endswith(str(out / "export_report.json"))
 
 
-def test_accepted_only_is_a_clear_not_yet_error(data_dir, world, tmp_path):
-    done = _aidou_server("export", str(world.order), "--format", "coco", "--out", str(tmp_path / "out"),
+def test_accepted_only_takes_what_a_lead_accepted_and_names_who(engine, world, data_dir, tmp_path):
+    accepted, rejected = world.batch1_items
+    stale, unreviewed = world.batch2_items
+    heads = {i: _store(engine, i, world.anno1 if i in world.batch1_items else world.anno2, [box("car")])
+             for i in (accepted, rejected, stale, unreviewed)}  # fmt: skip
+    older = _store(engine, stale, world.anno2, [box("car")], head=False, resolved=True)
+
+    def verdict(item_id: int, what: str, on: str) -> None:
+        with write_transaction(engine) as conn:
+            conn.execute(tables.items.update().where(tables.items.c.id == item_id).values(
+                review_verdict=what, review_annotation_id=on, reviewer_id=world.lead, reviewed_at=utc_now()))  # fmt: skip
+
+    verdict(accepted, "accept", heads[accepted])
+    verdict(rejected, "reject", heads[rejected])
+    verdict(stale, "accept", older)  # the verdict judged a revision the head has since replaced
+    out = tmp_path / "out"
+    done = _aidou_server("export", str(world.order), "--format", "coco", "--out", str(out),
                          "--data-dir", str(data_dir), "--accepted-only")  # fmt: skip
-    assert done.returncode == 2
-    assert "--accepted-only is not supported yet" in done.stderr
+    assert done.returncode == 0, done.stderr
+    coco = json.loads((out / "annotations.json").read_text(encoding="utf-8"))
+    assert [(i["id"], i["annotator"], i["reviewer"]) for i in coco["images"]] == [(accepted, "anno1", "lead")]
+    assert sorted(p.name for p in (out / "images").iterdir()) == [coco["images"][0]["file_name"]]
+    report = json.loads((out / "export_report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["not_accepted"] == 3
+    assert {e["item_id"] for e in report["left_out"]} == {rejected, stale, unreviewed}
+    assert "3 not accepted" in done.stdout
+    # without the flag every finished item goes, still naming who made it (no reviewer yet)
+    every = _export_cli(data_dir, tmp_path / "all", order=str(world.order))["coco"]["images"]
+    assert {(i["id"], i["annotator"], i["reviewer"]) for i in every} == {
+        (accepted, "anno1", "lead"), (rejected, "anno1", None), (stale, "anno2", None), (unreviewed, "anno2", None)}
 
 
 def test_export_file_names_stay_inside_the_images_folder():
