@@ -52,3 +52,15 @@ def review_problem(verdict: str, comment: str | None) -> str | None:
     if verdict == VERDICT_REJECT and not (comment or "").strip():
         return "a rejection needs a comment"
     return None
+
+
+@dataclass
+class Earnings:
+    """What an annotator sees first on the home screen, worked out offline from this PC's
+    data and corrected by each sync (the verdicts arrive through the feed)."""
+
+    done_today: int
+    done_week: int
+    accepted: int  # items whose current revision a lead accepted
+    judged: int  # ... accepted or sent back: the accept rate is accepted / judged
+    month_cents: int  # accepted this month × each order's price per item

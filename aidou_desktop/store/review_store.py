@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta, timezone
 
-from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, SUBMITTED, QueueEntry, Review, review_problem
+from aidou_desktop.model.review import (
+    ACCEPTED,
+    CONFLICT,
+    REJECTED,
+    SUBMITTED,
+    Earnings,
+    QueueEntry,
+    Review,
+    review_problem,
+)
 from aidou_desktop.store import reviews
 from sync_server.protocol import ReviewRecord
 
@@ -72,3 +82,24 @@ class ReviewMethods:
         entries = self.review_queue(order_id=order_id, annotator_id=annotator_id)
         judged = [e for e in entries if e.status in (ACCEPTED, REJECTED)]
         return sum(e.status == ACCEPTED for e in judged), len(judged)
+
+    def earnings(self, annotator_id: int, now: datetime | None = None) -> Earnings:
+        """The annotator's day, week and month on this PC's data (local time for "today")."""
+        now = (now or datetime.now(timezone.utc)).astimezone()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        week_start = midnight - timedelta(days=midnight.weekday())  # Monday
+        month_start = midnight.replace(day=1)
+
+        def iso(moment: datetime) -> str:  # stored times are UTC ISO 8601 text: compare as text
+            return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+        firsts = self._w.read(lambda c: reviews.first_saves(c, annotator_id, iso(min(week_start, month_start))))
+        accepted_month = self._w.read(lambda c: reviews.accepted_in(c, annotator_id, iso(month_start)))
+        accepted, judged = self.accept_rate(annotator_id=annotator_id)
+        return Earnings(
+            done_today=sum(first >= iso(midnight) for first in firsts),
+            done_week=sum(first >= iso(week_start) for first in firsts),
+            accepted=accepted,
+            judged=judged,
+            month_cents=sum(price for _item, price in accepted_month),
+        )

@@ -136,3 +136,31 @@ SELECT * FROM judged ORDER BY item_id
 
 def queue_rows(conn: sqlite3.Connection, order_id: int | None, annotator_id: int | None) -> list[dict[str, Any]]:
     return rows(conn, _QUEUE, {"order_id": order_id, "annotator_id": annotator_id})
+
+
+def first_saves(conn: sqlite3.Connection, annotator_id: int, since_iso: str) -> list[str]:
+    """When this annotator first saved each item they worked on, for items first saved since then."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT min(client_time) AS first FROM annotations WHERE origin = 'local' AND annotator_id = ?"
+            " GROUP BY item_id HAVING first >= ?",
+            (annotator_id, since_iso),
+        )
+    ]
+
+
+def accepted_in(conn: sqlite3.Connection, annotator_id: int, since_iso: str) -> list[tuple[int, int]]:
+    """(item id, price in cents) of items whose current revision is this annotator's and whose
+    newest verdict on it is an accept made since then."""
+    return [
+        (row["item_id"], row["price"] or 0)
+        for row in rows(
+            conn,
+            "SELECT q.item_id, json_extract(o.data, '$.price_cents') AS price FROM (" + _QUEUE.strip()
+            + ") q JOIN orders o ON o.id = q.order_id WHERE q.verdict LIKE 'accept:%' AND EXISTS ("
+            "  SELECT 1 FROM reviews r WHERE r.annotation_id = q.annotation_id AND r.verdict = 'accept'"
+            "  AND coalesce(r.received_at, r.created_at) >= :since)",
+            {"order_id": None, "annotator_id": annotator_id, "since": since_iso},
+        )
+    ]

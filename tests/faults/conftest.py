@@ -10,9 +10,9 @@ from tests.faults.proxy import FaultProxy
 from tests.faults.world import build_world
 
 
-def start_world(tmp_path_factory, annotators: int = 3, batch_size: int = 20) -> ServerProcess:
+def start_world(tmp_path_factory, annotators: int = 3, batch_size: int = 20, price_cents: int = 0) -> ServerProcess:
     data = tmp_path_factory.mktemp("server") / "data"
-    ids = build_world(data, annotators=annotators, batch_size=batch_size)
+    ids = build_world(data, annotators=annotators, batch_size=batch_size, price_cents=price_cents)
     server = ServerProcess(data)  # its --demo sees the data and seeds nothing
     server.user_ids = ids
     server.start()

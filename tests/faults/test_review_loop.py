@@ -18,7 +18,7 @@ from tests.faults.world import server_rows
 
 @pytest.fixture
 def world(tmp_path_factory):
-    srv = start_world(tmp_path_factory, annotators=2, batch_size=4)
+    srv = start_world(tmp_path_factory, annotators=2, batch_size=4, price_cents=150)  # ¥1.50 an accepted item
     yield srv
     srv.stop()
 
@@ -71,6 +71,13 @@ def test_reject_fix_accept_round_trip_made_offline(world, tmp_path: Path):
     sync_once(lead, lead_client)
     assert _verdicts(world) == {items[0]: ("accept", True), items[1]: ("accept", True)}
     assert lead.accept_rate(annotator_id=world.user_ids["anno1"]) == (2, 2)
+
+    # the annotator's home figures, worked out on their PC once the verdicts arrive
+    before = anno.earnings(world.user_ids["anno1"])
+    assert (before.done_today, before.accepted, before.month_cents) == (3, 1, 150)  # the fix's accept not here yet
+    sync_once(anno, anno_client)
+    after = anno.earnings(world.user_ids["anno1"])
+    assert (after.done_today, after.done_week, after.accepted, after.judged, after.month_cents) == (3, 3, 2, 2, 300)
 
 
 def test_a_leads_correction_and_its_accept_travel_in_order(world, tmp_path: Path):

@@ -54,7 +54,8 @@ def make_images(folder: Path, count: int, seed: int = 1, size: tuple[int, int] =
     return paths
 
 
-def build_world(data_dir: Path, annotators: int = 3, batch_size: int = 20, seed: int = 1) -> dict[str, int]:
+def build_world(data_dir: Path, annotators: int = 3, batch_size: int = 20, seed: int = 1,
+                price_cents: int = 0) -> dict[str, int]:  # fmt: skip
     """One batch of ``batch_size`` images per annotator (anno1…annoN), leased for 30 days.
 
     Returns user ids by name."""
@@ -68,7 +69,7 @@ def build_world(data_dir: Path, annotators: int = 3, batch_size: int = 20, seed:
             for n in range(1, annotators + 1):
                 ids[f"anno{n}"] = create_user(conn, office, f"anno{n}", f"标注员{n}", "annotator", PASSWORD)
             order = import_order(conn, BlobStore(data_dir / "blobs"), office, "故障测试订单", TASK_BBOX,
-                                 SCHEMA, "框出车辆", images, batch_size=batch_size)  # fmt: skip
+                                 SCHEMA, "框出车辆", images, batch_size=batch_size, price_cents=price_cents)  # fmt: skip
             batch_ids = conn.execute(batches.select().with_only_columns(batches.c.id)
                                      .where(batches.c.order_id == order).order_by(batches.c.id)).scalars().all()  # fmt: skip
             until = utc_now() + timedelta(days=30)
