@@ -115,3 +115,48 @@ def _record(store: Store, review_id: str):
     row = store.db.execute("SELECT id, annotation_id, item_id, verdict, comment, client_time, device_id"
                            " FROM reviews WHERE id = ?", [review_id]).fetchone()  # fmt: skip
     return ReviewRecord(*row)
+
+
+def test_the_pay_sheet_pays_accepted_items_and_credits_corrections_to_the_annotator(world, tmp_path: Path):
+    import csv
+    import os
+    import subprocess
+    import sys
+    from datetime import datetime, timezone
+
+    from openpyxl import load_workbook
+
+    anno, anno_client = login(tmp_path / "anno-pc", world.url, "anno1")
+    lead, lead_client = login(tmp_path / "lead-pc", world.url, "lead")
+    sync_once(anno, anno_client)
+    items = batch_item_ids(anno, my_batch(anno))
+    save_boxes(anno, items[:3])
+    sync_once(anno, anno_client)
+    sync_once(lead, lead_client)
+    first, second, third = lead.review_queue()
+    lead.save_review(first.annotation_id, "accept")
+    [mended] = save_boxes(lead, [second.item_id], n=5)  # a correction: still anno1's work
+    lead.save_review(mended, "accept")
+    lead.save_review(third.annotation_id, "reject", "漏标")
+    sync_once(lead, lead_client)
+
+    month = datetime.now(timezone.utc).strftime("%Y-%m")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    sheets = {}
+    for suffix in ("csv", "xlsx"):
+        out = tmp_path / f"pay.{suffix}"
+        done = subprocess.run([sys.executable, "-m", "sync_server.cli", "paysheet", "--month", month, "--out", str(out),
+                               "--data-dir", str(world.data_dir)], env=env, capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "2 accepted item(s), ¥3.00" in done.stdout
+        sheets[suffix] = out
+    with open(sheets["csv"], encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[1][:4] == ["anno1", "标注员1", "2", "3.0"] and rows[2][:4] == ["anno2", "标注员2", "0", "0.0"]
+    assert rows[-1][2:4] == ["2", "3.0"]
+    book = load_workbook(sheets["xlsx"])
+    assert [c.value for c in book[month][2]][:4] == ["anno1", "标注员1", 2, 3.0]
+    last_month = subprocess.run([sys.executable, "-m", "sync_server.cli", "paysheet", "--month", "2020-01", "--out",
+                                 str(tmp_path / "old.csv"), "--data-dir", str(world.data_dir)], env=env,
+                                capture_output=True, text=True)  # fmt: skip
+    assert "0 accepted item(s), ¥0.00" in last_month.stdout
