@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from sync_server import bundle_commands, conflict_commands, order_commands, user_commands
+from sync_server import bundle_commands, conflict_commands, paysheet_commands, order_commands, user_commands
 
 DEFAULT_DATA_DIR = "./aidou-server-data"
 DATA_DIR_ENV = "AIDOU_DATA_DIR"
@@ -219,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import_order)
     bundle_commands.add_parsers(commands, _add_data_dir, _open)  # bundle, import-bundle (USB sneakernet)
     conflict_commands.add_parsers(commands, _add_data_dir, _open)  # conflicts [resolve] (leads, admins)
+    paysheet_commands.add_parsers(commands, _add_data_dir, _open)  # paysheet (the month's pay)
     user_commands.add_parsers(commands, _add_data_dir, _open)  # users list|add|password|disable|enable (admins)
     order_commands.add_parsers(commands, _add_data_dir, _open)  # orders, batches, assign, release, assign-idle
     return parser

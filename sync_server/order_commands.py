@@ -222,10 +222,11 @@ def cmd_assign(args: argparse.Namespace, open_fn: OpenFn) -> int:
 
 
 def cmd_release(args: argparse.Namespace, open_fn: OpenFn) -> int:
+    from sqlalchemy import select
+
     from sync_server.db.engine import write_transaction
     from sync_server.db.tables import users
     from sync_server.orders.assignment import AssignmentError, unassign_batch
-    from sqlalchemy import select
 
     engine = _open(args, open_fn)
     if engine is None:
@@ -243,11 +244,12 @@ def cmd_release(args: argparse.Namespace, open_fn: OpenFn) -> int:
 
 
 def cmd_assign_idle(args: argparse.Namespace, open_fn: OpenFn) -> int:
+    from sqlalchemy import select
+
     from sync_server.db.engine import write_transaction
     from sync_server.db.entities import find_order_id
     from sync_server.db.tables import users
     from sync_server.orders.assignment import AssignmentError, assign_idle
-    from sqlalchemy import select
 
     engine = _open(args, open_fn)
     if engine is None:

@@ -11,6 +11,7 @@ import argparse
 import getpass
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 
 EXIT_REFUSED = 2  # as the other admin commands answer bad input
@@ -99,19 +100,21 @@ def _open(args: argparse.Namespace, open_fn: OpenFn):
     return engine
 
 
-def _new_password(username: str) -> str | None:
-    """From $AIDOU_PASSWORD, else asked twice; None when the answers differ or none came."""
+def _new_password(username: str) -> str:
+    """From $AIDOU_PASSWORD, else asked twice on the terminal; ``ValueError`` says why there is none."""
     given = os.environ.get(PASSWORD_ENV)
     if given:
         return given
-    if not sys.stdin.isatty():  # a script without $AIDOU_PASSWORD: refuse, never read a password from a pipe
-        return None
+    if not sys.stdin.isatty():  # a script: never read a password from a pipe
+        raise ValueError(f"no password: set ${PASSWORD_ENV} (there is no terminal to ask on)")
     try:
         first = getpass.getpass(f"new password for {username}: ")
         again = getpass.getpass("the same again: ")
-    except EOFError:  # no terminal and no $AIDOU_PASSWORD
-        return None
-    return first if again == first else None
+    except EOFError:
+        raise ValueError("no password given") from None
+    if again != first:
+        raise ValueError("the two passwords differ; nothing was changed")
+    return first
 
 
 def _run(args: argparse.Namespace, open_fn: OpenFn, work: Callable, write: bool = True) -> int:
@@ -172,18 +175,24 @@ def _print_table(found) -> None:
          (u.last_sync_at or "-")[:16].replace("T", " ")]
         for u in found
     ]  # fmt: skip
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
-        print("  " + "  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+        print("  " + "  ".join(v + " " * (w - _width(v)) for v, w in zip(r, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def cmd_add(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from sync_server.db.accounts import first_office_id
     from sync_server.db.users_admin import add_user, check_new_user, office_id_by_name
 
-    password = _new_password(args.username)
-    if password is None:
-        return _refuse(f"no password: the two differ, or none came (set ${PASSWORD_ENV}); nothing was changed")
+    try:
+        password = _new_password(args.username)
+    except ValueError as exc:
+        return _refuse(str(exc))
 
     def work(conn) -> int:
         check_new_user(args.username, args.name, args.role, password)
@@ -200,9 +209,10 @@ def cmd_add(args: argparse.Namespace, open_fn: OpenFn) -> int:
 def cmd_password(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from sync_server.db.users_admin import set_password
 
-    password = _new_password(args.username)
-    if password is None:
-        return _refuse(f"no password: the two differ, or none came (set ${PASSWORD_ENV}); nothing was changed")
+    try:
+        password = _new_password(args.username)
+    except ValueError as exc:
+        return _refuse(str(exc))
 
     def work(conn) -> int:
         changed = set_password(conn, None, _user_id(conn, args.username), password)

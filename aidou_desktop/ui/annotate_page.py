@@ -72,6 +72,11 @@ class AnnotatePage(QWidget):
         self.error_label = QLabel()
         self.error_label.setObjectName("errorText")
         self.error_label.hide()
+        # rework: the lead's reason stays in sight until the annotator's fix is saved
+        self.review_banner = QLabel()
+        self.review_banner.setWordWrap(True)
+        self.review_banner.setStyleSheet("background: #fde8e7; color: #b42318; padding: 6px; font-weight: bold;")
+        self.review_banner.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -89,6 +94,7 @@ class AnnotatePage(QWidget):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.review_banner)
         layout.addLayout(middle, 1)
         self._add_shortcuts()
 
@@ -238,6 +244,11 @@ class AnnotatePage(QWidget):
         state = annotation.state if annotation else None
         self.state_label.setText(sync_state_text(state, annotation.reason if annotation else None))
         self.state_label.setStyleSheet(f"color: {STATE_COLORS.get(state, MUTED)}; font-weight: bold;")
+        review = self.store.latest_review(annotation.id) if annotation else None
+        sent_back = review is not None and review.verdict == "reject"
+        if sent_back:
+            self.review_banner.setText(self.tr("Sent back by the lead: %1").replace("%1", review.comment or ""))
+        self.review_banner.setVisible(sent_back)
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.items) - 1)
         self._refresh_side()

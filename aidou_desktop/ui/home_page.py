@@ -23,11 +23,13 @@ class HomePage(QWidget):
     sync_requested = Signal()
     download_requested = Signal(int)  # batch id
     annotate_requested = Signal(int)  # batch id
+    review_requested = Signal()
     logout_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._busy = False
+        self._reviewer = False  # leads and admins: the review queue comes first
         self.greeting_label = QLabel()
         self.greeting_label.setObjectName("pageTitle")
         self.office_label = QLabel()
@@ -81,8 +83,22 @@ class HomePage(QWidget):
         top.addLayout(names, 1)
         top.addWidget(self.logout_button, 0, Qt.AlignmentFlag.AlignTop)
 
+        self.review_count_label = QLabel()
+        self.review_count_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.review_button = QPushButton(self.tr("Review queue"))
+        self.review_button.setObjectName("primary")
+        self.review_button.setToolTip(self.tr("Accept, send back or correct the annotators' work (Enter)"))
+        self.review_button.clicked.connect(self.review_requested)
+        self.review_row = QWidget()
+        review = QHBoxLayout(self.review_row)
+        review.setContentsMargins(0, 0, 0, 0)
+        review.addWidget(self.review_count_label, 1)
+        review.addWidget(self.review_button)
+        self.review_row.hide()
+
         title = QLabel(self.tr("My batches"))
         title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.batches_title = title
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.download_button)
@@ -94,6 +110,7 @@ class HomePage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.sync_bar)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.review_row)
         layout.addWidget(title)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
@@ -108,6 +125,12 @@ class HomePage(QWidget):
         self.greeting_label.setText(self.tr("Hello, %1").replace("%1", name))
         self.office_label.setText(user.office_name)
         self.offline_note.setVisible(offline_login)
+        self._reviewer = user.role in ("lead", "admin")
+        self.review_row.setVisible(self._reviewer)
+
+    def set_review_count(self, waiting: int) -> None:
+        """Leads and admins: how many items wait for a verdict on this PC."""
+        self.review_count_label.setText(self.tr("%n item(s) waiting for review", "", waiting))
 
     def set_summaries(self, summaries: list[BatchSummary]) -> None:
         selected = self.selected_batch()
@@ -117,7 +140,10 @@ class HomePage(QWidget):
             row = next((i for i, s in enumerate(summaries) if s.done < s.total), 0)
         if row >= 0:
             self.table.selectRow(row)
-        self.empty_label.setVisible(not summaries)
+        # a lead with no batches of their own sees the review queue only, not the annotator's hint
+        self.empty_label.setVisible(not summaries and not self._reviewer)
+        for widget in (self.batches_title, self.table, self.download_button, self.annotate_button):
+            widget.setVisible(bool(summaries) or not self._reviewer)
         self._update_buttons()
 
     def set_sync_state(self, state: SyncState) -> None:
@@ -140,7 +166,10 @@ class HomePage(QWidget):
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._emit_for_selected(self.annotate_requested)
+            if self._reviewer and self.selected_batch() is None:
+                self.review_requested.emit()
+            else:
+                self._emit_for_selected(self.annotate_requested)
             return
         super().keyPressEvent(event)
 

@@ -1,4 +1,4 @@
-"""The main window: login → home → annotate, on one QStackedWidget.
+"""The main window: login → home → annotate (annotators) or review (leads), on one QStackedWidget.
 
 The window wires pages to the store (reads, saves) and to the sync controller
 (everything that talks to the server). Pages only emit what the user asked for.
@@ -12,12 +12,14 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from aidou_desktop.model import SyncState
+from aidou_desktop.model.review import REJECTED, SUBMITTED
 from aidou_desktop.store import Store
 from aidou_desktop.sync import AuthError
 from aidou_desktop.ui.annotate_page import AnnotatePage
 from aidou_desktop.ui.home_page import HomePage
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
+from aidou_desktop.ui.review_page import ReviewPage
 from aidou_desktop.ui.messages import (
     error_text,
     login_error_text,
@@ -43,8 +45,9 @@ class MainWindow(QMainWindow):
         self.login_page = LoginPage()
         self.home_page = HomePage()
         self.annotate_page = AnnotatePage(store, self.image_cache)
+        self.review_page = ReviewPage(store, self.image_cache)
         self.pages = QStackedWidget()
-        for page in (self.login_page, self.home_page, self.annotate_page):
+        for page in (self.login_page, self.home_page, self.annotate_page, self.review_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self._activity = ""
@@ -62,6 +65,7 @@ class MainWindow(QMainWindow):
         self.home_page.sync_requested.connect(self.sync_now)
         self.home_page.download_requested.connect(self.download)
         self.home_page.annotate_requested.connect(self.open_batch)
+        self.home_page.review_requested.connect(self.open_review)
         self.home_page.logout_requested.connect(self.log_out)
         c.busy_changed.connect(lambda busy: self.home_page.set_busy(busy, self._activity))
         c.progress.connect(lambda done, total, _text: self.home_page.sync_bar.set_progress(done, total))
@@ -72,6 +76,8 @@ class MainWindow(QMainWindow):
         c.work_failed.connect(self._work_failed)
 
         self.annotate_page.home_requested.connect(self.show_home)
+        self.review_page.home_requested.connect(self.show_home)
+        self.review_page.saved.connect(self.refresh_sync_state)
         self.annotate_page.side.guidelines.toggled.connect(
             lambda expanded: self.settings.setValue("annotate/guidelines_expanded", expanded)
         )
@@ -121,6 +127,8 @@ class MainWindow(QMainWindow):
         user = self.store.current_user()
         if user is not None:
             self.home_page.set_summaries(self.store.batch_summaries(user.id))
+            if user.role in ("lead", "admin"):
+                self.home_page.set_review_count(len(self.store.review_queue(status=SUBMITTED)))
         self.refresh_sync_state()
 
     def refresh_sync_state(self) -> None:
@@ -155,6 +163,8 @@ class MainWindow(QMainWindow):
         self.refresh_home()
         if self.pages.currentWidget() is self.annotate_page:
             self.annotate_page.refresh_status()
+        elif self.pages.currentWidget() is self.review_page:
+            self.review_page.reload()  # new work (and verdicts) from the feed join the queue
 
     def _downloaded(self, batch_id: int, report) -> None:
         self.refresh_home()
@@ -185,10 +195,24 @@ class MainWindow(QMainWindow):
         if order is None or not items:
             self.home_page.show_message(self.tr("Download the batch first: none of its images are on this PC yet."))
             return False
-        start = next((i for i, item in enumerate(items) if self.store.annotation(item.id) is None), 0)
+        # rework first: an item the lead sent back opens before the first unlabelled one
+        sent_back = {e.item_id for e in self.store.review_queue(status=REJECTED, annotator_id=user.id)}
+        start = next((i for i, item in enumerate(items) if item.id in sent_back), None)
+        if start is None:
+            start = next((i for i, item in enumerate(items) if self.store.annotation(item.id) is None), 0)
         self.annotate_page.open_batch(order, items, start)
         self.pages.setCurrentWidget(self.annotate_page)
         return True
+
+    # ------------------------------------------------------------ review
+
+    def open_review(self) -> None:
+        user = self.store.current_user()
+        if user is None or user.role not in ("lead", "admin"):
+            return
+        self.review_page.open(user)
+        self.pages.setCurrentWidget(self.review_page)
+        self.review_page.canvas.setFocus()
 
     # ------------------------------------------------------------ closing
 

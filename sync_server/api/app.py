@@ -9,6 +9,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sync_server.api.conflict_routes import conflict_router
+from sync_server.api.report_routes import report_router
 from sync_server.api.deps import Database
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.order_routes import order_router
@@ -78,6 +79,7 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(conflict_router)  # leads and admins: conflicts to settle
+    app.include_router(report_router)  # leads and admins: pay sheet, throughput
     app.include_router(user_router)  # the base admin's accounts
     app.include_router(order_router)  # leads and admins: orders, batches, progress, assigning
     app.add_middleware(GZipExceptBlobs)

@@ -81,7 +81,8 @@ def login(body: JsonBody, db: Db, http: Request) -> JSONResponse:
             user = check_password(conn, request.username, request.password)
     except AccountDisabled:
         # said only to someone who knows the password: clearer than "wrong password"
-        raise ApiError(401, "account_disabled", "this account is disabled; ask the base admin / 此账号已停用，请联系基地管理员") from None
+        message = "this account is disabled; ask the base admin / 此账号已停用，请联系基地管理员"
+        raise ApiError(401, "account_disabled", message) from None
     if user is None:
         raise ApiError(401, "bad_credentials", "wrong username or password / 用户名或密码错误")
     with db.write() as conn:

@@ -176,8 +176,8 @@ def _conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord, now) 
         holder, until = ctx.current_lease.get(batch_id, (None, None))
         # a lease that ran out and went to someone else: late work is kept, but the lead decides
         if holder != user.id:
-            return CONFLICT_LEASE_MOVED, (f"batch {batch_id} went to another annotator after your lease ran out: "
-                                         "kept, the lead decides")  # fmt: skip
+            moved = "was released by a lead" if holder is None else "went to another annotator"
+            return CONFLICT_LEASE_MOVED, f"batch {batch_id} {moved} after your lease: kept, the lead decides"
         if until is not None and now > as_utc(until) + LEASE_GRACE:
             return CONFLICT_LATE, (f"batch {batch_id}'s lease ended {to_iso(until)} and its grace period has passed: "
                                    "kept as late work, the lead decides")  # fmt: skip

@@ -73,7 +73,8 @@ def _user_row(engine, user_id: int):
 
 def _token_count(engine, user_id: int) -> int:
     with read_connection(engine) as conn:
-        return conn.execute(select(func.count()).select_from(tables.tokens).where(tables.tokens.c.user_id == user_id)).scalar()
+        query = select(func.count()).select_from(tables.tokens).where(tables.tokens.c.user_id == user_id)
+        return conn.execute(query).scalar()
 
 
 # ---------------------------------------------------------------- the wire
@@ -105,7 +106,8 @@ def test_a_new_hire_logs_in_and_reads_the_feed_at_once(client, admin_tokens, wor
     answer = _add(client, admin_tokens["boss"], display_name="  标注员九 ")
     assert answer.status_code == 201, answer.text
     added = answer.json()
-    assert added == {"id": added["id"], "username": "anno9", "display_name": "标注员九", "role": "annotator", "disabled": False}
+    assert added == {"id": added["id"], "username": "anno9", "display_name": "标注员九", "role": "annotator",
+                     "disabled": False}  # fmt: skip
     login = _login(client, "anno9", NEW_PASSWORD)
     assert login.status_code == 200, login.text
     assert login.json()["user"]["office_id"] == world.office and login.json()["user"]["role"] == "annotator"
@@ -122,7 +124,8 @@ def test_a_new_lead_sees_the_office_at_once(client, admin_tokens):
 def test_the_list_holds_the_office_and_nobody_else(client, admin_tokens, world, admins):
     users = _list(client, admin_tokens["boss"]).json()["users"]
     assert [u["username"] for u in users] == ["lead", "anno1", "anno2", "boss"]
-    assert users[1] == {"id": world.anno1, "username": "anno1", "display_name": "标注员一", "role": "annotator", "disabled": False}
+    assert users[1] == {"id": world.anno1, "username": "anno1", "display_name": "标注员一", "role": "annotator",
+                        "disabled": False}  # fmt: skip
     far = _list(client, admin_tokens["faradmin"]).json()["users"]
     assert [u["username"] for u in far] == ["far1", "faradmin"]
 
@@ -161,7 +164,8 @@ def test_disable_cuts_off_at_once_and_keeps_the_work(client, engine, admin_token
     assert _login(client, "anno1", "wrong-guess").json()["code"] == "bad_credentials"
     # their work stays: stored, and in the lead's feed
     with read_connection(engine) as conn:
-        kept = conn.execute(select(tables.annotations.c.id).where(tables.annotations.c.annotator_id == world.anno1)).scalars().all()
+        query = select(tables.annotations.c.id).where(tables.annotations.c.annotator_id == world.anno1)
+        kept = conn.execute(query).scalars().all()
     assert kept == [stored.json()["results"][0]["id"]]
     lead_feed = feed(client, tokens["lead"])["changes"]
     assert any(c["kind"] == "annotation" and c["data"]["id"] == kept[0] for c in lead_feed)
@@ -369,7 +373,8 @@ def test_cli_adds_lists_resets_disables_and_enables(cli_data_dir):
 
 def test_cli_refusals_are_one_line_and_exit_2(cli_data_dir, tmp_path):
     data_dir = cli_data_dir
-    _refused(_users(data_dir, "add", "anno1", "--name", "重名", "--role", "lead", password="abcdef"), "the username 'anno1' is taken")
+    _refused(_users(data_dir, "add", "anno1", "--name", "重名", "--role", "lead", password="abcdef"),
+             "the username 'anno1' is taken")  # fmt: skip
     _refused(_users(data_dir, "add", "x y", "--name", "空格", "--role", "lead", password="abcdef"), "a username is")
     _refused(_users(data_dir, "add", "shorty", "--name", "短", "--role", "lead", password="abc"), "a password needs")
     _refused(_users(data_dir, "add", "elsewhere", "--name", "外人", "--role", "lead", "--office", "没有的基地",

@@ -82,8 +82,14 @@ class AnnotationCanvas(QGraphicsView):
         self._click_hit = -1  # the box under a press that may turn out to be a click
         self._before: list[Shape] = []
         self._pan_from = QPointF()
+        self.read_only = False  # a lead looking at work: zoom and pan only, no edits
 
     # ------------------------------------------------------------ content
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        if read_only:
+            self._select(-1)
 
     def set_labels(self, labels: dict[str, tuple[str, str]]) -> None:
         self.labels = dict(labels)
@@ -188,7 +194,7 @@ class AnnotationCanvas(QGraphicsView):
             self._gesture, self._pan_from = PAN, event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             return
-        if button != Qt.MouseButton.LeftButton or self.image_rect.isEmpty():
+        if button != Qt.MouseButton.LeftButton or self.image_rect.isEmpty() or self.read_only:
             return
         pos = self.mapToScene(event.position().toPoint())
         self._before = self.shapes()
@@ -295,6 +301,9 @@ class AnnotationCanvas(QGraphicsView):
 
     def _update_hover_cursor(self, view_pos: QPointF, pos: QPointF) -> None:
         if self._space_down:
+            return
+        if self.read_only:
+            self.viewport().unsetCursor()
             return
         corner = self._handle_at(view_pos)
         if corner is not None:

@@ -1,0 +1,461 @@
+"""The review page: a lead goes through the queue of annotators' work on this PC,
+offline, one key per verdict.
+
+Enter / Space accept and move on; R sends back with a reason; C lets the lead fix
+the boxes, then Enter saves the fix as the lead's revision and accepts it; J / ↓
+and K / ↑ move; Esc leaves correct mode (without saving) or goes home. Every
+verdict is saved to the store at once and queued for upload; the row shows it.
+Conflicts are only shown: a person settles them with ``aidou-server conflicts``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aidou_desktop.imaging import DecodeError
+from aidou_desktop.model import Order, Shape, UserInfo
+from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, QueueEntry
+from aidou_desktop.store import Store
+from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
+from aidou_desktop.ui.image_cache import ImageCache
+from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
+from aidou_desktop.ui.messages import error_text
+from aidou_desktop.ui.reject_dialog import RejectDialog
+from aidou_desktop.ui.review_filters import ReviewFilters
+from aidou_desktop.ui.review_queue_model import ANNOTATOR, COMMENT, ITEM, STATUS, ReviewQueueModel
+
+log = logging.getLogger(__name__)
+
+PREFETCH_AHEAD = 2  # as on the annotate page: the next image is decoded while the lead looks
+NOTE_STYLES = {
+    "conflict": "background: #f3e8ff; color: #5b21b6; padding: 6px; font-weight: bold;",
+    "correct": "background: #fff4d6; color: #7a4d00; padding: 6px; font-weight: bold;",
+    "error": "background: #fde8e7; color: #b42318; padding: 6px; font-weight: bold;",
+    "info": "background: #eef3fb; color: #1f2328; padding: 6px;",
+}
+
+
+class ReviewPage(QWidget):
+    home_requested = Signal()
+    saved = Signal()  # a verdict or a correction reached the store: the outbox count moved
+
+    def __init__(self, store: Store, image_cache: ImageCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.cache = image_cache
+        self.user: UserInfo | None = None
+        self.seed = ""
+        self.row = -1
+        self.correcting = False
+        self._orders: dict[int, Order | None] = {}
+        self._labels_of: int | None = None  # the order whose labels the canvas has
+
+        self.back_button = QPushButton(self.tr("← Home (Esc)"))
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back_button.clicked.connect(self.home_requested)
+        title = QLabel(self.tr("Review queue"))
+        title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.rate_label = QLabel()
+        self.rate_label.setStyleSheet("font-weight: bold;")
+        self.position_label = QLabel()
+        self.filters = ReviewFilters()
+        self.filters.changed.connect(self.reload)
+
+        self.model = ReviewQueueModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        # fixed widths: sizing to contents would read every row of a 10,000-item queue
+        for column, width in ((ITEM, 150), (ANNOTATOR, 95), (STATUS, 80)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Stretch)
+        self.table.setFixedWidth(470)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _old: self._show(current.row()))
+
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.hide()
+        self.canvas = AnnotationCanvas()
+        self.canvas.set_read_only(True)
+        self.canvas.edited.connect(self._canvas_edited)
+        self.accept_button = QPushButton(self.tr("Accept (Enter)"))
+        self.accept_button.setObjectName("primary")
+        self.reject_button = QPushButton(self.tr("Send back (R)"))
+        self.correct_button = QPushButton(self.tr("Correct (C)"))
+        for button, handler in (
+            (self.accept_button, self.accept_current),
+            (self.reject_button, self.reject_current),
+            (self.correct_button, self.start_correcting),
+        ):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(handler)
+        self.keys_label = QLabel(
+            self.tr(
+                "Enter / Space accept · R send back · C correct (then Enter saves and accepts, Esc cancels) · "
+                "J / ↓ next · K / ↑ previous · Esc home"
+            )
+        )
+        self.keys_label.setObjectName("muted")
+        self.keys_label.setWordWrap(True)
+        self.reject_dialog = RejectDialog(self)
+        self.reject_dialog.accepted.connect(self._rejected_with_comment)
+        self._lay_out(title)
+        self._add_shortcuts()
+
+    def _lay_out(self, title: QLabel) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(title)
+        top.addSpacing(16)
+        top.addWidget(self.rate_label, 1)
+        top.addWidget(self.position_label)
+        verdicts = QHBoxLayout()
+        verdicts.addWidget(self.keys_label, 1)
+        for button in (self.correct_button, self.reject_button, self.accept_button):
+            verdicts.addWidget(button)
+        right = QVBoxLayout()
+        right.addWidget(self.note_label)
+        right.addWidget(self.canvas, 1)
+        right.addLayout(verdicts)
+        middle = QHBoxLayout()
+        middle.addWidget(self.table)
+        middle.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.filters)
+        layout.addLayout(middle, 1)
+
+    # ------------------------------------------------------------ opening
+
+    def open(self, user: UserInfo) -> None:
+        """Show the queue for ``user`` (a lead or admin); the sample stays the same all day."""
+        self.user = user
+        self.seed = f"{user.username}:{date.today().isoformat()}"
+        self._orders.clear()
+        everything = self.store.review_queue()
+        orders = sorted({e.order_id for e in everything})
+        annotators = sorted({e.annotator_id for e in everything if e.annotator_id is not None})
+        self.filters.set_choices(
+            [(order_id, self._order(order_id).name if self._order(order_id) else str(order_id)) for order_id in orders],
+            [(annotator_id, self.model.annotator_text(annotator_id)) for annotator_id in annotators],
+        )
+        self.model.set_entries([], {user.id: user.display_name or user.username})
+        self.reload()
+
+    def reload(self) -> None:
+        """Ask the store again with the filters; stays on the same item when it is still listed."""
+        if self.correcting:
+            return  # a sync finishing must not throw away the lead's unsaved fix
+        current = self.current_entry()
+        f = self.filters
+        entries = self.store.review_queue(status=f.status(), order_id=f.order_id(), annotator_id=f.annotator_id(),
+                                          sample_percent=f.sample_percent(), seed=self.seed)  # fmt: skip
+        self.model.set_entries(entries)
+        self.row = -1
+        row = next((i for i, e in enumerate(entries) if current and e.item_id == current.item_id), 0)
+        self._refresh_rate()
+        if entries:
+            self.go_to(row)
+        else:
+            self.canvas.clear_image()
+            self.canvas.set_shapes([])
+            self.position_label.setText("")
+            self._note(self.tr("Nothing to review here. Sync to fetch new work, or change the filters."), "info")
+            self._update_buttons()
+        self.canvas.setFocus()
+
+    def current_entry(self) -> QueueEntry | None:
+        return self.model.entry(self.row)
+
+    def _order(self, order_id: int) -> Order | None:
+        if order_id not in self._orders:
+            self._orders[order_id] = self.store.order(order_id)
+        return self._orders[order_id]
+
+    # ------------------------------------------------------------ navigation
+
+    def go_to(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        if row == self.row:
+            self._show(row)
+        else:
+            self.table.setCurrentIndex(self.model.index(row, 0))  # selects the row; currentRowChanged shows it
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def next_item(self) -> None:
+        self.go_to(self.row + 1)
+
+    def previous_item(self) -> None:
+        self.go_to(self.row - 1)
+
+    def _show(self, row: int) -> None:
+        entry = self.model.entry(row)
+        if entry is None:
+            return
+        self._leave_correcting()
+        self.row = row
+        item = self.store.item(entry.item_id)
+        order = self._order(entry.order_id)
+        if order is not None and self._labels_of != order.id:
+            self.canvas.set_labels({label.name: (label.title, label.color) for label in order.schema.labels})
+            self._labels_of = order.id
+        self.note_label.hide()
+        try:
+            path = self.store.blob_path(item.blob) if item else None
+            if path is None:
+                raise DecodeError(entry.item_name)
+            self.canvas.show_image(self.cache.get(path), item.width, item.height)
+        except DecodeError:
+            self.canvas.clear_image()
+            self._note(self.tr("This image is not on this PC yet: sync to download it."), "error")
+        annotation = self.store.annotation(entry.item_id)
+        self.canvas.set_shapes(annotation.shapes if annotation else [])
+        self._describe(entry)
+        self.position_label.setText(
+            self.tr("Item %1 / %2").replace("%1", str(row + 1)).replace("%2", str(self.model.rowCount()))
+        )
+        self._update_buttons()
+        self._prefetch_around(row)
+
+    def _describe(self, entry: QueueEntry) -> None:
+        if entry.status == CONFLICT:
+            self._note(
+                self.tr(
+                    "Conflict: two revisions of this item wait for a decision. Settle it first with "
+                    "aidou-server conflicts; it cannot be accepted or sent back here."
+                ),
+                "conflict",
+            )
+        elif entry.status == REJECTED and entry.comment:
+            self._note(self.tr("Sent back: %1").replace("%1", entry.comment), "info")
+
+    def _prefetch_around(self, row: int) -> None:
+        paths = []
+        for r in [row + k for k in range(1, PREFETCH_AHEAD + 1)] + [row - 1]:
+            entry = self.model.entry(r)
+            item = self.store.item(entry.item_id) if entry else None
+            path = self.store.blob_path(item.blob) if item else None
+            if path is not None:
+                paths.append(path)
+        self.cache.prefetch(paths)
+
+    # ------------------------------------------------------------ verdicts
+
+    def accept_current(self) -> None:
+        if self._focus_in_text():
+            return
+        if self.correcting:
+            self._save_correction()
+            return
+        entry = self.current_entry()
+        if entry is not None and self._may_judge(entry):
+            self._verdict(entry, entry.annotation_id, "accept")
+
+    def reject_current(self) -> None:
+        entry = self.current_entry()
+        if entry is not None and not self.correcting and self._may_judge(entry):
+            self.reject_dialog.start()
+
+    def _rejected_with_comment(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self._verdict(entry, entry.annotation_id, "reject", self.reject_dialog.comment())
+
+    def _may_judge(self, entry: QueueEntry) -> bool:
+        if entry.status == CONFLICT:
+            self._describe(entry)  # say again why nothing happens
+            return False
+        return True
+
+    def _verdict(self, entry: QueueEntry, annotation_id: str, verdict: str, comment: str | None = None,
+                 annotator_id: int | None = None) -> bool:  # fmt: skip
+        try:
+            self.store.save_review(annotation_id, verdict, comment)
+        except ValueError:
+            log.exception("review of %s refused", annotation_id)
+            self._note(self.tr("A sent-back item needs a reason: nothing was saved."), "error")
+            return False
+        except Exception as exc:  # noqa: BLE001 - a failed save must be seen, never silent
+            log.exception("saving the review of %s failed", annotation_id)
+            self._note(self.tr("The verdict could not be saved: %1").replace("%1", error_text(exc)), "error")
+            return False
+        status = ACCEPTED if verdict == "accept" else REJECTED
+        self.model.replace_entry(self.row, replace(
+            entry, annotation_id=annotation_id, status=status, comment=comment,
+            annotator_id=entry.annotator_id if annotator_id is None else annotator_id,
+        ))  # fmt: skip
+        self._refresh_rate()
+        self.saved.emit()
+        if self.row < self.model.rowCount() - 1:
+            self.next_item()
+        else:
+            self._show(self.row)  # the last one: stay, showing its new status
+        return True
+
+    def _refresh_rate(self) -> None:
+        accepted, judged = self.store.accept_rate(self.filters.annotator_id(), self.filters.order_id())
+        if not judged:
+            self.rate_label.setText(self.tr("No verdicts yet"))
+            return
+        percent = round(100 * accepted / judged)
+        self.rate_label.setText(self.tr("Accept rate %1% (%n item(s) checked)", "", judged).replace("%1", str(percent)))
+
+    # ------------------------------------------------------------ correcting
+
+    def start_correcting(self) -> None:
+        entry = self.current_entry()
+        if entry is None or self.correcting or not self._may_judge(entry):
+            return
+        self.correcting = True
+        self._original = self.canvas.shapes()
+        self.canvas.set_read_only(False)
+        self._note(
+            self.tr(
+                "Correcting: drag to draw, drag a corner to resize, Shift+drag to move, 1–9 class, Del delete. "
+                "Enter saves your version and accepts it; Esc leaves without saving."
+            ),
+            "correct",
+        )
+        self._update_buttons()
+        self.canvas.setFocus()
+
+    def _save_correction(self) -> None:
+        entry = self.current_entry()
+        shapes = self.canvas.shapes()
+        if entry is None:
+            return
+        if shapes == self._original:
+            self._leave_correcting()
+            self._verdict(entry, entry.annotation_id, "accept")  # nothing changed: accept the annotator's work
+            return
+        try:
+            revision = self.store.save_shapes(entry.item_id, shapes)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("saving the correction of item %s failed", entry.item_id)
+            self._note(self.tr("The correction could not be saved: %1").replace("%1", error_text(exc)), "error")
+            return
+        self._leave_correcting(reload_shapes=False)
+        self._verdict(entry, revision.id, "accept", annotator_id=self.user.id if self.user else None)
+
+    def _leave_correcting(self, reload_shapes: bool = True) -> None:
+        if not self.correcting:
+            return
+        self.correcting = False
+        self.canvas.set_read_only(True)
+        entry = self.current_entry()
+        if reload_shapes and entry is not None:
+            annotation = self.store.annotation(entry.item_id)
+            self.canvas.set_shapes(annotation.shapes if annotation else [])
+        self.note_label.hide()
+        if entry is not None:
+            self._describe(entry)
+        self._update_buttons()
+
+    def _canvas_edited(self, edit: CanvasEdit) -> None:
+        # kept on the canvas only until Enter: a correction is one revision, not one per gesture
+        if self.canvas.shapes() != edit.after:
+            self.canvas.set_shapes(edit.after, edit.selected_after)
+
+    def choose_label(self, index: int) -> None:
+        order = self._order(self.current_entry().order_id) if self.current_entry() else None
+        if not self.correcting or order is None or not 0 <= index < len(order.schema.labels):
+            return
+        name = order.schema.labels[index].name
+        self.canvas.current_label = name
+        selected = self.canvas.selected
+        if selected >= 0:
+            shapes = [Shape(s.kind, name if i == selected else s.label, s.points)
+                      for i, s in enumerate(self.canvas.shapes())]  # fmt: skip
+            self.canvas.set_shapes(shapes, selected)
+
+    def delete_selected(self) -> None:
+        selected = self.canvas.selected
+        if self.correcting and selected >= 0:
+            shapes = self.canvas.shapes()
+            self.canvas.set_shapes(shapes[:selected] + shapes[selected + 1 :])
+
+    # ------------------------------------------------------------ keyboard and state
+
+    def escape(self) -> None:
+        if self.correcting:
+            self._leave_correcting()
+        else:
+            self.home_requested.emit()
+
+    def _note(self, text: str, kind: str) -> None:
+        self.note_label.setText(text)
+        self.note_label.setStyleSheet(NOTE_STYLES[kind])
+        self.note_label.show()
+
+    def _focus_in_text(self) -> bool:
+        """Enter in the share box commits the share; it must not accept an item."""
+        focus = QApplication.focusWidget()
+        spin = focus if isinstance(focus, QAbstractSpinBox) else None
+        if spin is None and focus is not None and isinstance(focus.parentWidget(), QAbstractSpinBox):
+            spin = focus.parentWidget()
+        if spin is None:
+            return False
+        spin.interpretText()
+        self.canvas.setFocus()
+        return True
+
+    def _update_buttons(self) -> None:
+        entry = self.current_entry()
+        judgeable = entry is not None and entry.status != CONFLICT
+        self.accept_button.setEnabled(judgeable)
+        self.reject_button.setEnabled(judgeable and not self.correcting)
+        self.correct_button.setEnabled(judgeable and not self.correcting)
+        self.space_action.setEnabled(not self.correcting)  # Space pans while correcting
+        for action in self.browse_actions:
+            action.setEnabled(not self.correcting)
+        for action in self.edit_actions:
+            action.setEnabled(self.correcting)
+
+    def _add_shortcuts(self) -> None:
+        def add(keys: list, handler) -> QAction:
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # while the reason dialog is up, no key may judge the item behind it
+            action.triggered.connect(lambda *_args: None if self.reject_dialog.isVisible() else handler())
+            self.addAction(action)
+            return action
+
+        add([Qt.Key.Key_Return, Qt.Key.Key_Enter], self.accept_current)
+        add([Qt.Key.Key_Escape], self.escape)
+        add(["F"], self.canvas.fit_to_window)
+        self.space_action = add([Qt.Key.Key_Space], self.accept_current)
+        self.browse_actions = [
+            add(["J", Qt.Key.Key_Down], self.next_item),
+            add(["K", Qt.Key.Key_Up], self.previous_item),
+            add(["R"], self.reject_current),
+            add(["C"], self.start_correcting),
+        ]
+        self.edit_actions = [add([Qt.Key.Key_Delete, Qt.Key.Key_Backspace], self.delete_selected)]
+        for n in range(1, MAX_KEYED_LABELS + 1):
+            self.edit_actions.append(add([str(n)], lambda _checked=False, i=n - 1: self.choose_label(i)))
+        self._update_buttons()

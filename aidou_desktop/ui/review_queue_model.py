@@ -1,0 +1,102 @@
+"""A table model over a lead's review queue: an adapter over ``list[QueueEntry]``
+from ``store.review_queue`` (the page asks the store; this only shows the answer)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, SUBMITTED, QueueEntry
+
+ITEM, ANNOTATOR, STATUS, COMMENT = range(4)
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+STATUS_COLORS = {SUBMITTED: "#9a6700", ACCEPTED: "#1a7f37", REJECTED: "#b42318", CONFLICT: "#8250df"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ReviewQueueModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[QueueEntry] = []
+        self._names: dict[int, str] = {}
+        self._headers = [self.tr("Item"), self.tr("Annotator"), self.tr("Status"), self.tr("Comment")]
+
+    def status_text(self, status: str) -> str:
+        texts = {
+            SUBMITTED: self.tr("Waiting for review"),
+            REJECTED: self.tr("Sent back"),
+            CONFLICT: self.tr("Conflict"),
+            ACCEPTED: self.tr("Accepted"),
+        }
+        return texts.get(status, status)
+
+    def annotator_text(self, annotator_id: int | None) -> str:
+        if annotator_id is None:
+            return ""
+        # the feed carries ids only; people on this PC are known by name
+        return self._names.get(annotator_id) or self.tr("Annotator #%1").replace("%1", str(annotator_id))
+
+    def set_entries(self, entries: list[QueueEntry], names: dict[int, str] | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(entries)
+        if names is not None:
+            self._names = dict(names)
+        self.endResetModel()
+
+    def replace_entry(self, row: int, entry: QueueEntry) -> None:
+        """One row after a verdict: its status changes in place, the list keeps its order."""
+        if not 0 <= row < len(self._rows):
+            return
+        self._rows[row] = entry
+        self.dataChanged.emit(self.index(row, 0), self.index(row, COMMENT))
+
+    def entry(self, row: int) -> QueueEntry | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def entries(self) -> list[QueueEntry]:
+        return list(self._rows)
+
+    # ------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        entry = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(entry, column)
+        if role == ENTRY_ROLE:
+            return entry
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
+            return QBrush(QColor(STATUS_COLORS.get(entry.status, "#57606a")))
+        if role == Qt.ItemDataRole.ToolTipRole and column == COMMENT and entry.comment:
+            return entry.comment
+        return None
+
+    def _display(self, entry: QueueEntry, column: int) -> str | None:
+        if column == ITEM:
+            return entry.item_name
+        if column == ANNOTATOR:
+            return self.annotator_text(entry.annotator_id)
+        if column == STATUS:
+            return self.status_text(entry.status)
+        if column == COMMENT:
+            return entry.comment or ""
+        return None
