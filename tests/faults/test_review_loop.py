@@ -160,3 +160,70 @@ def test_the_pay_sheet_pays_accepted_items_and_credits_corrections_to_the_annota
                                  str(tmp_path / "old.csv"), "--data-dir", str(world.data_dir)], env=env,
                                 capture_output=True, text=True)  # fmt: skip
     assert "0 accepted item(s), ¥0.00" in last_month.stdout
+
+
+def test_an_order_from_import_to_pay_through_the_whole_office(world, tmp_path: Path):
+    """Admin imports and assigns; the annotator labels offline; the lead sends one item back
+    offline; the annotator fixes it; the lead accepts; the export and the pay sheet agree."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from datetime import datetime, timezone
+
+    from tests.faults.world import make_images
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    env.pop("AIDOU_DATA_DIR", None)
+
+    def server(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "sync_server.cli", *args, "--data-dir", str(world.data_dir)],
+                              env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done
+
+    folder = tmp_path / "新订单"
+    make_images(folder, 3, seed=7)
+    (folder / "schema.json").write_text(json.dumps({
+        "name": "停车场车辆", "price_cents": 80, "batch_size": 3,
+        "schema": {"version": 1, "labels": [{"name": "car", "title": "轿车", "color": "#e6194b"}]},
+    }, ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    assert "3 items in 1 batch" in server("import-order", str(folder)).stdout
+    [(order_id, batch_id)] = server_rows(world.data_dir, "SELECT o.id, b.id FROM orders o JOIN batches b"
+                                         " ON b.order_id = o.id WHERE o.name = '停车场车辆'")  # fmt: skip
+    server("assign", str(batch_id), "--to", "anno2", "--days", "3")
+
+    anno, anno_client = login(tmp_path / "anno-pc", world.url, "anno2")
+    lead, lead_client = login(tmp_path / "lead-pc", world.url, "lead")
+    sync_once(anno, anno_client)
+    items = [r[0] for r in anno.db.execute("SELECT id FROM items WHERE batch_id = ? ORDER BY id", [batch_id])]
+    assert len(items) == 3
+    save_boxes(anno, items[:2])  # offline; the third stays unfinished
+    sync_once(anno, anno_client)
+    sync_once(lead, lead_client)
+    first, second = lead.review_queue(order_id=order_id)
+    lead.save_review(first.annotation_id, "reject", "框太松")  # offline, on the lead's PC
+    lead.save_review(second.annotation_id, "accept")
+    sync_once(lead, lead_client)
+    sync_once(anno, anno_client)
+    [back] = anno.review_queue(status=REJECTED, annotator_id=world.user_ids["anno2"])
+    assert (back.item_id, back.comment) == (items[0], "框太松")
+    save_boxes(anno, [items[0]], n=2)
+    sync_once(anno, anno_client)
+    sync_once(lead, lead_client)
+    [fixed] = lead.review_queue(status=SUBMITTED, order_id=order_id)
+    lead.save_review(fixed.annotation_id, "accept")
+    sync_once(lead, lead_client)
+
+    out = tmp_path / "export"
+    printed = server("export", str(order_id), "--format", "coco", "--out", str(out), "--accepted-only").stdout
+    coco = json.loads((out / "annotations.json").read_text(encoding="utf-8"))
+    assert [(i["id"], i["annotator"], i["reviewer"]) for i in coco["images"]] == [
+        (items[0], "anno2", "lead"), (items[1], "anno2", "lead")]  # fmt: skip
+    assert "left out 1 unfinished" in printed
+    month = datetime.now(timezone.utc).strftime("%Y-%m")
+    pay = server("paysheet", "--month", month, "--out", str(tmp_path / "pay.csv"))
+    assert "2 accepted item(s), ¥1.60" in pay.stdout
+    anno_pay = anno.earnings(world.user_ids["anno2"])
+    sync_once(anno, anno_client)
+    assert anno.earnings(world.user_ids["anno2"]).month_cents == 160 >= anno_pay.month_cents
