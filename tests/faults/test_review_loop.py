@@ -227,3 +227,27 @@ def test_an_order_from_import_to_pay_through_the_whole_office(world, tmp_path: P
     anno_pay = anno.earnings(world.user_ids["anno2"])
     sync_once(anno, anno_client)
     assert anno.earnings(world.user_ids["anno2"]).month_cents == 160 >= anno_pay.month_cents
+
+
+def test_reviews_made_offline_land_exactly_once_when_answers_are_lost(world, tmp_path: Path):
+    from tests.faults.proxy import FaultProxy
+
+    anno, anno_client = login(tmp_path / "anno-pc", world.url, "anno1")
+    sync_once(anno, anno_client)
+    save_boxes(anno, batch_item_ids(anno, my_batch(anno))[:4])
+    sync_once(anno, anno_client)
+    with FaultProxy(world.port) as proxy:
+        lead, lead_client = login(tmp_path / "lead-pc", proxy.url, "lead")
+        sync_once(lead, lead_client)
+        queue = lead.review_queue()
+        for entry in queue[:3]:
+            lead.save_review(entry.annotation_id, "accept")
+        lead.save_review(queue[3].annotation_id, "reject", "类别错误")
+        # the server stores the push, the answer never arrives (twice): the retries resend the same reviews
+        proxy.drop_responses(2, "/api/v1/push", "close")
+        report = sync_once(lead, lead_client)
+    assert report.waiting == 0 and report.duplicates == 4 and report.accepted == 0
+    assert server_rows(world.data_dir, "SELECT count(*) FROM reviews")[0][0] == 4
+    assert sorted(v for v, _ in _verdicts(world).values()) == ["accept", "accept", "accept", "reject"]
+    # a feed that delivers them again changes nothing on the lead's PC either
+    assert lead.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 4
