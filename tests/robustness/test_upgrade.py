@@ -66,8 +66,20 @@ def _fill_v1(conn: sqlite3.Connection, url: str, user: str, skip: int = 0) -> li
     return ids
 
 
+def _fill_v3(conn: sqlite3.Connection, url: str, user: str, skip: int = 0) -> list[str]:
+    """Schema 0003 keeps the session per user in ``accounts``, not in settings."""
+    ids = _fill_v1(conn, url, user, skip)
+    settings = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM settings")}
+    who = settings["user"]
+    conn.execute("INSERT INTO accounts (user_id, username, server_url, token, cursor) VALUES (?, ?, ?, ?, ?)",
+                 (who["id"], who["username"], url, settings["token"], settings["cursor"]))  # fmt: skip
+    conn.execute("DELETE FROM settings WHERE key IN ('token', 'cursor')")
+    conn.execute("UPDATE annotations SET device_id = 'old-pc'")
+    return ids
+
+
 # the filler for each schema version that changed what the app writes; newer versions reuse the last
-FILLERS = {1: _fill_v1}
+FILLERS = {1: _fill_v1, 3: _fill_v3}
 
 
 def _filler(version: int):
