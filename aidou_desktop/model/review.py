@@ -64,3 +64,14 @@ class Earnings:
     accepted: int  # items whose current revision a lead accepted
     judged: int  # ... accepted or sent back: the accept rate is accepted / judged
     month_cents: int  # accepted this month × each order's price per item
+
+
+@dataclass
+class Candidate:
+    """One of the revisions competing on an item with an open conflict, for a side-by-side choice."""
+
+    annotation_id: str
+    annotator_id: int | None
+    device_id: str | None
+    shapes: list  # list[Shape]
+    is_head: bool  # the server's current head; the others wait as conflicts

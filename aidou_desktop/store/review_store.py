@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from aidou_desktop.model.review import (
     ACCEPTED,
     CONFLICT,
+    Candidate,
     REJECTED,
     SUBMITTED,
     Earnings,
@@ -16,6 +17,7 @@ from aidou_desktop.model.review import (
     review_problem,
 )
 from aidou_desktop.store import reviews
+from aidou_desktop.store.rows import shapes_from_json
 from sync_server.protocol import ReviewRecord
 
 
@@ -76,6 +78,13 @@ class ReviewMethods:
         if sample_percent is not None and sample_percent < 100:
             found = [e for e in found if in_sample(e.item_id, sample_percent, seed)]
         return [e for e in found if status is None or e.status == status]
+
+    def conflict_candidates(self, item_id: int) -> list[Candidate]:
+        """The item's current revision and the revisions in open conflict with it, to show
+        side by side; the lead picks one (``aidou-server conflicts resolve`` or the API)."""
+        found = self._w.read(lambda c: reviews.candidates(c, item_id))
+        return [Candidate(r["id"], r["annotator_id"], r["device_id"], shapes_from_json(r["shapes"]), bool(r["is_head"]))
+                for r in found]  # fmt: skip
 
     def accept_rate(self, annotator_id: int | None = None, order_id: int | None = None) -> tuple[int, int]:
         """(accepted, judged) over the items whose current revision has a verdict."""

@@ -164,3 +164,25 @@ def accepted_in(conn: sqlite3.Connection, annotator_id: int, since_iso: str) -> 
             {"order_id": None, "annotator_id": annotator_id, "since": since_iso},
         )
     ]
+
+
+def candidates(conn: sqlite3.Connection, item_id: int) -> list[dict[str, Any]]:
+    """The item's current revision (first) and its open conflicts, oldest first."""
+    head = conn.execute(
+        "SELECT a.id FROM annotations a WHERE a.item_id = ? AND a.server_status IS NULL"
+        " AND a.state NOT IN ('rejected', 'conflict')"
+        " ORDER BY (a.feed_seq IS NULL) DESC, a.feed_seq DESC, a.rev DESC LIMIT 1",
+        (item_id,),
+    ).fetchone()
+    found = rows(
+        conn,
+        "SELECT id, annotator_id, device_id, shapes, 0 AS is_head FROM annotations WHERE item_id = ?"
+        " AND ((origin = 'server' AND server_status = 'conflict')"
+        "      OR (origin = 'local' AND state = 'conflict' AND server_status IS NOT 'resolved'))"
+        " ORDER BY coalesce(feed_seq, 9e18), rev",
+        (item_id,),
+    )
+    if head is not None:
+        found.insert(0, {**one(conn, "SELECT id, annotator_id, device_id, shapes FROM annotations WHERE id = ?",
+                               (head[0],)), "is_head": 1})  # fmt: skip
+    return found

@@ -251,3 +251,37 @@ def test_reviews_made_offline_land_exactly_once_when_answers_are_lost(world, tmp
     assert sorted(v for v, _ in _verdicts(world).values()) == ["accept", "accept", "accept", "reject"]
     # a feed that delivers them again changes nothing on the lead's PC either
     assert lead.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 4
+
+
+def test_a_lead_sees_both_sides_of_a_conflict_and_the_choice_comes_back(world, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    from aidou_desktop.model.review import CONFLICT
+
+    pc_a, client_a = login(tmp_path / "pc-a", world.url, "anno1")
+    pc_b, client_b = login(tmp_path / "pc-b", world.url, "anno1")  # one account on two PCs
+    sync_once(pc_a, client_a)
+    sync_once(pc_b, client_b)
+    item = batch_item_ids(pc_a, my_batch(pc_a))[0]
+    [first] = save_boxes(pc_a, [item], n=1)
+    [second] = save_boxes(pc_b, [item], n=30)
+    sync_once(pc_a, client_a)
+    assert sync_once(pc_b, client_b).conflicts == 1
+    lead, lead_client = login(tmp_path / "lead-pc", world.url, "lead")
+    sync_once(lead, lead_client)
+    [entry] = lead.review_queue(status=CONFLICT)
+    head, rival = lead.conflict_candidates(item)
+    assert (head.annotation_id, head.is_head, rival.annotation_id, rival.is_head) == (first, True, second, False)
+    assert head.device_id != rival.device_id and rival.shapes[0].points[0][0] == 31
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run([sys.executable, "-m", "sync_server.cli", "conflicts", "resolve", str(item), "--choose",
+                           second, "--as", "lead", "--data-dir", str(world.data_dir)], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sync_once(lead, lead_client)
+    [settled] = [e for e in lead.review_queue() if e.item_id == item]
+    assert settled.status == "submitted" and lead.conflict_candidates(item)[1:] == []
+    assert lead.annotation(item).shapes[0].points[0][0] == 31  # the chosen side is now the item's revision
