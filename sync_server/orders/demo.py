@@ -16,7 +16,7 @@ from sync_server.db.accounts import create_office, create_user
 from sync_server.db.blobs import BlobStore
 from sync_server.db.clock import utc_now
 from sync_server.db.engine import default_db_url, make_engine, write_transaction
-from sync_server.db.tables import batches, offices
+from sync_server.db.tables import batches, items, offices
 from sync_server.orders.importing import import_order
 from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import TASK_BBOX, Label, LabelSchema
@@ -124,3 +124,29 @@ def _seed(conn, blob_store: BlobStore) -> None:
     until = utc_now() + timedelta(days=DEMO_LEASE_DAYS)
     for batch_id, username in zip(batch_ids, ["anno1", "anno2", "anno3"]):
         lease_batch(conn, batch_id, user_ids[username], until)
+    _finished_batch(conn, batch_ids[1], user_ids["anno2"])
+
+
+# anno2 has finished their batch, so the lead has a review queue from the first login;
+# a few items miss a box, for the lead to send back
+DEMO_MISSED = (3, 9, 16)
+
+
+def _finished_batch(conn, batch_id: int, annotator_id: int) -> None:
+    import numpy as np
+
+    from sync_server.db.accounts import user_info
+    from sync_server.db.push import apply_push
+    from sync_server.orders.demo_images import demo_scene
+    from sync_server.protocol import AnnotationRecord, Shape, uuid7
+
+    rng = np.random.default_rng(7)  # the scenes in the order make_demo_images drew them
+    truths = [demo_scene(rng)[1] for _ in range(2 * DEMO_BATCH_SIZE)][DEMO_BATCH_SIZE:]
+    item_ids = conn.execute(select(items.c.id).where(items.c.batch_id == batch_id).order_by(items.c.id)).scalars()
+    records = []
+    for n, (item_id, truth) in enumerate(zip(item_ids, truths)):
+        kept = truth[1:] if n in DEMO_MISSED and len(truth) > 1 else truth
+        shapes = [Shape("box", label, [[x1, y1], [x2, y2]]) for label, (x1, y1, x2, y2) in kept]
+        records.append(AnnotationRecord(uuid7(), item_id, batch_id, None, shapes, time_spent_ms=40_000 + 1000 * n,
+                                        device_id="demo-pc-2"))  # fmt: skip
+    apply_push(conn, user_info(conn, annotator_id), records)

@@ -40,7 +40,12 @@ def test_demo_seed_gives_each_annotator_a_batch_and_is_idempotent(tmp_path):
             batches_seen.add(batches[0]["id"])
         assert len(batches_seen) == 3
         lead = client.post("/api/v1/login", json={"username": "lead", "password": "lead123"}).json()["token"]
-        items = {c["data"]["id"] for c in feed(client, lead)["changes"] if c["kind"] == "item"}
+        office = feed(client, lead)["changes"]
+        items = {c["data"]["id"] for c in office if c["kind"] == "item"}
         assert len(items) == 60
+        # anno2's batch is finished, for the lead's review queue: every box inside its image
+        done = [c["data"] for c in office if c["kind"] == "annotation"]
+        assert len(done) == 20 and {d.get("status") for d in done} == {None}
+        assert all(0 <= s["points"][0][0] < s["points"][1][0] <= 1920 for d in done for s in d["shapes"])
         assert client.get("/api/v1/changes", headers=auth(lead)).status_code == 200
     app.state.database.engine.dispose()
