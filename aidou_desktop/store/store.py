@@ -254,6 +254,17 @@ class Store(ReviewMethods):
         )
         return [(sha, size) for sha, size in found]
 
+    def missing_review_blobs(self) -> list[tuple[str, int]]:
+        """Images a lead needs to review: of items with work on them, not downloaded yet."""
+        found = self._w.read(
+            lambda c: c.execute(
+                "SELECT blob, max(blob_size) FROM items i WHERE ready = 0 AND blob != ''"
+                " AND EXISTS (SELECT 1 FROM annotations a WHERE a.item_id = i.id)"
+                " GROUP BY blob ORDER BY min(id)"
+            ).fetchall()
+        )
+        return [(sha, size) for sha, size in found]
+
     def annotation(self, item_id: int) -> Annotation | None:
         row = self._w.read(lambda c: ann.current_row(c, item_id))
         return annotation_from_row(row) if row else None

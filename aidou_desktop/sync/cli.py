@@ -51,7 +51,7 @@ from aidou_desktop.store import Store, resolve_data_dir
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.sync import bundle
 from aidou_desktop.sync.client import SyncClient
-from aidou_desktop.sync.engine import client_for, download_batch, sync_once
+from aidou_desktop.sync.engine import client_for, download_batch, download_for_review, sync_once
 from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
 from aidou_desktop.sync.lock import SyncBusy, SyncLock
 from aidou_desktop.sync.retry import CLI_POLICY, RetryPolicy
@@ -288,6 +288,8 @@ def _run_user(store: Store, user_id: int, blobs: bool, policy: RetryPolicy, resu
         for summary in store.batch_summaries(user_id):
             if summary.downloaded < summary.total:
                 failed += download_batch(store, client, summary.id, policy=policy).failed
+        if store.session(user_id)[2].role in ("lead", "admin"):  # what their review queue shows
+            failed += download_for_review(store, client, policy=policy).failed
     if failed:
         for f in failed:
             log.error("image not downloaded: %s", f)

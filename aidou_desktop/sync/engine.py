@@ -210,14 +210,25 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
 
 def download_batch(store: Store, client: SyncClient, batch_id: int, progress: Progress | None = None,
                    policy: RetryPolicy = UI_POLICY) -> DownloadReport:  # fmt: skip
-    """Fetch every missing blob of a batch, resuming partial files.
+    """Fetch every missing image of a batch (see ``download_blobs``)."""
+    return download_blobs(store, client, store.missing_blobs(batch_id), progress, policy)
+
+
+def download_for_review(store: Store, client: SyncClient, progress: Progress | None = None,
+                        policy: RetryPolicy = UI_POLICY) -> DownloadReport:  # fmt: skip
+    """A lead's PC: fetch the images of every item with work on it (what the review queue shows)."""
+    return download_blobs(store, client, store.missing_review_blobs(), progress, policy)
+
+
+def download_blobs(store: Store, client: SyncClient, missing: list[tuple[str, int]], progress: Progress | None = None,
+                   policy: RetryPolicy = UI_POLICY) -> DownloadReport:  # fmt: skip
+    """Fetch these blobs ((sha, size), in order), resuming partial files.
 
     A blob whose hash does not match is fetched once more from scratch, then
     reported in ``failed``; a 4xx for one blob is reported and the rest go on.
     Offline propagates (after the retries); partial files stay for the resume."""
     retrier = Retrier(policy)
     report = DownloadReport()
-    missing = store.missing_blobs(batch_id)
     total = sum(size for _sha, size in missing) or len(missing)
     base = 0
     for n, (sha, size) in enumerate(missing, 1):

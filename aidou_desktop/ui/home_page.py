@@ -115,6 +115,10 @@ class HomePage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         layout.addLayout(buttons)
+        # takes the table's room when a lead has no batches: the rows above stay at the top
+        self.filler = QWidget()
+        self.filler.hide()
+        layout.addWidget(self.filler, 1)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
@@ -144,6 +148,7 @@ class HomePage(QWidget):
         self.empty_label.setVisible(not summaries and not self._reviewer)
         for widget in (self.batches_title, self.table, self.download_button, self.annotate_button):
             widget.setVisible(bool(summaries) or not self._reviewer)
+        self.filler.setVisible(not summaries and self._reviewer)
         self._update_buttons()
 
     def set_sync_state(self, state: SyncState) -> None:

@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from aidou_desktop.imaging import DecodeError
-from aidou_desktop.model import Order, Shape, UserInfo
+from aidou_desktop.model import Order, UserInfo
 from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, QueueEntry
 from aidou_desktop.store import Store
-from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
+from aidou_desktop.ui.canvas import AnnotationCanvas
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 from aidou_desktop.ui.messages import error_text
 from aidou_desktop.ui.reject_dialog import RejectDialog
+from aidou_desktop.ui.review_correct_mode import CorrectModeMixin
 from aidou_desktop.ui.review_filters import ReviewFilters
 from aidou_desktop.ui.review_queue_model import ANNOTATOR, COMMENT, ITEM, STATUS, ReviewQueueModel
 
@@ -52,7 +53,7 @@ NOTE_STYLES = {
 }
 
 
-class ReviewPage(QWidget):
+class ReviewPage(CorrectModeMixin, QWidget):
     home_requested = Signal()
     saved = Signal()  # a verdict or a correction reached the store: the outbox count moved
 
@@ -64,6 +65,7 @@ class ReviewPage(QWidget):
         self.seed = ""
         self.row = -1
         self.correcting = False
+        self._rate = (0, 0)  # (accepted, judged) under the order and annotator filters
         self._orders: dict[int, Order | None] = {}
         self._labels_of: int | None = None  # the order whose labels the canvas has
 
@@ -239,7 +241,8 @@ class ReviewPage(QWidget):
             self.tr("Item %1 / %2").replace("%1", str(row + 1)).replace("%2", str(self.model.rowCount()))
         )
         self._update_buttons()
-        self._prefetch_around(row)
+        # after this item is painted: starting decodes competes for the GIL with showing it
+        QTimer.singleShot(0, lambda: self._prefetch_around(row))
 
     def _describe(self, entry: QueueEntry) -> None:
         if entry.status == CONFLICT:
@@ -308,7 +311,10 @@ class ReviewPage(QWidget):
             entry, annotation_id=annotation_id, status=status, comment=comment,
             annotator_id=entry.annotator_id if annotator_id is None else annotator_id,
         ))  # fmt: skip
-        self._refresh_rate()
+        if annotator_id is not None and self.filters.annotator_id() is not None:
+            self._refresh_rate()  # a correction is the lead's revision: it leaves that annotator's figures
+        else:
+            self._count_verdict(entry.status, status)
         self.saved.emit()
         if self.row < self.model.rowCount() - 1:
             self.next_item()
@@ -317,86 +323,25 @@ class ReviewPage(QWidget):
         return True
 
     def _refresh_rate(self) -> None:
-        accepted, judged = self.store.accept_rate(self.filters.annotator_id(), self.filters.order_id())
+        self._rate = self.store.accept_rate(self.filters.annotator_id(), self.filters.order_id())
+        self._show_rate()
+
+    def _count_verdict(self, old: str, new: str) -> None:
+        """Move the figures by one verdict: recounting is a query over the whole queue
+        (50 ms at 10,000 items), too slow to run on every key press."""
+        accepted, judged = self._rate
+        judged += old not in (ACCEPTED, REJECTED)
+        accepted += (new == ACCEPTED) - (old == ACCEPTED)
+        self._rate = (accepted, judged)
+        self._show_rate()
+
+    def _show_rate(self) -> None:
+        accepted, judged = self._rate
         if not judged:
             self.rate_label.setText(self.tr("No verdicts yet"))
             return
         percent = round(100 * accepted / judged)
         self.rate_label.setText(self.tr("Accept rate %1% (%n item(s) checked)", "", judged).replace("%1", str(percent)))
-
-    # ------------------------------------------------------------ correcting
-
-    def start_correcting(self) -> None:
-        entry = self.current_entry()
-        if entry is None or self.correcting or not self._may_judge(entry):
-            return
-        self.correcting = True
-        self._original = self.canvas.shapes()
-        self.canvas.set_read_only(False)
-        self._note(
-            self.tr(
-                "Correcting: drag to draw, drag a corner to resize, Shift+drag to move, 1–9 class, Del delete. "
-                "Enter saves your version and accepts it; Esc leaves without saving."
-            ),
-            "correct",
-        )
-        self._update_buttons()
-        self.canvas.setFocus()
-
-    def _save_correction(self) -> None:
-        entry = self.current_entry()
-        shapes = self.canvas.shapes()
-        if entry is None:
-            return
-        if shapes == self._original:
-            self._leave_correcting()
-            self._verdict(entry, entry.annotation_id, "accept")  # nothing changed: accept the annotator's work
-            return
-        try:
-            revision = self.store.save_shapes(entry.item_id, shapes)
-        except Exception as exc:  # noqa: BLE001
-            log.exception("saving the correction of item %s failed", entry.item_id)
-            self._note(self.tr("The correction could not be saved: %1").replace("%1", error_text(exc)), "error")
-            return
-        self._leave_correcting(reload_shapes=False)
-        self._verdict(entry, revision.id, "accept", annotator_id=self.user.id if self.user else None)
-
-    def _leave_correcting(self, reload_shapes: bool = True) -> None:
-        if not self.correcting:
-            return
-        self.correcting = False
-        self.canvas.set_read_only(True)
-        entry = self.current_entry()
-        if reload_shapes and entry is not None:
-            annotation = self.store.annotation(entry.item_id)
-            self.canvas.set_shapes(annotation.shapes if annotation else [])
-        self.note_label.hide()
-        if entry is not None:
-            self._describe(entry)
-        self._update_buttons()
-
-    def _canvas_edited(self, edit: CanvasEdit) -> None:
-        # kept on the canvas only until Enter: a correction is one revision, not one per gesture
-        if self.canvas.shapes() != edit.after:
-            self.canvas.set_shapes(edit.after, edit.selected_after)
-
-    def choose_label(self, index: int) -> None:
-        order = self._order(self.current_entry().order_id) if self.current_entry() else None
-        if not self.correcting or order is None or not 0 <= index < len(order.schema.labels):
-            return
-        name = order.schema.labels[index].name
-        self.canvas.current_label = name
-        selected = self.canvas.selected
-        if selected >= 0:
-            shapes = [Shape(s.kind, name if i == selected else s.label, s.points)
-                      for i, s in enumerate(self.canvas.shapes())]  # fmt: skip
-            self.canvas.set_shapes(shapes, selected)
-
-    def delete_selected(self) -> None:
-        selected = self.canvas.selected
-        if self.correcting and selected >= 0:
-            shapes = self.canvas.shapes()
-            self.canvas.set_shapes(shapes[:selected] + shapes[selected + 1 :])
 
     # ------------------------------------------------------------ keyboard and state
 

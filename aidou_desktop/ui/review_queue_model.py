@@ -14,6 +14,7 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_COLORS = {SUBMITTED: "#9a6700", ACCEPTED: "#1a7f37", REJECTED: "#b42318", CONFLICT: "#8250df"}
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, ENTRY_ROLE})
 
 
 class ReviewQueueModel(QAbstractTableModel):
@@ -76,7 +77,8 @@ class ReviewQueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # asked for a dozen roles per cell on every repaint: answer the others at once
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._rows[index.row()]
         column = index.column()

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from aidou_desktop.store import Store
-from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, sync_once
+from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, download_for_review, sync_once
 from aidou_desktop.ui.background import JobRunner, ProgressFn
 
 SYNC_EVERY_MS = 5 * 60 * 1000
@@ -145,7 +145,11 @@ class SyncController(QObject):
         with SyncLock(self.store.data_dir):
             client = self._client()
             try:
-                return sync_once(self.store, client, progress)
+                report = sync_once(self.store, client, progress)
+                user = self.store.current_user()
+                if user is not None and user.role in ("lead", "admin"):
+                    download_for_review(self.store, client, progress)  # the images their queue shows
+                return report
             finally:
                 client.close()
 

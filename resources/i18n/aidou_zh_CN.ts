@@ -4,59 +4,97 @@
 <context>
     <name>AnnotatePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="56"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="57"/>
         <source>← Home</source>
         <translation>← 返回首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="64"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="65"/>
         <source>← Previous (A)</source>
         <translation>← 上一项 (A)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="65"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="66"/>
         <source>Next (D) →</source>
         <translation>下一项 (D) →</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="163"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="183"/>
         <source>Change class</source>
         <translation>修改类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="171"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="191"/>
         <source>Delete box</source>
         <translation>删除框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="177"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="197"/>
         <source>Mark as no objects</source>
         <translation>标记为无目标</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="180"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="200"/>
         <source>Draw box</source>
         <translation>画框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="180"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="200"/>
         <source>Move box</source>
         <translation>移动框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="180"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="200"/>
         <source>Resize box</source>
         <translation>调整框大小</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="198"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="219"/>
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="220"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="241"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="250"/>
+        <source>Sent back by the lead: %1</source>
+        <translation>组长打回：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="50"/>
+        <source>Assign batch</source>
+        <translation>分配批次</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="51"/>
+        <source>Assign</source>
+        <translation>分配</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="56"/>
+        <source>Take it from the holder even if the lease has not run out</source>
+        <translation>强制分配：领取人的租约未到期也收回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="57"/>
+        <source>Batch: %1</source>
+        <translation>批次：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="58"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="59"/>
+        <source>Lease</source>
+        <translation>领取天数</translation>
     </message>
 </context>
 <context>
@@ -108,49 +146,89 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="35"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="37"/>
         <source>Offline login (using the account cached on this PC)</source>
         <translation>离线登录（使用本机缓存的账号）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="40"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="63"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="65"/>
         <source>You have no batches yet. Press Sync to fetch the batches your lead has given you.</source>
         <translation>你还没有批次。点“同步”获取组长分配给你的批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="68"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="70"/>
         <source>Download batch</source>
         <translation>下载批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="69"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="71"/>
         <source>Download the batch&apos;s images to work without the network</source>
         <translation>把这个批次的图片下载到本机，没有网络也能标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="71"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="73"/>
         <source>Start labelling</source>
         <translation>开始标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="73"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="75"/>
         <source>Open the first unlabelled item of the batch (Enter)</source>
         <translation>打开这个批次里第一个还没标注的题目（回车键）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="84"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="88"/>
+        <source>Review queue</source>
+        <translation>审核队列</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="90"/>
+        <source>Accept, send back or correct the annotators&apos; work (Enter)</source>
+        <translation>通过、打回或修正标注员的结果（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="99"/>
         <source>My batches</source>
         <translation>我的批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="108"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="129"/>
         <source>Hello, %1</source>
         <translation>你好，%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/home_page.py" line="137"/>
+        <source>%n item(s) waiting for review</source>
+        <translation>
+            <numerusform>%n 项待审核</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>IdleDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="73"/>
+        <source>Next batch to idle annotators</source>
+        <translation>给空闲标注员分配下一批</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="74"/>
+        <source>Assign</source>
+        <translation>分配</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="75"/>
+        <source>Every active annotator without unfinished work gets the next free batch of “%1”.</source>
+        <translation>每位手上没有未完成批次的标注员，都会领到“%1”的下一个空闲批次。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="78"/>
+        <source>Lease</source>
+        <translation>领取天数</translation>
     </message>
 </context>
 <context>
@@ -204,29 +282,29 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="39"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="41"/>
         <source>AI豆 Annotation</source>
         <translation>AI豆 标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="137"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="147"/>
         <source>Syncing: uploading your work and fetching new batches…</source>
         <translation>正在同步：上传你的标注，获取新批次…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="142"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="152"/>
         <source>Downloading the batch&apos;s images…</source>
         <translation>正在下载批次图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/main_window.py" line="162"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="177"/>
         <source>%n image(s) could not be downloaded. Press Download batch to try again.</source>
         <translation>
             <numerusform>有 %n 张图片没能下载。请再点一次“下载批次”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="181"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="196"/>
         <source>Download the batch first: none of its images are on this PC yet.</source>
         <translation>请先下载这个批次：本机还没有它的图片。</translation>
     </message>
@@ -315,6 +393,766 @@
     </message>
 </context>
 <context>
+    <name>NewUserDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="76"/>
+        <source>New account</source>
+        <translation>新建账号</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="77"/>
+        <source>Create account</source>
+        <translation>创建账号</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="80"/>
+        <source>Letters and digits, e.g. anno7</source>
+        <translation>字母和数字，例如 anno7</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="83"/>
+        <source>The person&apos;s name, e.g. 马小燕</source>
+        <translation>本人姓名，例如 马小燕</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="85"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="85"/>
+        <source>Lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="85"/>
+        <source>Admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="89"/>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="90"/>
+        <source>Display name</source>
+        <translation>显示名</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="91"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="92"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="93"/>
+        <source>Password again</source>
+        <translation>再输一次密码</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="107"/>
+        <source>A username is letters, digits, “.”, “_” or “-”, without spaces.</source>
+        <translation>用户名只能由字母、数字、“.”、“_”、“-”组成，不能有空格。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="109"/>
+        <source>Enter the person&apos;s name: it is what leads and the pay sheet show.</source>
+        <translation>请填写本人姓名：组长看到的和工资表上写的都是它。</translation>
+    </message>
+</context>
+<context>
+    <name>OfficeErrors</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="20"/>
+        <source>Cannot reach the server, so nothing was changed. Check the network, then press Refresh.</source>
+        <translation>无法连接服务器，所以没有做任何更改。请检查网络，然后点“刷新”。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="22"/>
+        <source>The server no longer accepts your login (your password was changed or your account disabled). Log out and log in again.</source>
+        <translation>服务器不再接受你的登录（密码已被修改，或账号已被停用）。请退出后重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="24"/>
+        <source>This app is too old for the server. Please install the new version.</source>
+        <translation>这个软件版本太旧，服务器不再支持。请安装新版本。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="29"/>
+        <source>Something went wrong, and nothing was changed. The details are in the log file.</source>
+        <translation>出了点问题，没有做任何更改。详细情况记在日志文件里。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="34"/>
+        <source>This username is already taken. Choose another one.</source>
+        <translation>这个用户名已被占用，请换一个。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="36"/>
+        <source>Another annotator holds this batch and the lease has not run out. Release it first, or tick “Take it from the holder even if the lease has not run out”.</source>
+        <translation>这个批次已由其他标注员领取，租约还没到期。请先“收回”，或勾选“强制分配：领取人的租约未到期也收回”。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="38"/>
+        <source>Only an active annotator can be given a batch. Choose another person.</source>
+        <translation>只能把批次分配给启用中的标注员，请换一个人。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="40"/>
+        <source>Your account may not do this: only the base admin manages accounts, and only leads and admins hand out batches.</source>
+        <translation>你的账号没有这个权限：只有基地管理员能管理账号，只有组长和管理员能分配批次。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="42"/>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="44"/>
+        <source>The server did not accept what was filled in. A username is letters, digits, “.”, “_” or “-”; a password has at least 6 characters.</source>
+        <translation>服务器不接受填写的内容。用户名只能由字母、数字、“.”、“_”、“-”组成；密码至少 6 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="46"/>
+        <source>The lease must end in the future.</source>
+        <translation>截止时间必须在将来。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="48"/>
+        <source>It no longer exists on the server. Press Refresh to see the current state.</source>
+        <translation>服务器上已经没有这一项了。请点“刷新”查看最新情况。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="49"/>
+        <source>The server refused the request. Press Refresh and try again.</source>
+        <translation>服务器拒绝了这个操作。请点“刷新”后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>OfficePage</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="52"/>
+        <source>Office</source>
+        <translation>基地管理</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="54"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="55"/>
+        <source>Back to the home page</source>
+        <translation>回到首页</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="57"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="58"/>
+        <source>Fetch the current figures from the server</source>
+        <translation>从服务器取回最新数据</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="64"/>
+        <source>Talking to the server…</source>
+        <translation>正在与服务器通信…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="78"/>
+        <source>Orders and batches</source>
+        <translation>订单与批次</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="82"/>
+        <source>People</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="84"/>
+        <source>Figures</source>
+        <translation>统计</translation>
+    </message>
+</context>
+<context>
+    <name>OfficeTab</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_tab.py" line="38"/>
+        <source>Please confirm</source>
+        <translation>请确认</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_tab.py" line="40"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersTab</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="26"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="48"/>
+        <source>Items</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="27"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="49"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="28"/>
+        <source>Waiting for review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="29"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="50"/>
+        <source>Accepted</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="30"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="51"/>
+        <source>Sent back</source>
+        <translation>已打回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="31"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="33"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="34"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="47"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="70"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="133"/>
+        <source>Batches</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="37"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="38"/>
+        <source>Holder</source>
+        <translation>领取人</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="39"/>
+        <source>Lease until</source>
+        <translation>截止时间</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="46"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="52"/>
+        <source>Accept rate</source>
+        <translation>通过率</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="61"/>
+        <source>Assign…</source>
+        <translation>分配…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="62"/>
+        <source>Lease the selected batch to an annotator for some days</source>
+        <translation>把选中的批次分配给一位标注员，领取若干天</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="64"/>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="175"/>
+        <source>Release</source>
+        <translation>收回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="65"/>
+        <source>Take the selected batch from its holder</source>
+        <translation>从领取人手中收回选中的批次</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="67"/>
+        <source>Next batch to idle annotators</source>
+        <translation>给空闲标注员分配下一批</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="68"/>
+        <source>Every annotator without unfinished work gets the order&apos;s next free batch</source>
+        <translation>每位手上没有未完成批次的标注员，领到这个订单的下一个空闲批次</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="89"/>
+        <source>Annotators in this order</source>
+        <translation>本订单的标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="133"/>
+        <source>Batches of %1</source>
+        <translation>“%1”的批次</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="163"/>
+        <source>Batch %1 is leased to %2 for %n day(s).</source>
+        <translation>
+            <numerusform>批次 %1 已分配给 %2，领取 %n 天。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="171"/>
+        <source>Take batch %1 from %2? Work they upload for it later is kept as a conflict for the lead.</source>
+        <translation>要从 %2 手中收回批次 %1 吗？之后对方再上传的这个批次的标注会作为冲突保留，由组长处理。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="172"/>
+        <source>Batch %1 was released; nobody holds it now.</source>
+        <translation>批次 %1 已收回，现在无人领取。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="191"/>
+        <source>%n batch(es) handed to idle annotators.</source>
+        <translation>
+            <numerusform>已给空闲标注员分配 %n 个批次。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="209"/>
+        <source>nobody</source>
+        <translation>无人</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_orders_tab.py" line="217"/>
+        <source>%1 (expired)</source>
+        <translation>%1（已过期）</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="116"/>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="117"/>
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="118"/>
+        <source>New password for %1. The old one stops working at once, and %1 must log in again on every PC.</source>
+        <translation>为 %1 设置新密码。旧密码立即失效，%1 需要在每台电脑上重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="122"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="123"/>
+        <source>Password again</source>
+        <translation>再输一次密码</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleTab</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="19"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="19"/>
+        <source>Lead</source>
+        <translation>组长</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="19"/>
+        <source>Admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="23"/>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="24"/>
+        <source>Display name</source>
+        <translation>显示名</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="25"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="26"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="26"/>
+        <source>Disabled</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="26"/>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="28"/>
+        <source>Last sync</source>
+        <translation>最近同步</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="28"/>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="33"/>
+        <source>New account…</source>
+        <translation>新建账号…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="36"/>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="63"/>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="108"/>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="63"/>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="103"/>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="66"/>
+        <source>You cannot disable your own account</source>
+        <translation>不能停用自己的账号</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="79"/>
+        <source>Account %1 was created; they can log in now.</source>
+        <translation>账号 %1 已创建，现在就可以登录。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="92"/>
+        <source>The password of %1 was changed.</source>
+        <translation>%1 的密码已修改。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="101"/>
+        <source>Enable %1? They can log in and sync again.</source>
+        <translation>要启用 %1 吗？启用后可以重新登录和同步。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="102"/>
+        <source>%1 is enabled.</source>
+        <translation>%1 已启用。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="106"/>
+        <source>Disable %1? They cannot log in or sync any more; their work stays.</source>
+        <translation>要停用 %1 吗？停用后不能再登录和同步；已做的标注会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_people_tab.py" line="107"/>
+        <source>%1 is disabled.</source>
+        <translation>%1 已停用。</translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="19"/>
+        <source>Send back to the annotator</source>
+        <translation>打回给标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="22"/>
+        <source>Missed objects</source>
+        <translation>漏标</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="23"/>
+        <source>Boxes not tight</source>
+        <translation>框不准</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="24"/>
+        <source>Wrong class</source>
+        <translation>类别错误</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="25"/>
+        <source>Should not be labelled</source>
+        <translation>不该标注</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="26"/>
+        <source>Image not clear</source>
+        <translation>图片不清晰</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="28"/>
+        <source>Why? The annotator sees this on the item. Keys 1–5 tick a reason.</source>
+        <translation>打回原因？标注员会在这一项上看到。按 1–5 勾选原因。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="34"/>
+        <source>Or write what to fix…</source>
+        <translation>或写下要改什么…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="42"/>
+        <source>Send back</source>
+        <translation>打回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="43"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="76"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/reject_dialog.py" line="81"/>
+        <source>Tick a reason or write one: the annotator needs to know what to fix.</source>
+        <translation>请勾选或填写原因：标注员需要知道要改什么。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewFilters</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="23"/>
+        <source>Waiting for review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="24"/>
+        <source>Sent back</source>
+        <translation>已打回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="25"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="26"/>
+        <source>Accepted</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="27"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="38"/>
+        <source>Check this share of each annotator&apos;s items; the same items stay in the sample all day</source>
+        <translation>抽检每位标注员这一比例的数据项；当天抽到的数据项保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="49"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="50"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="51"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="52"/>
+        <source>Review share</source>
+        <translation>审核比例</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="64"/>
+        <source>All orders</source>
+        <translation>全部订单</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="65"/>
+        <source>All annotators</source>
+        <translation>全部标注员</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="34"/>
+        <source>Correcting: drag to draw, drag a corner to resize, Shift+drag to move, 1–9 class, Del delete. Enter saves your version and accepts it; Esc leaves without saving.</source>
+        <translation>修正中：拖动画框，拖角调整大小，Shift+拖动移动，1–9 选类别，Del 删除。Enter 保存你的版本并通过；Esc 退出且不保存。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="57"/>
+        <source>The correction could not be saved: %1</source>
+        <translation>修正未能保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="72"/>
+        <source>← Home (Esc)</source>
+        <translation>← 首页（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="75"/>
+        <source>Review queue</source>
+        <translation>审核队列</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="105"/>
+        <source>Accept (Enter)</source>
+        <translation>通过（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="107"/>
+        <source>Send back (R)</source>
+        <translation>打回（R）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="108"/>
+        <source>Correct (C)</source>
+        <translation>修正（C）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="118"/>
+        <source>Enter / Space accept · R send back · C correct (then Enter saves and accepts, Esc cancels) · J / ↓ next · K / ↑ previous · Esc home</source>
+        <translation>Enter / 空格 通过 · R 打回 · C 修正（之后 Enter 保存并通过，Esc 取消）· J / ↓ 下一项 · K / ↑ 上一项 · Esc 首页</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="188"/>
+        <source>Nothing to review here. Sync to fetch new work, or change the filters.</source>
+        <translation>这里没有要审核的数据项。同步以获取新的结果，或更改筛选条件。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="236"/>
+        <source>This image is not on this PC yet: sync to download it.</source>
+        <translation>这张图片还不在这台电脑上：请同步下载。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="241"/>
+        <source>Item %1 / %2</source>
+        <translation>第 %1 / %2 项</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="251"/>
+        <source>Conflict: two revisions of this item wait for a decision. Settle it first with aidou-server conflicts; it cannot be accepted or sent back here.</source>
+        <translation>冲突：这一项有两个版本等待裁决。请先用 aidou-server conflicts 处理；这里不能通过或打回。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="257"/>
+        <source>Sent back: %1</source>
+        <translation>被退回：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="303"/>
+        <source>A sent-back item needs a reason: nothing was saved.</source>
+        <translation>打回需要填写原因：未保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="307"/>
+        <source>The verdict could not be saved: %1</source>
+        <translation>审核结果未能保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="341"/>
+        <source>No verdicts yet</source>
+        <translation>尚无审核结果</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/review_page.py" line="344"/>
+        <source>Accept rate %1% (%n item(s) checked)</source>
+        <translation>
+            <numerusform>通过率 %1%（抽检 %n 项）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueueModel</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <source>Item</source>
+        <translation>数据项</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="29"/>
+        <source>Waiting for review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="30"/>
+        <source>Sent back</source>
+        <translation>已打回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="31"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="32"/>
+        <source>Accepted</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="40"/>
+        <source>Annotator #%1</source>
+        <translation>标注员 #%1</translation>
+    </message>
+</context>
+<context>
     <name>SidePanel</name>
     <message>
         <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="18"/>
@@ -353,6 +1191,103 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
         <translation>
             <numerusform>本图共 %n 个框</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>StatsTab</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="83"/>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="84"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="85"/>
+        <source>Accepted items</source>
+        <translation>通过条数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="86"/>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="87"/>
+        <source>By order</source>
+        <translation>按订单</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="95"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="96"/>
+        <source>Save this month&apos;s pay sheet as CSV or Excel</source>
+        <translation>把这个月的工资表保存为 CSV 或 Excel 文件</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="99"/>
+        <source>Items finished per day, last %n day(s)</source>
+        <translation>
+            <numerusform>最近 %n 天每天完成的条目</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="102"/>
+        <source>Pay sheet for</source>
+        <translation>工资表月份</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="130"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="133"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="141"/>
+        <source>Total: %n item(s), %1 yuan</source>
+        <translation>
+            <numerusform>合计：%n 条，%1 元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="158"/>
+        <source>Export the pay sheet</source>
+        <translation>导出工资表</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="160"/>
+        <source>CSV for Excel (*.csv)</source>
+        <translation>CSV 表格，可用 Excel 打开 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="160"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="162"/>
+        <source>pay-sheet-%1</source>
+        <translation>工资表-%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="178"/>
+        <source>Could not write %1. It may be open in Excel, or the folder is read-only: choose another place.</source>
+        <translation>无法写入 %1。文件可能正在 Excel 中打开，或文件夹不允许写入：请换一个位置。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="181"/>
+        <source>Pay sheet for %1 saved to %2.</source>
+        <translation>%1 的工资表已导出到 %2。</translation>
     </message>
 </context>
 <context>
@@ -455,6 +1390,46 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
         <location filename="../../aidou_desktop/ui/sync_bar.py" line="98"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
+    </message>
+</context>
+<context>
+    <name>_DaysDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="30"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="34"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>_FormDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="40"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="52"/>
+        <source>At least %n characters</source>
+        <translation>
+            <numerusform>至少 %n 个字符</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="57"/>
+        <source>The password needs at least %n characters.</source>
+        <translation>
+            <numerusform>密码至少需要 %n 个字符。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/user_dialogs.py" line="59"/>
+        <source>The two passwords are not the same.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 </TS>

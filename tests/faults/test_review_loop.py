@@ -10,7 +10,7 @@ import pytest
 
 from aidou_desktop.model.review import ACCEPTED, REJECTED, SUBMITTED
 from aidou_desktop.store import Store
-from aidou_desktop.sync import sync_once
+from aidou_desktop.sync import download_for_review, sync_once
 from tests.faults.conftest import start_world
 from tests.faults.helpers import batch_item_ids, login, my_batch, save_boxes
 from tests.faults.world import server_rows
@@ -40,6 +40,10 @@ def test_reject_fix_accept_round_trip_made_offline(world, tmp_path: Path):
 
     queue = lead.review_queue(annotator_id=world.user_ids["anno1"])
     assert [(e.item_id, e.status) for e in queue] == [(i, SUBMITTED) for i in items[:3]]
+    # the lead holds no batch: the images to review come for the items with work on them
+    assert len(lead.missing_review_blobs()) == 3
+    assert download_for_review(lead, lead_client).fetched == 3
+    assert all(lead.blob_path(lead.item(i).blob) for i in items[:3]) and lead.missing_review_blobs() == []
     # offline on the lead's PC: one rejected with a comment, one accepted
     with pytest.raises(ValueError, match="comment"):
         lead.save_review(queue[0].annotation_id, "reject", "  ")

@@ -212,6 +212,7 @@ def test_c_then_a_drag_and_enter_saves_the_leads_revision_and_accepts_it(page):
     assert page.canvas.read_only and page.current_entry().item_id == FIRST[1]
     assert status_texts(page)[0] == "Accepted"
     assert store.outbox_count() == 2  # the revision, then its accept
+    assert store.accept_rate() == (1, 1) and page.rate_label.text() == "Accept rate 100% (1 item(s) checked)"
 
 
 def test_esc_leaves_correct_mode_without_saving(window, page):
