@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from aidou_desktop.model import BatchSummary, SyncState, UserInfo
 from aidou_desktop.ui.batch_table_model import BATCH, ORDER, BatchTableModel
+from aidou_desktop.ui.earnings_strip import EarningsStrip
 from aidou_desktop.ui.sync_bar import SyncBar
 
 
@@ -42,6 +43,8 @@ class HomePage(QWidget):
 
         self.sync_bar = SyncBar()
         self.sync_bar.sync_requested.connect(self.sync_requested)
+        self.earnings = EarningsStrip()  # annotators: what they see first
+        self.earnings.hide()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorText")
         self.message_label.setWordWrap(True)
@@ -109,6 +112,7 @@ class HomePage(QWidget):
         layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(self.sync_bar)
+        layout.addWidget(self.earnings)
         layout.addWidget(self.message_label)
         layout.addWidget(self.review_row)
         layout.addWidget(title)
@@ -131,6 +135,7 @@ class HomePage(QWidget):
         self.offline_note.setVisible(offline_login)
         self._reviewer = user.role in ("lead", "admin")
         self.review_row.setVisible(self._reviewer)
+        self.earnings.setVisible(not self._reviewer)
 
     def set_review_count(self, waiting: int) -> None:
         """Leads and admins: how many items wait for a verdict on this PC."""

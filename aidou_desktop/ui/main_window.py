@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
             self.home_page.set_summaries(self.store.batch_summaries(user.id))
             if user.role in ("lead", "admin"):
                 self.home_page.set_review_count(len(self.store.review_queue(status=SUBMITTED)))
+            else:
+                self.home_page.earnings.show_earnings(self.store.earnings(user.id))
         self.refresh_sync_state()
 
     def refresh_sync_state(self) -> None:
