@@ -178,6 +178,11 @@ class SyncClient:
                 raise Offline(f"download of {sha[:12]} cut short at {done} of {total} bytes", received=got)
             return got
 
+    def request_json(self, method: str, path: str, body: Any = None, params: dict | None = None) -> Any:
+        """One authenticated JSON call under the API prefix (the office screens' endpoints):
+        the decoded answer, or the same errors as every other call."""
+        return self._json(method, path, body=body, params=params)
+
     # ------------------------------------------------------------ plumbing
 
     def _json(self, method: str, path: str, body: Any = None, params: dict | None = None, auth: bool = True) -> Any:

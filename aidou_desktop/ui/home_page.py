@@ -25,6 +25,7 @@ class HomePage(QWidget):
     download_requested = Signal(int)  # batch id
     annotate_requested = Signal(int)  # batch id
     review_requested = Signal()
+    office_requested = Signal()  # leads and admins: orders, batches, people, figures (online)
     logout_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -92,10 +93,14 @@ class HomePage(QWidget):
         self.review_button.setObjectName("primary")
         self.review_button.setToolTip(self.tr("Accept, send back or correct the annotators' work (Enter)"))
         self.review_button.clicked.connect(self.review_requested)
+        self.office_button = QPushButton(self.tr("Office management"))
+        self.office_button.setToolTip(self.tr("Orders and batches, people, throughput and the pay sheet (needs the server)"))
+        self.office_button.clicked.connect(self.office_requested)
         self.review_row = QWidget()
         review = QHBoxLayout(self.review_row)
         review.setContentsMargins(0, 0, 0, 0)
         review.addWidget(self.review_count_label, 1)
+        review.addWidget(self.office_button)
         review.addWidget(self.review_button)
         self.review_row.hide()
 

@@ -19,6 +19,7 @@ from aidou_desktop.ui.annotate_page import AnnotatePage
 from aidou_desktop.ui.home_page import HomePage
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
+from aidou_desktop.ui.office_page import OfficePage
 from aidou_desktop.ui.review_page import ReviewPage
 from aidou_desktop.ui.messages import (
     error_text,
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.home_page = HomePage()
         self.annotate_page = AnnotatePage(store, self.image_cache)
         self.review_page = ReviewPage(store, self.image_cache)
+        self.office_page: OfficePage | None = None  # made when a lead or admin opens it
         self.pages = QStackedWidget()
         for page in (self.login_page, self.home_page, self.annotate_page, self.review_page):
             self.pages.addWidget(page)
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.home_page.download_requested.connect(self.download)
         self.home_page.annotate_requested.connect(self.open_batch)
         self.home_page.review_requested.connect(self.open_review)
+        self.home_page.office_requested.connect(self.open_office)
         self.home_page.logout_requested.connect(self.log_out)
         c.busy_changed.connect(lambda busy: self.home_page.set_busy(busy, self._activity))
         c.progress.connect(lambda done, total, _text: self.home_page.sync_bar.set_progress(done, total))
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self.annotate_page.home_requested.connect(self.show_home)
         self.review_page.home_requested.connect(self.show_home)
         self.review_page.saved.connect(self.refresh_sync_state)
+        self.review_page.conflict_chosen.connect(self.keep_revision)
         self.annotate_page.side.guidelines.toggled.connect(
             lambda expanded: self.settings.setValue("annotate/guidelines_expanded", expanded)
         )
@@ -183,6 +187,8 @@ class MainWindow(QMainWindow):
     def _work_failed(self, exc: Exception) -> None:
         self.refresh_sync_state()
         self.home_page.show_message(error_text(exc))
+        if self.pages.currentWidget() is self.review_page:
+            self.review_page.show_error(error_text(exc))
         if isinstance(exc, AuthError):
             self.controller.stop_background()
 
@@ -215,6 +221,27 @@ class MainWindow(QMainWindow):
         self.review_page.open(user)
         self.pages.setCurrentWidget(self.review_page)
         self.review_page.canvas.setFocus()
+
+    def keep_revision(self, item_id: int, annotation_id: str) -> None:
+        """A lead settles a conflict on the review page: done on the server, then synced back."""
+        self._activity = self.tr("Keeping the chosen revision on the server…")
+        if not self.controller.resolve_conflict(item_id, annotation_id):
+            self.review_page.show_error(self.tr("Another sync is running: try again in a moment."))
+
+    # ------------------------------------------------------------ office (leads, admins; online)
+
+    def open_office(self) -> None:
+        user = self.store.current_user()
+        if user is None or user.role not in ("lead", "admin"):
+            return
+        if self.office_page is not None:  # one per sign-in: the user decides what it shows
+            self.pages.removeWidget(self.office_page)
+            self.office_page.deleteLater()
+        self.office_page = OfficePage(self.controller.client_for_office, user)
+        self.office_page.home_requested.connect(self.show_home)
+        self.pages.addWidget(self.office_page)
+        self.pages.setCurrentWidget(self.office_page)
+        self.office_page.refresh()
 
     # ------------------------------------------------------------ closing
 

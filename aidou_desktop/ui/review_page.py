@@ -34,6 +34,7 @@ from aidou_desktop.model import Order, UserInfo
 from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, QueueEntry
 from aidou_desktop.store import Store
 from aidou_desktop.ui.canvas import AnnotationCanvas
+from aidou_desktop.ui.conflict_view import ConflictView
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 from aidou_desktop.ui.messages import error_text
@@ -56,6 +57,7 @@ NOTE_STYLES = {
 class ReviewPage(CorrectModeMixin, QWidget):
     home_requested = Signal()
     saved = Signal()  # a verdict or a correction reached the store: the outbox count moved
+    conflict_chosen = Signal(int, str)  # item id, the revision to keep (settled on the server)
 
     def __init__(self, store: Store, image_cache: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +104,9 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.canvas = AnnotationCanvas()
         self.canvas.set_read_only(True)
         self.canvas.edited.connect(self._canvas_edited)
+        self.conflict_view = ConflictView()  # a conflict: the competing revisions side by side
+        self.conflict_view.chosen.connect(self.conflict_chosen)
+        self.conflict_view.hide()
         self.accept_button = QPushButton(self.tr("Accept (Enter)"))
         self.accept_button.setObjectName("primary")
         self.reject_button = QPushButton(self.tr("Send back (R)"))
@@ -140,6 +145,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         right = QVBoxLayout()
         right.addWidget(self.note_label)
         right.addWidget(self.canvas, 1)
+        right.addWidget(self.conflict_view, 1)
         right.addLayout(verdicts)
         middle = QHBoxLayout()
         middle.addWidget(self.table)
@@ -236,6 +242,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
             self._note(self.tr("This image is not on this PC yet: sync to download it."), "error")
         annotation = self.store.annotation(entry.item_id)
         self.canvas.set_shapes(annotation.shapes if annotation else [])
+        self._show_conflict(entry, item, order)
         self._describe(entry)
         self.position_label.setText(
             self.tr("Item %1 / %2").replace("%1", str(row + 1)).replace("%2", str(self.model.rowCount()))
@@ -244,12 +251,23 @@ class ReviewPage(CorrectModeMixin, QWidget):
         # after this item is painted: starting decodes competes for the GIL with showing it
         QTimer.singleShot(0, lambda: self._prefetch_around(row))
 
+    def _show_conflict(self, entry: QueueEntry, item, order: Order | None) -> None:
+        conflict = entry.status == CONFLICT and item is not None
+        self.canvas.setVisible(not conflict)
+        self.conflict_view.setVisible(conflict)
+        if conflict:
+            path = self.store.blob_path(item.blob)
+            image = self.cache.get(path) if path else None
+            labels = {label.name: (label.title, label.color) for label in order.schema.labels} if order else {}
+            self.conflict_view.show_candidates(item.id, self.store.conflict_candidates(item.id), image, item.width,
+                                               item.height, labels, self.model.names())  # fmt: skip
+
     def _describe(self, entry: QueueEntry) -> None:
         if entry.status == CONFLICT:
             self._note(
                 self.tr(
-                    "Conflict: two revisions of this item wait for a decision. Settle it first with "
-                    "aidou-server conflicts; it cannot be accepted or sent back here."
+                    "Conflict: these revisions of the item wait for a decision. Keep one (it becomes the item's "
+                    "revision, made by you; needs the link to the server); it cannot be accepted or sent back."
                 ),
                 "conflict",
             )
@@ -350,6 +368,10 @@ class ReviewPage(CorrectModeMixin, QWidget):
             self._leave_correcting()
         else:
             self.home_requested.emit()
+
+    def show_error(self, text: str) -> None:
+        """A failure the window learned of (e.g. keeping a conflict's revision while offline)."""
+        self._note(text, "error")
 
     def _note(self, text: str, kind: str) -> None:
         self.note_label.setText(text)

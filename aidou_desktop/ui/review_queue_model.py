@@ -39,6 +39,10 @@ class ReviewQueueModel(QAbstractTableModel):
         # the feed carries ids only; people on this PC are known by name
         return self._names.get(annotator_id) or self.tr("Annotator #%1").replace("%1", str(annotator_id))
 
+    def names(self) -> dict[int, str]:
+        """The people this PC knows by name (the others show as "annotator #N")."""
+        return dict(self._names)
+
     def set_entries(self, entries: list[QueueEntry], names: dict[int, str] | None = None) -> None:
         self.beginResetModel()
         self._rows = list(entries)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from aidou_desktop.store import Store
 from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, download_for_review, sync_once
+from aidou_desktop.sync.office_client import OfficeClient
 from aidou_desktop.ui.background import JobRunner, ProgressFn
 
 SYNC_EVERY_MS = 5 * 60 * 1000
@@ -111,6 +112,21 @@ class SyncController(QObject):
 
         return self._start_work(job, lambda report: self.download_finished.emit(batch_id, report))
 
+    def resolve_conflict(self, item_id: int, choose: str) -> bool:
+        """Keep revision ``choose`` on the server (a new head by this lead), then sync so the
+        PC sees it; False when other work is running."""
+
+        def job(progress: ProgressFn) -> Any:
+            with SyncLock(self.store.data_dir):
+                client = self._client()
+                try:
+                    OfficeClient(client).resolve_conflict(item_id, choose)
+                    return sync_once(self.store, client, progress)
+                finally:
+                    client.close()
+
+        return self._start_work(job, self.sync_finished.emit)
+
     def probe(self) -> None:
         if self._probes.busy():
             return
@@ -130,6 +146,10 @@ class SyncController(QObject):
         self._probes.start(run, on_success=self._set_online, on_failure=lambda exc: self._set_online(False))
 
     # ------------------------------------------------------------ helpers
+
+    def client_for_office(self) -> SyncClient:
+        """A client with the signed-in user's own token, for the office screens' online calls."""
+        return self._client()
 
     def _client(self) -> SyncClient:
         session = self.store.session()

@@ -131,6 +131,67 @@
     </message>
 </context>
 <context>
+    <name>ConflictView</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/conflict_view.py" line="42"/>
+        <source>annotator #%1</source>
+        <translation>标注员 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/conflict_view.py" line="44"/>
+        <source>Current revision</source>
+        <translation>当前版本</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/conflict_view.py" line="44"/>
+        <source>In conflict</source>
+        <translation>冲突版本</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/conflict_view.py" line="45"/>
+        <source>%1 · %2 · %3 box(es) · PC %4</source>
+        <translation>%1 · %2 · %3 个框 · 电脑 %4</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/conflict_view.py" line="55"/>
+        <source>Keep this one (%1)</source>
+        <translation>保留这一版（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>EarningsStrip</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/earnings_strip.py" line="20"/>
+        <source>(from this PC&apos;s data; corrected by each sync)</source>
+        <translation>（按本机数据计算，每次同步后更正）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/earnings_strip.py" line="31"/>
+        <source>Done today: %1</source>
+        <translation>今天完成：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/earnings_strip.py" line="32"/>
+        <source>This week: %1</source>
+        <translation>本周：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/earnings_strip.py" line="35"/>
+        <source>Accept rate %1% (%2 reviewed)</source>
+        <translation>通过率 %1%（已审核 %2 项）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/earnings_strip.py" line="38"/>
+        <source>Accept rate: nothing reviewed yet</source>
+        <translation>通过率：还没有审核结果</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/earnings_strip.py" line="39"/>
+        <source>Earned this month: ¥%1</source>
+        <translation>本月收入：¥%1</translation>
+    </message>
+</context>
+<context>
     <name>GuidelinesPanel</name>
     <message>
         <location filename="../../aidou_desktop/ui/guidelines_panel.py" line="16"/>
@@ -146,62 +207,72 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="37"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="39"/>
         <source>Offline login (using the account cached on this PC)</source>
         <translation>离线登录（使用本机缓存的账号）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="40"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="42"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="65"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="69"/>
         <source>You have no batches yet. Press Sync to fetch the batches your lead has given you.</source>
         <translation>你还没有批次。点“同步”获取组长分配给你的批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="70"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="74"/>
         <source>Download batch</source>
         <translation>下载批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="71"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="75"/>
         <source>Download the batch&apos;s images to work without the network</source>
         <translation>把这个批次的图片下载到本机，没有网络也能标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="73"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="77"/>
         <source>Start labelling</source>
         <translation>开始标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="75"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="79"/>
         <source>Open the first unlabelled item of the batch (Enter)</source>
         <translation>打开这个批次里第一个还没标注的题目（回车键）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="88"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="92"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="90"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="94"/>
         <source>Accept, send back or correct the annotators&apos; work (Enter)</source>
         <translation>通过、打回或修正标注员的结果（Enter）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="99"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="96"/>
+        <source>Office management</source>
+        <translation>基地管理</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="97"/>
+        <source>Orders and batches, people, throughput and the pay sheet (needs the server)</source>
+        <translation>订单与批次、人员、产量与工资表（需要连接服务器）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="107"/>
         <source>My batches</source>
         <translation>我的批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="129"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="138"/>
         <source>Hello, %1</source>
         <translation>你好，%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/home_page.py" line="137"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="147"/>
         <source>%n item(s) waiting for review</source>
         <translation>
             <numerusform>%n 项待审核</numerusform>
@@ -282,31 +353,41 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="41"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="42"/>
         <source>AI豆 Annotation</source>
         <translation>AI豆 标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="147"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="153"/>
         <source>Syncing: uploading your work and fetching new batches…</source>
         <translation>正在同步：上传你的标注，获取新批次…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="152"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="158"/>
         <source>Downloading the batch&apos;s images…</source>
         <translation>正在下载批次图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/main_window.py" line="177"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="183"/>
         <source>%n image(s) could not be downloaded. Press Download batch to try again.</source>
         <translation>
             <numerusform>有 %n 张图片没能下载。请再点一次“下载批次”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="196"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="204"/>
         <source>Download the batch first: none of its images are on this PC yet.</source>
         <translation>请先下载这个批次：本机还没有它的图片。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="227"/>
+        <source>Keeping the chosen revision on the server…</source>
+        <translation>正在服务器上保留所选版本…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="229"/>
+        <source>Another sync is running: try again in a moment.</source>
+        <translation>正在进行另一项同步，请稍后再试。</translation>
     </message>
 </context>
 <context>
@@ -468,67 +549,72 @@
 <context>
     <name>OfficeErrors</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="20"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="23"/>
         <source>Cannot reach the server, so nothing was changed. Check the network, then press Refresh.</source>
         <translation>无法连接服务器，所以没有做任何更改。请检查网络，然后点“刷新”。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="22"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="25"/>
         <source>The server no longer accepts your login (your password was changed or your account disabled). Log out and log in again.</source>
         <translation>服务器不再接受你的登录（密码已被修改，或账号已被停用）。请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="24"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="27"/>
         <source>This app is too old for the server. Please install the new version.</source>
         <translation>这个软件版本太旧，服务器不再支持。请安装新版本。</translation>
     </message>
     <message>
         <location filename="../../aidou_desktop/ui/office_errors.py" line="29"/>
+        <source>These screens work on the server: log out and log in again while the server can be reached.</source>
+        <translation>这些页面直接操作服务器：请在能连上服务器时退出并重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="34"/>
         <source>Something went wrong, and nothing was changed. The details are in the log file.</source>
         <translation>出了点问题，没有做任何更改。详细情况记在日志文件里。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="34"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="39"/>
         <source>This username is already taken. Choose another one.</source>
         <translation>这个用户名已被占用，请换一个。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="36"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="41"/>
         <source>Another annotator holds this batch and the lease has not run out. Release it first, or tick “Take it from the holder even if the lease has not run out”.</source>
         <translation>这个批次已由其他标注员领取，租约还没到期。请先“收回”，或勾选“强制分配：领取人的租约未到期也收回”。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="43"/>
         <source>Only an active annotator can be given a batch. Choose another person.</source>
         <translation>只能把批次分配给启用中的标注员，请换一个人。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="40"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="45"/>
         <source>Your account may not do this: only the base admin manages accounts, and only leads and admins hand out batches.</source>
         <translation>你的账号没有这个权限：只有基地管理员能管理账号，只有组长和管理员能分配批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="42"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="47"/>
         <source>You cannot disable your own account.</source>
         <translation>不能停用自己的账号。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="44"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="49"/>
         <source>The server did not accept what was filled in. A username is letters, digits, “.”, “_” or “-”; a password has at least 6 characters.</source>
         <translation>服务器不接受填写的内容。用户名只能由字母、数字、“.”、“_”、“-”组成；密码至少 6 个字符。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="46"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="51"/>
         <source>The lease must end in the future.</source>
         <translation>截止时间必须在将来。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="48"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="53"/>
         <source>It no longer exists on the server. Press Refresh to see the current state.</source>
         <translation>服务器上已经没有这一项了。请点“刷新”查看最新情况。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_errors.py" line="49"/>
+        <location filename="../../aidou_desktop/ui/office_errors.py" line="54"/>
         <source>The server refused the request. Press Refresh and try again.</source>
         <translation>服务器拒绝了这个操作。请点“刷新”后再试。</translation>
     </message>
@@ -1027,77 +1113,77 @@
         <translation>修正未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="72"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="74"/>
         <source>← Home (Esc)</source>
         <translation>← 首页（Esc）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="75"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="77"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="105"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="110"/>
         <source>Accept (Enter)</source>
         <translation>通过（Enter）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="107"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="112"/>
         <source>Send back (R)</source>
         <translation>打回（R）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="108"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="113"/>
         <source>Correct (C)</source>
         <translation>修正（C）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="118"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="123"/>
         <source>Enter / Space accept · R send back · C correct (then Enter saves and accepts, Esc cancels) · J / ↓ next · K / ↑ previous · Esc home</source>
         <translation>Enter / 空格 通过 · R 打回 · C 修正（之后 Enter 保存并通过，Esc 取消）· J / ↓ 下一项 · K / ↑ 上一项 · Esc 首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="188"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="194"/>
         <source>Nothing to review here. Sync to fetch new work, or change the filters.</source>
         <translation>这里没有要审核的数据项。同步以获取新的结果，或更改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="236"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="242"/>
         <source>This image is not on this PC yet: sync to download it.</source>
         <translation>这张图片还不在这台电脑上：请同步下载。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="241"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="248"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="251"/>
-        <source>Conflict: two revisions of this item wait for a decision. Settle it first with aidou-server conflicts; it cannot be accepted or sent back here.</source>
-        <translation>冲突：这一项有两个版本等待裁决。请先用 aidou-server conflicts 处理；这里不能通过或打回。</translation>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="269"/>
+        <source>Conflict: these revisions of the item wait for a decision. Keep one (it becomes the item&apos;s revision, made by you; needs the link to the server); it cannot be accepted or sent back.</source>
+        <translation>冲突：这道题的几个版本等待决定。请保留其中一版（它将成为这道题的当前版本，记在你名下；需要连接服务器）；冲突题不能直接通过或打回。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="257"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="275"/>
         <source>Sent back: %1</source>
         <translation>被退回：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="303"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="321"/>
         <source>A sent-back item needs a reason: nothing was saved.</source>
         <translation>打回需要填写原因：未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="307"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="325"/>
         <source>The verdict could not be saved: %1</source>
         <translation>审核结果未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="341"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="359"/>
         <source>No verdicts yet</source>
         <translation>尚无审核结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/review_page.py" line="344"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="362"/>
         <source>Accept rate %1% (%n item(s) checked)</source>
         <translation>
             <numerusform>通过率 %1%（抽检 %n 项）</numerusform>
@@ -1196,96 +1282,96 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
 <context>
     <name>StatsTab</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="83"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="91"/>
         <source>Username</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="84"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="92"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="85"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="93"/>
         <source>Accepted items</source>
         <translation>通过条数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="86"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="94"/>
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="87"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="95"/>
         <source>By order</source>
         <translation>按订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="95"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="103"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="96"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="104"/>
         <source>Save this month&apos;s pay sheet as CSV or Excel</source>
         <translation>把这个月的工资表保存为 CSV 或 Excel 文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="99"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="107"/>
         <source>Items finished per day, last %n day(s)</source>
         <translation>
             <numerusform>最近 %n 天每天完成的条目</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="102"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="110"/>
         <source>Pay sheet for</source>
         <translation>工资表月份</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="130"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="138"/>
         <source>Annotator</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="133"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="141"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="141"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="149"/>
         <source>Total: %n item(s), %1 yuan</source>
         <translation>
             <numerusform>合计：%n 条，%1 元</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="158"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="166"/>
         <source>Export the pay sheet</source>
         <translation>导出工资表</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="160"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="168"/>
         <source>CSV for Excel (*.csv)</source>
         <translation>CSV 表格，可用 Excel 打开 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="160"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="168"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="162"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="171"/>
         <source>pay-sheet-%1</source>
         <translation>工资表-%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="178"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="188"/>
         <source>Could not write %1. It may be open in Excel, or the folder is read-only: choose another place.</source>
         <translation>无法写入 %1。文件可能正在 Excel 中打开，或文件夹不允许写入：请换一个位置。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="181"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="191"/>
         <source>Pay sheet for %1 saved to %2.</source>
         <translation>%1 的工资表已导出到 %2。</translation>
     </message>

@@ -99,3 +99,42 @@ def test_wrong_password_online(qtbot, tmp_path, server, open_window):
     window.login_page.login_button.click()
     qtbot.waitUntil(lambda: window.login_page.error_label.isVisible(), timeout=15_000)
     assert "Wrong username or password" in window.login_page.error_label.text()
+
+
+def test_a_lead_reviews_the_demo_and_keeps_one_side_of_a_conflict(qtbot, tmp_path, server, open_window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from aidou_desktop.sync import SyncClient
+    from sync_server.protocol import AnnotationRecord, Shape, uuid7
+
+    # anno2 (whose demo batch is finished) edits one item again on a second PC, from no base: a conflict
+    anno2 = SyncClient(server)
+    anno2.login("anno2", "anno123")
+    page = anno2.changes("", 500)
+    item = next(c.data for c in page.changes if c.kind == "annotation")
+    rival = AnnotationRecord(uuid7(), item["item_id"], None, None, [Shape("box", "bus", [[10, 10], [300, 200]])])
+    assert [r.status for r in anno2.push([rival])] == ["conflict"]
+
+    window = open_window(tmp_path / "lead-pc", server)
+    login = window.login_page
+    login.username_edit.setText("lead")
+    login.password_edit.setText("lead123")
+    QTest.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=15_000)
+    home = window.home_page
+    waiting = lambda: len(window.store.review_queue(status="submitted"))  # noqa: E731 — anno2's 19, maybe anno1's too
+    qtbot.waitUntil(lambda: not window.controller.busy() and waiting() >= 19, timeout=60_000)
+    assert str(waiting()) in home.review_count_label.text()
+    assert window.store.missing_review_blobs() == []  # the images to review came with the sync
+    QTest.mouseClick(home.review_button, Qt.MouseButton.LeftButton)
+    review = window.review_page
+    assert window.pages.currentWidget() is review and review.model.rowCount() == waiting()  # not the conflict
+
+    combo = review.filters.status_combo
+    combo.setCurrentIndex(combo.findData("conflict"))
+    assert [e.item_id for e in review.model.entries()] == [rival.item_id]
+    QTest.mouseClick(review.conflict_view.panels[1][1], Qt.MouseButton.LeftButton)  # keep anno2's second try
+    qtbot.waitUntil(lambda: not window.controller.busy() and len(window.store.conflict_candidates(rival.item_id)) == 1,
+                    timeout=30_000)  # fmt: skip
+    assert window.store.annotation(rival.item_id).shapes[0].label == "bus"

@@ -225,15 +225,23 @@ def test_esc_leaves_correct_mode_without_saving(window, page):
     assert window.pages.currentWidget() is page  # the first Esc only left correct mode
 
 
-def test_a_conflict_is_shown_but_cannot_be_judged(qtbot, page):
+def test_a_conflict_is_shown_side_by_side_and_cannot_be_judged(qtbot, page):
     choose(qtbot, page.filters.status_combo, "Conflict")
     assert [e.item_id for e in page.model.entries()] == [CONFLICTED]
-    assert "aidou-server conflicts" in page.note_label.text()
-    press(page.canvas, Qt.Key.Key_Return)
-    press(page.canvas, Qt.Key.Key_R)
-    press(page.canvas, Qt.Key.Key_C)
+    assert "Keep one" in page.note_label.text()
+    press(page.table, Qt.Key.Key_Return)
+    press(page.table, Qt.Key.Key_R)
+    press(page.table, Qt.Key.Key_C)
     assert page.store.latest_review(page.current_entry().annotation_id) is None
     assert not page.reject_dialog.isVisible() and page.canvas.read_only
+    # the current revision and the one in conflict, each with its own boxes
+    view = page.conflict_view
+    assert view.isVisible() and not page.canvas.isVisible()
+    head, rival = page.store.conflict_candidates(CONFLICTED)
+    assert [len(c.shapes()) for c, _ in view.panels] == [len(head.shapes), len(rival.shapes)]
+    with qtbot.waitSignal(page.conflict_chosen) as chosen:
+        QTest.mouseClick(view.panels[1][1], Qt.MouseButton.LeftButton)
+    assert chosen.args == [CONFLICTED, rival.annotation_id]
 
 
 def test_the_status_filter_shows_only_that_status(qtbot, page):
