@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SERVER_URL = "server_url"  # the address the login page offers first: the last one used
 USER = "user"  # who works on this PC now
 DEVICE_ID = "device_id"  # this install, made once (migration 0003)
+PEOPLE = "people"  # a lead's PC: the office's names by user id (the feed carries only ids)
 
 
 class Store(ReviewMethods):
@@ -100,6 +101,13 @@ class Store(ReviewMethods):
         """Who works on this PC now (after an online or offline login)."""
         data = self.get_setting(USER)
         return from_wire(UserInfo, data) if data else None
+
+    def people(self) -> dict[int, str]:
+        """Names of the office's people by user id, as a lead's PC last fetched them."""
+        return {int(k): v for k, v in (self.get_setting(PEOPLE) or {}).items()}
+
+    def set_people(self, names: dict[int, str]) -> None:
+        self.set_setting(PEOPLE, {str(k): v for k, v in names.items()})
 
     def device_id(self) -> str:
         """This desktop install's id, stored with every revision it makes."""

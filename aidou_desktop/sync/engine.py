@@ -92,6 +92,7 @@ def sync_once(store: Store, client: SyncClient, progress: Progress | None = None
             _push(store, client, retrier, report, progress, push_sizer, user_id)
             _pull(store, client, retrier, report, progress, pull_sizer, user_id)
             _reconcile(store, client, retrier, report, user_id)
+        _refresh_people(store, client, user_id)
         report.last_sync = now_iso()
         store.set_last_sync(report.last_sync, user_id)
     finally:
@@ -100,6 +101,18 @@ def sync_once(store: Store, client: SyncClient, progress: Progress | None = None
         report.bytes_received = client.bytes_received - recv0
     log.info("sync: %s", report)
     return report
+
+
+def _refresh_people(store: Store, client: SyncClient, user_id: int | None) -> None:
+    """A lead's or admin's PC keeps the office's names: the feed names people only by id."""
+    session = store.session(user_id)
+    if session is None or session[2].role not in ("lead", "admin"):
+        return
+    try:
+        found = client.request_json("GET", "/people")["people"]
+        store.set_people({int(p["id"]): str(p["display_name"] or p["username"]) for p in found})
+    except (ServerError, KeyError, TypeError, ValueError) as exc:  # an older server: ids it is
+        log.warning("could not fetch the office's names: %s", exc)
 
 
 def _current_user_id(store: Store) -> int | None:

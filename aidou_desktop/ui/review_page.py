@@ -163,6 +163,8 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.user = user
         self.seed = f"{user.username}:{date.today().isoformat()}"
         self._orders.clear()
+        # names first: the annotator filter is built from them
+        self.model.set_entries([], {**self.store.people(), user.id: user.display_name or user.username})
         everything = self.store.review_queue()
         orders = sorted({e.order_id for e in everything})
         annotators = sorted({e.annotator_id for e in everything if e.annotator_id is not None})
@@ -170,7 +172,6 @@ class ReviewPage(CorrectModeMixin, QWidget):
             [(order_id, self._order(order_id).name if self._order(order_id) else str(order_id)) for order_id in orders],
             [(annotator_id, self.model.annotator_text(annotator_id)) for annotator_id in annotators],
         )
-        self.model.set_entries([], {user.id: user.display_name or user.username})
         self.reload()
 
     def reload(self) -> None:

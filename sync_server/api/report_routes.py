@@ -15,7 +15,10 @@ from fastapi.responses import JSONResponse
 
 from sync_server.api.deps import CurrentUser, Db, protocol_header
 from sync_server.api.errors import ApiError
+from sqlalchemy import select
+
 from sync_server.db.earnings import month_bounds, pay_sheet, throughput
+from sync_server.db.tables import users
 from sync_server.protocol import API_PREFIX, ErrorBody, UserInfo
 
 _ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorBody} for status in (400, 401, 403, 422, 426)}
@@ -25,6 +28,18 @@ report_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_head
 def _lead_or_admin(user: UserInfo) -> None:
     if user.role not in ("lead", "admin"):
         raise ApiError(403, "forbidden", "only a lead or an admin sees the office's figures")
+
+
+@report_router.get("/people", summary="The office's people by id: names for a lead's screens")
+def people(user: CurrentUser, db: Db) -> JSONResponse:
+    _lead_or_admin(user)
+    with db.read() as conn:
+        found = conn.execute(
+            select(users.c.id, users.c.username, users.c.display_name, users.c.role)
+            .where(users.c.office_id == user.office_id)
+            .order_by(users.c.id)
+        ).mappings()
+        return JSONResponse({"people": [dict(row) for row in found]})
 
 
 @report_router.get("/paysheet", summary="The month's pay per annotator: accepted items × price")

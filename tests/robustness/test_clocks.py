@@ -27,7 +27,7 @@ def _iso(days: float) -> str:
 
 def test_client_clocks_days_apart_change_nothing(live, tmp_path):
     store = Store(tmp_path / "desk")
-    client = login(store, live.url, "anno2")
+    client = login(store, live.url, "anno3")  # not anno2: the demo comes with anno2's batch done
     sync_once(store, client)
     item = first_batch_items(store)[3]
     shapes = [box_shape("car", 1, 1, 50, 50)]
@@ -69,7 +69,7 @@ def test_client_clocks_days_apart_change_nothing(live, tmp_path):
 def test_a_re_leased_batch_replays_each_revision_after_its_base(live, tmp_path):
     # one push stores both with the same receive time; the ids carry a client clock set back
     store = Store(tmp_path / "desk")
-    client = login(store, live.url, "anno2")
+    client = login(store, live.url, "anno1")
     sync_once(store, client)
     [batch] = store.batch_summaries(store.current_user().id)
     item = first_batch_items(store)[4]
