@@ -1,11 +1,11 @@
 """USB bundles: everything a push or a pull carries, in one file (design.md, sync contract 6).
 
-Standard library only, like ``protocol.py``: the desktop reads and writes
+Standard library only, like ``sync_server.protocol``: the desktop reads and writes
 bundles without the server's dependencies.
 
 A bundle is a zip file (``sync_server.bundle_zip``) holding ``manifest.json``
 (format and protocol version, kind, user, cursors, and every entry's name,
-size and sha256) and entries in the exact wire shapes of ``protocol.py``:
+size and sha256) and entries in the exact wire shapes of ``sync_server.protocol``:
 
 - a **push** bundle (``aidou-sync bundle export``): ``push/NNNNNN.json``, each a
   ``PushRequest`` of at most ``MAX_PUSH_RECORDS`` records; the manifest carries

@@ -13,7 +13,7 @@ HTTP = {"requests", "httpx", "urllib3", "fastapi", "starlette", "uvicorn"}
 
 # (files, forbidden top-level modules, forbidden project packages)
 RULES = [
-    (["sync_server/protocol.py"], QT | SQL | HTTP | {"cv2", "numpy", "argon2"}, {"aidou_desktop"}),
+    (["sync_server/protocol"], QT | SQL | HTTP | {"cv2", "numpy", "argon2"}, {"aidou_desktop"}),
     (["aidou_desktop/model"], QT | SQL | HTTP | {"cv2"}, {"aidou_desktop.store", "aidou_desktop.sync", "aidou_desktop.ui"}),
     (["aidou_desktop/store"], QT | HTTP, {"aidou_desktop.sync", "aidou_desktop.ui", "sync_server.api", "sync_server.db"}),
     (["aidou_desktop/sync"], QT | SQL, {"aidou_desktop.ui", "sync_server.api", "sync_server.db"}),

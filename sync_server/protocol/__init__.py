@@ -1,0 +1,16 @@
+"""The sync protocol, shared by the desktop client and the server: one package, imported
+as ``sync_server.protocol``.
+
+Standard library only: the desktop imports it without pulling in the server's
+dependencies (``sync_server/__init__.py`` stays empty for that reason).
+
+- ``wire``: the protocol version, status and error codes, and the core wire types;
+- ``office``: the wire types of the lead's and admin's endpoints;
+- ``codec``: ``to_wire`` (a dataclass as JSON-ready data, defaults left out),
+  ``from_wire`` (checks decoded JSON and builds the dataclass, raising ``WireError``
+  with a message a person can read) and ``check_shape``.
+"""
+
+from sync_server.protocol.codec import *  # noqa: F403
+from sync_server.protocol.office import *  # noqa: F403
+from sync_server.protocol.wire import *  # noqa: F403

@@ -1,0 +1,271 @@
+"""The protocol's constants and core wire types: login, orders, batches, items, annotations,
+reviews, push and the change feed. Standard library only."""
+
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/api/v1"
+# Header every client sends; the server answers 426 "please update" when it is too old.
+VERSION_HEADER = "X-Aidou-Protocol"
+
+# Push results, one per record.
+ACCEPTED = "accepted"  # stored now
+DUPLICATE = "duplicate"  # already stored earlier: same effect as accepted
+CONFLICT = "conflict"  # someone else's revision is newer: both kept, the lead decides
+REJECTED = "rejected"  # failed validation: ``reason`` says why; client keeps it to fix
+PUSH_STATUSES = (ACCEPTED, DUPLICATE, CONFLICT, REJECTED)
+
+# Why a revision was kept as a conflict (``PushResult.code``): clients map these to their own words.
+CONFLICT_NOT_HEAD = "not_head"  # its base is not the item's head revision (whoever wrote either)
+CONFLICT_LEASE_MOVED = "lease_moved"  # the batch went to another annotator
+CONFLICT_LATE = "late"  # arrived after the lease ran out and its grace period passed (ADR 0016)
+CONFLICT_SCHEMA = "schema"  # made against an older label schema with a label the order dropped
+
+# A stored revision's standing, as the feed carries it (``AnnotationRecord.status``):
+# None = stored normally; "conflict" = kept for a person, never anyone's base or head
+# by itself; "resolved" = a conflict a lead or admin has settled (ADR 0014).
+REV_CONFLICT = "conflict"
+REV_RESOLVED = "resolved"
+
+# Every answer of our server carries its database id in this header: anything that lacks
+# it (a captive portal's login page, a proxy's error) is not our server, so "offline".
+SERVER_ID_HEADER = "X-Aidou-Server"
+SERVICE_NAME = "aidou-sync-server"  # ``/healthz`` names itself with this
+
+ROLES = ("annotator", "lead", "admin")
+
+# Task kinds (only "bbox" is worked end to end so far).
+TASK_BBOX = "bbox"
+TASK_KINDS = ("bbox", "polygon", "image_class", "text_class", "ner", "transcription")
+
+# Change-feed entity kinds.
+CHANGE_ORDER = "order"
+CHANGE_BATCH = "batch"
+CHANGE_ITEM = "item"
+CHANGE_ANNOTATION = "annotation"
+CHANGE_REVIEW = "review"
+
+# A lead's verdicts on a revision; "correct" is a new revision by the lead plus an accept of it.
+VERDICT_ACCEPT = "accept"
+VERDICT_REJECT = "reject"
+VERDICTS = (VERDICT_ACCEPT, VERDICT_REJECT)
+MAX_REVIEW_COMMENT = 2000
+
+MAX_PUSH_RECORDS = 500  # records per push request; keeps each request small on a slow link
+MAX_CHANGES_PAGE = 500
+MAX_MISSING_IDS = 2000  # ids per reconciliation request (ids only: ~80 kB, ~20 kB gzipped)
+
+
+class WireError(ValueError):
+    """A payload that does not match the protocol; the message is for people."""
+
+
+def uuid7() -> str:
+    """A time-ordered UUID (RFC 9562 version 7): keeps SQLite inserts in key order."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= ((rand >> 62) & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= rand & ((1 << 62) - 1)
+    return str(uuid.UUID(int=value))
+
+
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def is_uuid(text: Any) -> bool:
+    """The canonical 36-character form; a regex, as ``uuid.UUID()`` was 10% of a push."""
+    return isinstance(text, str) and _UUID_TEXT.fullmatch(text) is not None
+
+
+# ---------------------------------------------------------------- wire types
+
+
+@dataclass
+class LoginRequest:
+    username: str
+    password: str
+    protocol_version: int = PROTOCOL_VERSION
+
+
+@dataclass
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    office_id: int
+    office_name: str
+
+
+@dataclass
+class LoginResponse:
+    token: str
+    user: UserInfo
+    server_time: str
+    server_id: str = ""  # the server database's id (see ChangesResponse)
+
+
+@dataclass
+class Label:
+    name: str  # stable key, used in annotations and exports
+    title: str  # what the annotator reads (Chinese first)
+    color: str  # "#rrggbb"
+
+
+@dataclass
+class LabelSchema:
+    version: int
+    labels: list[Label]
+
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+
+@dataclass
+class Order:
+    id: int
+    name: str
+    task_kind: str
+    schema: LabelSchema
+    guidelines: str  # Markdown text
+    price_cents: int  # per accepted item
+    due: str | None = None
+
+
+@dataclass
+class Batch:
+    id: int
+    order_id: int
+    name: str
+    annotator_id: int | None
+    lease_until: str | None  # ISO 8601 UTC
+    item_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    id: int
+    order_id: int
+    batch_id: int | None
+    name: str
+    width: int  # original image size: shapes live in these coordinates
+    height: int
+    blob: str  # sha256 of the display copy the client downloads
+    blob_size: int
+    display_width: int
+    display_height: int
+    text: str | None = None
+
+
+@dataclass
+class Shape:
+    kind: str  # "box" for now: points = [[x1, y1], [x2, y2]], top-left and bottom-right
+    label: str
+    points: list[list[float]]
+
+
+@dataclass
+class AnnotationRecord:
+    """One annotation revision. ``id`` is made on the client and never reused
+    for different content; an edit after a push makes a new id whose
+    ``base_id`` names the revision it replaces."""
+
+    id: str
+    item_id: int
+    batch_id: int | None
+    base_id: str | None
+    shapes: list[Shape]
+    time_spent_ms: int = 0
+    client_time: str | None = None  # informational only; ordering never uses it
+    annotator_id: int | None = None  # filled by the server from the token
+    received_at: str | None = None  # filled by the server
+    schema_version: int | None = None
+    device_id: str | None = None  # the desktop install that made it (kept, shown to the lead)
+    status: str | None = None  # filled by the server in the feed: None, REV_CONFLICT or REV_RESOLVED
+
+
+@dataclass
+class ReviewRecord:
+    """A lead's verdict on one annotation revision, made on the lead's PC (offline too).
+    ``id`` is a client-made UUIDv7; a replay with the same content changes nothing."""
+
+    id: str
+    annotation_id: str  # the revision judged
+    item_id: int
+    verdict: str  # VERDICT_ACCEPT or VERDICT_REJECT
+    comment: str | None = None  # why, for a reject (shown to the annotator); required then
+    client_time: str | None = None  # informational only
+    device_id: str | None = None
+    reviewer_id: int | None = None  # filled by the server from the token
+    received_at: str | None = None  # filled by the server
+
+
+@dataclass
+class PushRequest:
+    annotations: list[AnnotationRecord]
+    protocol_version: int = PROTOCOL_VERSION
+    reviews: list[ReviewRecord] = field(default_factory=list)  # answered after the annotations
+
+
+@dataclass
+class PushResult:
+    id: str
+    status: str
+    reason: str | None = None
+    code: str | None = None  # for a conflict: CONFLICT_* (why), for clients to word it themselves
+
+
+@dataclass
+class PushResponse:
+    results: list[PushResult]
+    server_id: str = ""
+
+
+@dataclass
+class Change:
+    seq: int
+    kind: str  # CHANGE_*
+    data: dict[str, Any]  # the entity as its wire dataclass would write it
+
+
+@dataclass
+class ChangesResponse:
+    changes: list[Change]
+    cursor: str  # opaque; send it back as ``since``
+    has_more: bool
+    # which database answered (made once when it was created) and its feed's newest seq:
+    # a client that finds another id, or a cursor refused as ``bad_cursor``, re-pulls
+    # from the start and re-sends what the server lacks (ADR 0013)
+    server_id: str = ""
+    high_water: int = 0
+
+
+@dataclass
+class MissingRequest:
+    """Which of these revision ids does the server not hold? (reconciliation, ADR 0013)"""
+
+    ids: list[str]
+    protocol_version: int = PROTOCOL_VERSION
+
+
+@dataclass
+class MissingResponse:
+    missing: list[str]
+    server_id: str = ""
+
+
+@dataclass
+class ErrorBody:
+    code: str
+    message: str
