@@ -44,7 +44,7 @@ class ConflictView(QWidget):
             kind = self.tr("Current revision") if candidate.is_head else self.tr("In conflict")
             caption = QLabel(self.tr("%1 · %2 · %3 box(es) · PC %4").replace("%1", kind).replace("%2", who)
                              .replace("%3", str(len(candidate.shapes)))
-                             .replace("%4", (candidate.device_id or "-")[:8]))  # fmt: skip
+                             .replace("%4", _short(candidate.device_id)))  # fmt: skip
             caption.setWordWrap(True)
             canvas = AnnotationCanvas()
             canvas.set_read_only(True)
@@ -65,3 +65,10 @@ class ConflictView(QWidget):
         """Key 1, 2, …: the candidate with that number."""
         if 1 <= number <= len(self.candidates):
             self.chosen.emit(self.item_id, self.candidates[number - 1].annotation_id)
+
+
+def _short(device_id: str | None) -> str:
+    """A PC's id as people can compare it: a uuid's first 8 digits, a short name whole."""
+    if not device_id:
+        return "-"
+    return device_id if len(device_id) <= 12 else device_id[:8]

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QApplication
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from aidou_desktop.app import create_application, create_main_window  # noqa: E402
+from aidou_desktop.sync import SyncClient  # noqa: E402
+from sync_server.protocol import AnnotationRecord, Shape, uuid7  # noqa: E402
 from docs.screenshots.take_screenshots import OUT, settle, wait_for  # noqa: E402
 
 
@@ -43,7 +45,18 @@ def open_as(server: str, username: str, password: str):
     return window
 
 
+def a_conflict(server: str) -> None:
+    """anno2 labels one finished item again on a second PC, from no base: kept as a conflict."""
+    anno2 = SyncClient(server)
+    anno2.login("anno2", "anno123")
+    done = [c.data for c in anno2.changes("", 500).changes if c.kind == "annotation"]
+    item = done[5]
+    shapes = [Shape(s["kind"], s["label"], s["points"]) for s in item["shapes"]][1:]  # one box fewer
+    anno2.push([AnnotationRecord(uuid7(), item["item_id"], None, None, shapes, device_id="demo-pc-9")])
+
+
 def lead(server: str) -> None:
+    a_conflict(server)
     window = open_as(server, "lead", "lead123")
     window.refresh_home()
     settle(0.5)
@@ -65,6 +78,10 @@ def lead(server: str) -> None:
     # the dialog is a window of its own: take the screen, not the main window
     QApplication.primaryScreen().grabWindow(0, 0, 0, 1366, 768).save(str(OUT / "review_reject.png"))
     QTest.keyClick(review.reject_dialog, Qt.Key.Key_Escape)
+    combo = review.filters.status_combo
+    combo.setCurrentIndex(combo.findData("conflict"))
+    settle(0.8)
+    window.grab().save(str(OUT / "review_conflict.png"))
     window.close()
 
 
