@@ -370,6 +370,12 @@ class ReviewPage(CorrectModeMixin, QWidget):
         else:
             self.home_requested.emit()
 
+    def _number(self, n: int) -> None:
+        if self.correcting:
+            self.choose_label(n - 1)
+        elif self.conflict_view.isVisible():
+            self.conflict_view.choose(n)
+
     def show_error(self, text: str) -> None:
         """A failure the window learned of (e.g. keeping a conflict's revision while offline)."""
         self._note(text, "error")
@@ -400,8 +406,11 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.space_action.setEnabled(not self.correcting)  # Space pans while correcting
         for action in self.browse_actions:
             action.setEnabled(not self.correcting)
+        conflict = entry is not None and entry.status == CONFLICT
         for action in self.edit_actions:
             action.setEnabled(self.correcting)
+        for action in self.number_actions:  # a label while correcting; a side of a conflict
+            action.setEnabled(self.correcting or conflict)
 
     def _add_shortcuts(self) -> None:
         def add(keys: list, handler) -> QAction:
@@ -424,6 +433,6 @@ class ReviewPage(CorrectModeMixin, QWidget):
             add(["C"], self.start_correcting),
         ]
         self.edit_actions = [add([Qt.Key.Key_Delete, Qt.Key.Key_Backspace], self.delete_selected)]
-        for n in range(1, MAX_KEYED_LABELS + 1):
-            self.edit_actions.append(add([str(n)], lambda _checked=False, i=n - 1: self.choose_label(i)))
+        self.number_actions = [add([str(n)], lambda _checked=False, n=n: self._number(n))
+                               for n in range(1, MAX_KEYED_LABELS + 1)]  # fmt: skip
         self._update_buttons()

@@ -242,6 +242,9 @@ def test_a_conflict_is_shown_side_by_side_and_cannot_be_judged(qtbot, page):
     with qtbot.waitSignal(page.conflict_chosen) as chosen:
         QTest.mouseClick(view.panels[1][1], Qt.MouseButton.LeftButton)
     assert chosen.args == [CONFLICTED, rival.annotation_id]
+    with qtbot.waitSignal(page.conflict_chosen) as keyed:
+        press(page.table, Qt.Key.Key_1)  # or by its number
+    assert keyed.args == [CONFLICTED, head.annotation_id]
 
 
 def test_the_status_filter_shows_only_that_status(qtbot, page):
