@@ -37,7 +37,7 @@ def test_pay_sheet_and_throughput_count_what_was_accepted_and_done(client, token
     assert done == [{"annotator_id": world.anno1, "day": today, "items": 2}]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/paysheet?month=2026-12", "/api/v1/throughput"])
+@pytest.mark.parametrize("path", ["/api/v1/paysheet?month=2026-12", "/api/v1/throughput", "/api/v1/people"])
 def test_figures_are_for_leads_and_admins(client, tokens, path):
     assert client.get(path, headers=auth(tokens["anno1"])).status_code == 403
     assert client.get(path).status_code == 401
@@ -47,3 +47,9 @@ def test_figures_are_for_leads_and_admins(client, tokens, path):
 def test_a_bad_month_is_a_clear_422(client, tokens):
     answer = client.get("/api/v1/paysheet", params={"month": "12-2026"}, headers=auth(tokens["lead"]))
     assert answer.status_code == 422 and "2026-12" in answer.json()["message"]
+
+
+def test_people_names_the_office_and_nobody_else(client, tokens, world):
+    people = client.get("/api/v1/people", headers=auth(tokens["lead"])).json()["people"]
+    assert {p["username"] for p in people} == {"lead", "anno1", "anno2"}  # not the other office's far1
+    assert all(set(p) == {"id", "username", "display_name", "role"} for p in people)  # no hashes, no tokens
