@@ -30,6 +30,7 @@ class Annotation:
     time_spent_ms: int = 0
     state: str = QUEUED
     reason: str | None = None
+    flag: str | None = None  # the annotator's note for the lead ("not sure", …); None = not flagged
 
 
 @dataclass

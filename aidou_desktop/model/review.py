@@ -11,7 +11,10 @@ SUBMITTED = "submitted"  # done by the annotator, no verdict on this revision ye
 ACCEPTED = "accepted"
 REJECTED = "rejected"  # sent back; the annotator's fix makes it submitted again
 CONFLICT = "conflict"  # open conflict: two revisions wait for a person to choose
-QUEUE_FILTERS = (SUBMITTED, REJECTED, CONFLICT, ACCEPTED)
+# a filter, not a status: items whose current revision the annotator flagged for the lead,
+# whatever their review status
+FLAGGED = "flagged"
+QUEUE_FILTERS = (SUBMITTED, REJECTED, CONFLICT, FLAGGED, ACCEPTED)
 
 
 @dataclass
@@ -41,6 +44,7 @@ class QueueEntry:
     annotator_id: int | None
     status: str  # SUBMITTED / ACCEPTED / REJECTED / CONFLICT
     comment: str | None = None  # the latest verdict's comment
+    flag: str | None = None  # the annotator's note for the lead on this revision
 
 
 def review_problem(verdict: str, comment: str | None) -> str | None:

@@ -16,12 +16,30 @@ from typing import Any
 
 from aidou_desktop.model.domain import CONFLICTED, QUEUED, REJECTED, SENDING, SYNCED
 from aidou_desktop.store.db import one, rows, scalar
-from aidou_desktop.store.rows import now_iso, shapes_json
-from sync_server.protocol import ACCEPTED, CONFLICT, DUPLICATE, PushResult, Shape, uuid7
+from aidou_desktop.store.rows import now_iso, shapes_json, stored_shapes
+from sync_server.protocol import ACCEPTED, CONFLICT, DUPLICATE, MAX_FLAG_LENGTH, PushResult, Shape, uuid7
 from sync_server.protocol import REJECTED as PUSH_REJECTED
 
 # What each push answer makes of the local revision.
 _STATE_FOR_ANSWER = {ACCEPTED: SYNCED, DUPLICATE: SYNCED, CONFLICT: CONFLICTED, PUSH_REJECTED: REJECTED}
+
+
+class _KeepFlag:
+    """``save_shapes(flag=KEEP)``: an edit of the boxes keeps the flag the annotator set."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _KeepFlag()
+
+
+def clean_flag(note: str | None) -> str | None:
+    """The flag as stored: trimmed, None for no text; ValueError when it is too long."""
+    note = note.strip() if note else None
+    if note and len(note) > MAX_FLAG_LENGTH:
+        raise ValueError(f"the flag is longer than {MAX_FLAG_LENGTH} characters")
+    return note or None
 
 
 def local_head(conn: sqlite3.Connection, item_id: int) -> dict[str, Any] | None:
@@ -65,6 +83,7 @@ def save_shapes(
     time_spent_ms: int,
     annotator_id: int | None,
     device_id: str | None = None,
+    flag: str | None | _KeepFlag = KEEP,
 ) -> dict[str, Any]:
     item = one(conn, "SELECT id, batch_id, order_id FROM items WHERE id = ?", (item_id,))
     if item is None:
@@ -76,11 +95,16 @@ def save_shapes(
         conn, "SELECT json_extract(data, '$.schema.version') FROM orders WHERE id = ?", (item["order_id"],)
     )
     current = current_row(conn, item_id)
+    if flag is KEEP:
+        # a revision based on someone else's (a lead's) starts unflagged: their note is not ours
+        flag = current["flag"] if current is not None and current["origin"] == "local" else None
+    else:
+        flag = clean_flag(flag)
     if current is not None and current["origin"] == "local" and current["state"] == QUEUED:
         conn.execute(
             "UPDATE annotations SET shapes = ?, time_spent_ms = time_spent_ms + ?, "
-            "client_time = ?, schema_version = ?, updated_at = ? WHERE id = ?",
-            (body, time_spent_ms, now, schema_version, now, current["id"]),
+            "client_time = ?, schema_version = ?, updated_at = ?, flag = ? WHERE id = ?",
+            (body, time_spent_ms, now, schema_version, now, flag, current["id"]),
         )
         return one(conn, "SELECT * FROM annotations WHERE id = ?", (current["id"],))
     if current is None:
@@ -96,13 +120,23 @@ def save_shapes(
     new_id = uuid7()
     conn.execute(
         "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, rev, annotator_id, shapes,"
-        " time_spent_ms, state, client_time, schema_version, updated_at, device_id)"
-        " VALUES (?, ?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " time_spent_ms, state, client_time, schema_version, updated_at, device_id, flag)"
+        " VALUES (?, ?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new_id, item_id, item["batch_id"], base_id, rev, annotator_id, body,
-         total_ms + time_spent_ms, QUEUED, now, schema_version, now, device_id),
+         total_ms + time_spent_ms, QUEUED, now, schema_version, now, device_id, flag),
     )  # fmt: skip
     conn.execute("INSERT INTO outbox (annotation_id) VALUES (?)", (new_id,))
     return one(conn, "SELECT * FROM annotations WHERE id = ?", (new_id,))
+
+
+def flag_item(
+    conn: sqlite3.Connection, item_id: int, note: str | None, annotator_id: int | None, device_id: str | None
+) -> dict[str, Any]:
+    """Set (or clear, with None) the flag: the current shapes, or none, saved with it as any edit is."""
+    note = clean_flag(note)  # before anything is written
+    current = current_row(conn, item_id)
+    shapes = stored_shapes(current["shapes"]) if current is not None else []
+    return save_shapes(conn, item_id, shapes, 0, annotator_id, device_id, note)
 
 
 def take_outbox(conn: sqlite3.Connection, limit: int, annotator_id: int | None) -> list[dict[str, Any]]:

@@ -193,12 +193,12 @@ def _annotation(conn: sqlite3.Connection, change: Change) -> None:
     conn.execute(
         "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, annotator_id, shapes,"
         " time_spent_ms, state, client_time, schema_version, received_at, feed_seq, updated_at,"
-        " device_id, server_status, confirmed)"
-        " VALUES (?, ?, ?, ?, 'server', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        " device_id, server_status, confirmed, flag)"
+        " VALUES (?, ?, ?, ?, 'server', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
         (record.id, record.item_id, record.batch_id, record.base_id, record.annotator_id,
          shapes_json(record.shapes), record.time_spent_ms, SYNCED, record.client_time,
          record.schema_version, record.received_at, change.seq, now_iso(), record.device_id,
-         record.status),
+         record.status, record.flag),
     )  # fmt: skip
 
 

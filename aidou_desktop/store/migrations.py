@@ -205,11 +205,18 @@ def m0004_reviews(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0005_annotation_flags(conn: sqlite3.Connection) -> None:
+    # the annotator's note for the lead on a revision ("not sure", "image unclear"); NULL = none.
+    # Part of the revision's content: it travels in pushes and in the feed like the shapes
+    _run(conn, ["ALTER TABLE annotations ADD COLUMN flag TEXT"])
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
     ("0003_accounts_devices_and_standing", m0003_accounts_devices_and_standing),
     ("0004_reviews", m0004_reviews),
+    ("0005_annotation_flags", m0005_annotation_flags),
 ]
 
 

@@ -1,13 +1,16 @@
-"""The review loop's part of ``Store``: verdicts, their outbox and the lead's queue."""
+"""The review loop's part of ``Store``: the annotator's flags for the lead, verdicts, their
+outbox and the lead's queue."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta, timezone
 
+from aidou_desktop.model import Annotation
 from aidou_desktop.model.review import (
     ACCEPTED,
     CONFLICT,
+    FLAGGED,
     Candidate,
     REJECTED,
     SUBMITTED,
@@ -16,8 +19,8 @@ from aidou_desktop.model.review import (
     Review,
     review_problem,
 )
-from aidou_desktop.store import reviews
-from aidou_desktop.store.rows import shapes_from_json
+from aidou_desktop.store import annotations, reviews
+from aidou_desktop.store.rows import annotation_from_row, shapes_from_json
 from sync_server.protocol import ReviewRecord
 
 
@@ -33,7 +36,7 @@ def _entry(row) -> QueueEntry:
     else:
         status = {"accept": ACCEPTED, "reject": REJECTED}.get(verdict, SUBMITTED)
     return QueueEntry(row["item_id"], row["item_name"], row["batch_id"], row["order_id"], row["annotation_id"],
-                      row["annotator_id"], status, comment or None)  # fmt: skip
+                      row["annotator_id"], status, comment or None, row["flag"])  # fmt: skip
 
 
 def in_sample(item_id: int, percent: int, seed: str) -> bool:
@@ -44,6 +47,17 @@ def in_sample(item_id: int, percent: int, seed: str) -> bool:
 
 class ReviewMethods:
     """Mixed into ``Store`` (uses its ``_w`` writer, ``current_user`` and ``device_id``)."""
+
+    def flag_item(self, item_id: int, note: str | None) -> Annotation:
+        """Flag the item for the lead with ``note`` ("not sure", …), or clear the flag (None):
+        its current shapes (or none) saved with it like any edit — in place while queued,
+        else as a new revision. ValueError for a note over ``MAX_FLAG_LENGTH`` characters."""
+        user = self.current_user()
+        device = self.device_id()
+        row = self._w.write(
+            lambda c: annotations.flag_item(c, item_id, note, user and user.id, device), "save the flag"
+        )
+        return annotation_from_row(row)
 
     def save_review(self, annotation_id: str, verdict: str, comment: str | None = None) -> Review:
         """A verdict on a revision, saved durably and queued to upload; ValueError for a verdict
@@ -73,8 +87,12 @@ class ReviewMethods:
                      sample_percent: int | None = None, seed: str = "") -> list[QueueEntry]:  # fmt: skip
         """Items with work, oldest first: their current revision and where review stands
         (``aidou_desktop.model.review``: submitted / accepted / rejected / conflict).
+        ``status=FLAGGED``: the items whose current revision the annotator flagged, any status,
+        all of them (a flag asks the lead to look: no sample hides it).
         ``sample_percent``: a stable random share of the items (per ``seed``)."""
         found = [_entry(r) for r in self._w.read(lambda c: reviews.queue_rows(c, order_id, annotator_id))]
+        if status == FLAGGED:
+            return [e for e in found if e.flag]
         if sample_percent is not None and sample_percent < 100:
             found = [e for e in found if in_sample(e.item_id, sample_percent, seed)]
         return [e for e in found if status is None or e.status == status]

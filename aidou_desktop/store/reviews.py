@@ -120,7 +120,7 @@ WITH heads AS (
          ORDER BY (a.feed_seq IS NULL) DESC, a.feed_seq DESC, a.rev DESC LIMIT 1) AS annotation_id
     FROM items i WHERE (:order_id IS NULL OR i.order_id = :order_id)
 ), judged AS (
-    SELECT h.*, a.annotator_id,
+    SELECT h.*, a.annotator_id, a.flag,
         (SELECT r.verdict || ':' || coalesce(r.comment, '') FROM reviews r
          WHERE r.annotation_id = h.annotation_id AND r.state != 'rejected'
          ORDER BY (r.feed_seq IS NULL) DESC, r.feed_seq DESC, r.created_at DESC LIMIT 1) AS verdict,

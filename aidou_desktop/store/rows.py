@@ -53,6 +53,7 @@ def annotation_from_row(row: dict[str, Any]) -> Annotation:
         time_spent_ms=row["time_spent_ms"],
         state=row["state"],
         reason=row["reason"],
+        flag=row["flag"],
     )
 
 
@@ -67,4 +68,5 @@ def record_from_row(row: dict[str, Any]) -> AnnotationRecord:
         client_time=row["client_time"],
         schema_version=row["schema_version"],
         device_id=row["device_id"],
+        flag=row["flag"],
     )

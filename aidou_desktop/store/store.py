@@ -316,13 +316,13 @@ class Store(ReviewMethods):
 
     # ------------------------------------------------------------ saving and the outbox
 
-    def save_shapes(self, item_id: int, shapes: list[Shape], time_spent_ms: int = 0) -> Annotation:
+    def save_shapes(self, item_id: int, shapes: list[Shape], time_spent_ms: int = 0, flag=ann.KEEP) -> Annotation:
         """Save the item's shapes durably (one transaction); ``time_spent_ms`` is added to the
-        revision's total (pass the time since the previous save)."""
+        revision's total (pass the time since the previous save); ``flag``: KEEP the current one."""
         user = self.current_user()
         device = self.device_id()
         row = self._w.write(
-            lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id, device),
+            lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id, device, flag),
             "save the annotation",
         )
         return annotation_from_row(row)

@@ -6,19 +6,29 @@ import logging
 
 from PySide6.QtCore import QElapsedTimer, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aidou_desktop.imaging import DecodeError
 from aidou_desktop.model import Item, Order, Shape
 from aidou_desktop.store import Store
 from aidou_desktop.ui.annotate_side_panel import SidePanel
 from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
+from aidou_desktop.ui.flag_dialog import FlagDialog
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 from aidou_desktop.ui.look import MUTED, ONLINE
 from aidou_desktop.store.errors import DiskFull
 from aidou_desktop.ui.messages import error_text, sync_state_text
-from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, ShapesCommand
+from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, FlagCommand, ShapesCommand
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +63,10 @@ class AnnotatePage(QWidget):
         self.side.labels.label_chosen.connect(self.choose_label)
         self.side.delete_button.clicked.connect(self.delete_selected)
         self.side.empty_button.clicked.connect(self.mark_empty)
+        self.side.flag_button.clicked.connect(self.flag_current)
+        self.flag_dialog = FlagDialog(self)
+        self.flag_dialog.accepted.connect(self._flag_chosen)
+        self.flag_dialog.finished.connect(self._back_from_dialog)
 
         self.back_button = QPushButton(self.tr("← Home"))
         self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -77,6 +91,11 @@ class AnnotatePage(QWidget):
         self.review_banner.setWordWrap(True)
         self.review_banner.setStyleSheet("background: #fde8e7; color: #b42318; padding: 6px; font-weight: bold;")
         self.review_banner.hide()
+        # the annotator's own flag for the lead stays in sight while the item carries it
+        self.flag_banner = QLabel()
+        self.flag_banner.setWordWrap(True)
+        self.flag_banner.setStyleSheet("background: #fff4d6; color: #7a4d00; padding: 6px; font-weight: bold;")
+        self.flag_banner.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -95,6 +114,7 @@ class AnnotatePage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.error_label)
         layout.addWidget(self.review_banner)
+        layout.addWidget(self.flag_banner)
         layout.addLayout(middle, 1)
         self._add_shortcuts()
 
@@ -196,6 +216,50 @@ class AnnotatePage(QWidget):
             return
         self._push([], [], -1, -1, self.tr("Mark as no objects"))
 
+    def flag_current(self) -> None:
+        """Q: flag the item for the lead (or change / remove its flag) in a small dialog."""
+        item = self.current_item()
+        if item is None or self.flag_dialog.isVisible() or self._focus_in_text():
+            return
+        annotation = self.store.annotation(item.id)
+        self.flag_dialog.start(annotation.flag if annotation else None)
+
+    def _flag_chosen(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        annotation = self.store.annotation(item.id)
+        before, after = (annotation.flag if annotation else None), self.flag_dialog.note()
+        if before != after:
+            text = self.tr("Flag for the lead") if after else self.tr("Remove flag")
+            self.undo_stack.push(FlagCommand(self._apply_flag, item.id, before, after, text))
+
+    def _back_from_dialog(self) -> None:
+        # keys belong to the page again: its window active, the canvas focused
+        self.window().activateWindow()
+        self.canvas.setFocus()
+
+    def _apply_flag(self, item_id: int, note: str | None) -> None:
+        """Save, then show: called by the flag's undo command, for this item or one left behind."""
+        try:
+            self.store.flag_item(item_id, note)
+        except Exception as exc:  # noqa: BLE001 - a failed save must be seen, never silent
+            log.exception("flagging item %s failed", item_id)
+            text = error_text(exc) if isinstance(exc, DiskFull) else str(exc)
+            self.error_label.setText(self.tr("This change could not be saved: %1").replace("%1", text))
+            self.error_label.show()
+            return
+        item = self.current_item()
+        if item is not None and item.id == item_id:
+            self.refresh_status()
+        else:
+            self.go_to(next(i for i, it in enumerate(self.items) if it.id == item_id))
+        self.saved.emit()
+
+    def _focus_in_text(self) -> bool:
+        """A letter typed into a text field is text, never a shortcut."""
+        return isinstance(QApplication.focusWidget(), (QLineEdit, QTextEdit))
+
     def _push_canvas_edit(self, edit: CanvasEdit) -> None:
         texts = {"draw": self.tr("Draw box"), "move": self.tr("Move box"), "resize": self.tr("Resize box")}
         self._push(edit.before, edit.after, edit.selected_before, edit.selected_after, texts.get(edit.kind, edit.kind))
@@ -249,6 +313,10 @@ class AnnotatePage(QWidget):
         if sent_back:
             self.review_banner.setText(self.tr("Sent back by the lead: %1").replace("%1", review.comment or ""))
         self.review_banner.setVisible(sent_back)
+        flag = annotation.flag if annotation else None
+        if flag:
+            self.flag_banner.setText(self.tr("Flagged for the lead: %1").replace("%1", flag))
+        self.flag_banner.setVisible(bool(flag))
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.items) - 1)
         self._refresh_side()
@@ -273,6 +341,7 @@ class AnnotatePage(QWidget):
         add(["Ctrl+Shift+Z", "Ctrl+Y"], self.undo_stack.redo)
         add([Qt.Key.Key_Delete, Qt.Key.Key_Backspace], self.delete_selected)
         add(["E"], self.mark_empty)
+        add(["Q"], self.flag_current)
         add(["F"], self.canvas.fit_to_window)
         add([Qt.Key.Key_Escape], lambda: self.canvas.select(-1))
         for n in range(1, MAX_KEYED_LABELS + 1):

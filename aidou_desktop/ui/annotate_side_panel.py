@@ -22,11 +22,14 @@ class SidePanel(QWidget):
         self.delete_button = QPushButton(self.tr("Delete box (Del)"))
         self.empty_button = QPushButton(self.tr("No objects (E)"))
         self.empty_button.setToolTip(self.tr("This image has nothing to label: mark it as done without boxes"))
-        for button in (self.delete_button, self.empty_button):
+        self.flag_button = QPushButton(self.tr("Unsure (Q)"))
+        self.flag_button.setToolTip(self.tr("Flag this item for the lead: not sure, image not clear, or a note"))
+        for button in (self.delete_button, self.empty_button, self.flag_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.empty_button)
+        buttons.addWidget(self.flag_button)
         self.keys_label = QLabel(
             self.tr(
                 "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.\nD / → next · A / ← previous\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
-from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, SUBMITTED
+from aidou_desktop.model.review import ACCEPTED, CONFLICT, FLAGGED, REJECTED, SUBMITTED
 
 
 class ReviewFilters(QWidget):
@@ -23,6 +23,7 @@ class ReviewFilters(QWidget):
             (self.tr("Waiting for review"), SUBMITTED),
             (self.tr("Sent back"), REJECTED),
             (self.tr("Conflict"), CONFLICT),
+            (self.tr("Flagged by the annotator"), FLAGGED),  # any status: the annotator asks the lead to look
             (self.tr("Accepted"), ACCEPTED),
             (self.tr("All"), None),
         ):

@@ -50,6 +50,7 @@ NOTE_STYLES = {
     "conflict": "background: #f3e8ff; color: #5b21b6; padding: 6px; font-weight: bold;",
     "correct": "background: #fff4d6; color: #7a4d00; padding: 6px; font-weight: bold;",
     "error": "background: #fde8e7; color: #b42318; padding: 6px; font-weight: bold;",
+    "flag": "background: #fff4d6; color: #7a4d00; padding: 6px;",
     "info": "background: #eef3fb; color: #1f2328; padding: 6px;",
 }
 
@@ -272,8 +273,8 @@ class ReviewPage(CorrectModeMixin, QWidget):
                 ),
                 "conflict",
             )
-        elif entry.status == REJECTED and entry.comment:
-            self._note(self.tr("Sent back: %1").replace("%1", entry.comment), "info")
+        elif note := self.model.note(entry):  # the annotator's flag, else the lead's reason for sending back
+            self._note(*note)
 
     def _prefetch_around(self, row: int) -> None:
         paths = []
@@ -329,6 +330,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.model.replace_entry(self.row, replace(
             entry, annotation_id=annotation_id, status=status, comment=comment,
             annotator_id=entry.annotator_id if annotator_id is None else annotator_id,
+            flag=entry.flag if annotation_id == entry.annotation_id else None,  # a correction carries no flag
         ))  # fmt: skip
         if annotator_id is not None and self.filters.annotator_id() is not None:
             self._refresh_rate()  # a correction is the lead's revision: it leaves that annotator's figures

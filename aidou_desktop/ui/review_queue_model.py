@@ -33,6 +33,22 @@ class ReviewQueueModel(QAbstractTableModel):
         }
         return texts.get(status, status)
 
+    def flag_text(self, flag: str) -> str:
+        """The annotator's flag for the lead, as the queue and the page show it."""
+        return self.tr("Flagged by the annotator: %1").replace("%1", flag)
+
+    def note(self, entry: QueueEntry) -> tuple[str, str] | None:
+        """(text, kind) the page shows under an item that is not in conflict, or None."""
+        if entry.flag:  # the annotator asks the lead to look (issue 7)
+            return self.flag_text(entry.flag), "flag"
+        if entry.status == REJECTED and entry.comment:
+            return self.tr("Sent back: %1").replace("%1", entry.comment), "info"
+        return None
+
+    def comment_text(self, entry: QueueEntry) -> str:
+        """The lead's comment; else the annotator's flag."""
+        return entry.comment or (self.flag_text(entry.flag) if entry.flag else "")
+
     def annotator_text(self, annotator_id: int | None) -> str:
         if annotator_id is None:
             return ""
@@ -92,8 +108,8 @@ class ReviewQueueModel(QAbstractTableModel):
             return entry
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
             return QBrush(QColor(STATUS_COLORS.get(entry.status, "#57606a")))
-        if role == Qt.ItemDataRole.ToolTipRole and column == COMMENT and entry.comment:
-            return entry.comment
+        if role == Qt.ItemDataRole.ToolTipRole and column == COMMENT and (entry.comment or entry.flag):
+            return self.comment_text(entry)
         return None
 
     def _display(self, entry: QueueEntry, column: int) -> str | None:
@@ -104,5 +120,5 @@ class ReviewQueueModel(QAbstractTableModel):
         if column == STATUS:
             return self.status_text(entry.status)
         if column == COMMENT:
-            return entry.comment or ""
+            return self.comment_text(entry)
         return None

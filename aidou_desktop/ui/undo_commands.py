@@ -52,3 +52,23 @@ class ShapesCommand(QUndoCommand):
             return False  # another box: its own undo step
         self.after, self.selected_after = other.after, other.selected_after
         return True
+
+
+# (item id, the flag to save, None = no flag) -> saves and shows
+ApplyFlag = Callable[[int, str | None], None]
+
+
+class FlagCommand(QUndoCommand):
+    """Flagging an item for the lead (or removing the flag): ``undo`` saves the flag it had."""
+
+    def __init__(self, apply: ApplyFlag, item_id: int, before: str | None, after: str | None, text: str) -> None:
+        super().__init__(text)
+        self._apply = apply
+        self.item_id = item_id
+        self.before, self.after = before, after
+
+    def redo(self) -> None:
+        self._apply(self.item_id, self.after)
+
+    def undo(self) -> None:
+        self._apply(self.item_id, self.before)

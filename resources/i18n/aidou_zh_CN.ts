@@ -4,62 +4,78 @@
 <context>
     <name>AnnotatePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="70"/>
         <source>← Home</source>
         <translation>← 返回首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="65"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="78"/>
         <source>← Previous (A)</source>
         <translation>← 上一项 (A)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="66"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="79"/>
         <source>Next (D) →</source>
         <translation>下一项 (D) →</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="183"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="202"/>
         <source>Change class</source>
         <translation>修改类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="191"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="210"/>
         <source>Delete box</source>
         <translation>删除框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="197"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="216"/>
         <source>Mark as no objects</source>
         <translation>标记为无目标</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="200"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="233"/>
+        <source>Flag for the lead</source>
+        <translation>标记存疑</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="233"/>
+        <source>Remove flag</source>
+        <translation>取消标记</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="259"/>
         <source>Draw box</source>
         <translation>画框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="200"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="259"/>
         <source>Move box</source>
         <translation>移动框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="200"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="259"/>
         <source>Resize box</source>
         <translation>调整框大小</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="219"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="313"/>
+        <source>Flagged for the lead: %1</source>
+        <translation>已标记存疑：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="244"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="278"/>
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="241"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="300"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="250"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="309"/>
         <source>Sent back by the lead: %1</source>
         <translation>组长打回：%1</translation>
     </message>
@@ -189,6 +205,64 @@
         <location filename="../../aidou_desktop/ui/earnings_strip.py" line="39"/>
         <source>Earned this month: ¥%1</source>
         <translation>本月收入：¥%1</translation>
+    </message>
+</context>
+<context>
+    <name>FlagDialog</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="17"/>
+        <source>Flag for the lead</source>
+        <translation>标记存疑</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="19"/>
+        <source>Not sure</source>
+        <translation>拿不准</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="19"/>
+        <source>Image not clear</source>
+        <translation>图片不清楚</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="20"/>
+        <source>What should the lead look at? The lead sees this note with the item. Keys 1–2 tick a reason.</source>
+        <translation>请组长看什么？组长会在这道题旁看到这条说明。按 1–2 勾选原因。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="27"/>
+        <source>Or write a note…</source>
+        <translation>或写一句说明…</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="35"/>
+        <source>Flag</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="36"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="38"/>
+        <source>Remove flag</source>
+        <translation>取消标记</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="86"/>
+        <source>Tick a reason or write a note, or press Cancel.</source>
+        <translation>请勾选原因或写一句说明，或按“取消”。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="91"/>
+        <source>The note is too long: at most %1 characters.</source>
+        <translation>说明太长：最多 %1 个字。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/flag_dialog.py" line="105"/>
+        <source>; </source>
+        <translation>；</translation>
     </message>
 </context>
 <context>
@@ -1056,46 +1130,51 @@
     </message>
     <message>
         <location filename="../../aidou_desktop/ui/review_filters.py" line="26"/>
+        <source>Flagged by the annotator</source>
+        <translation>标注员存疑</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="27"/>
         <source>Accepted</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="27"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="28"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="39"/>
         <source>Check this share of each annotator&apos;s items; the same items stay in the sample all day</source>
         <translation>抽检每位标注员这一比例的数据项；当天抽到的数据项保持不变</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="49"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="50"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="50"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="51"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="51"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="52"/>
         <source>Annotator</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="52"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="53"/>
         <source>Review share</source>
         <translation>审核比例</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="64"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="65"/>
         <source>All orders</source>
         <translation>全部订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="65"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="66"/>
         <source>All annotators</source>
         <translation>全部标注员</translation>
     </message>
@@ -1113,77 +1192,72 @@
         <translation>修正未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="74"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="75"/>
         <source>← Home (Esc)</source>
         <translation>← 首页（Esc）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="77"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="78"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="110"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="111"/>
         <source>Accept (Enter)</source>
         <translation>通过（Enter）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="112"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="113"/>
         <source>Send back (R)</source>
         <translation>打回（R）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="113"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="114"/>
         <source>Correct (C)</source>
         <translation>修正（C）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="123"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="124"/>
         <source>Enter / Space accept · R send back · C correct (then Enter saves and accepts, Esc cancels) · J / ↓ next · K / ↑ previous · Esc home</source>
         <translation>Enter / 空格 通过 · R 打回 · C 修正（之后 Enter 保存并通过，Esc 取消）· J / ↓ 下一项 · K / ↑ 上一项 · Esc 首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="194"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="196"/>
         <source>Nothing to review here. Sync to fetch new work, or change the filters.</source>
         <translation>这里没有要审核的数据项。同步以获取新的结果，或更改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="242"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="244"/>
         <source>This image is not on this PC yet: sync to download it.</source>
         <translation>这张图片还不在这台电脑上：请同步下载。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="248"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="250"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="269"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="271"/>
         <source>Conflict: these revisions of the item wait for a decision. Keep one (it becomes the item&apos;s revision, made by you; needs the link to the server); it cannot be accepted or sent back.</source>
         <translation>冲突：这道题的几个版本等待决定。请保留其中一版（它将成为这道题的当前版本，记在你名下；需要连接服务器）；冲突题不能直接通过或打回。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="275"/>
-        <source>Sent back: %1</source>
-        <translation>被退回：%1</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="321"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="323"/>
         <source>A sent-back item needs a reason: nothing was saved.</source>
         <translation>打回需要填写原因：未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="325"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="327"/>
         <source>The verdict could not be saved: %1</source>
         <translation>审核结果未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="359"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="362"/>
         <source>No verdicts yet</source>
         <translation>尚无审核结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/review_page.py" line="362"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="365"/>
         <source>Accept rate %1% (%n item(s) checked)</source>
         <translation>
             <numerusform>通过率 %1%（抽检 %n 项）</numerusform>
@@ -1233,7 +1307,17 @@
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="40"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="38"/>
+        <source>Flagged by the annotator: %1</source>
+        <translation>标注员存疑：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="45"/>
+        <source>Sent back: %1</source>
+        <translation>被退回：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="56"/>
         <source>Annotator #%1</source>
         <translation>标注员 #%1</translation>
     </message>
@@ -1261,7 +1345,17 @@
         <translation>这张图里没有要标的目标：不画框，直接标记为已完成</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="32"/>
+        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="25"/>
+        <source>Unsure (Q)</source>
+        <translation>存疑 (Q)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="26"/>
+        <source>Flag this item for the lead: not sure, image not clear, or a note</source>
+        <translation>把这道题标记给组长：拿不准、图片不清楚，或写一句说明</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="35"/>
         <source>Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.
 D / → next · A / ← previous
 Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
@@ -1272,7 +1366,7 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
 滚轮：缩放 · 空格+拖动：平移 · F：适应窗口</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="49"/>
+        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="52"/>
         <source>%n box(es) on this image</source>
         <translation>
             <numerusform>本图共 %n 个框</numerusform>

@@ -205,6 +205,7 @@ def _new_head(chosen, item, resolver: UserInfo, now) -> dict[str, Any]:
         "device_id": None,  # made on the server, not on a desktop install
         "resolved_by": None,
         "resolved_at": None,
+        "flag": None,  # the lead's own revision: the annotator's question is answered by choosing
     }
 
 

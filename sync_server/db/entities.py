@@ -60,6 +60,7 @@ def annotation_from_row(row: RowMapping) -> AnnotationRecord:
         schema_version=row["schema_version"],
         device_id=row["device_id"],
         status=revision_status(row),
+        flag=row["flag"],
     )
 
 

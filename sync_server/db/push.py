@@ -32,6 +32,7 @@ from sync_server.protocol import (
     CONFLICT_NOT_HEAD,
     CONFLICT_SCHEMA,
     DUPLICATE,
+    MAX_FLAG_LENGTH,
     MAX_PUSH_RECORDS,
     REJECTED,
 
@@ -44,12 +45,13 @@ from sync_server.protocol import (
 )
 
 
-def _content(item_id: int, base_id: str | None, shapes: list[dict], time_spent_ms: int, client_time: str | None):
+def _content(item_id: int, base_id: str | None, shapes: list[dict], time_spent_ms: int, client_time: str | None,
+             flag: str | None):  # fmt: skip
     """What must match for a resent id to count as the same revision (floats normalised: 10 == 10.0)."""
     normal_shapes = [
         (s["kind"], s["label"], tuple(tuple(float(v) for v in p) for p in s["points"])) for s in shapes
     ]
-    return (item_id, base_id, normal_shapes, time_spent_ms, client_time)
+    return (item_id, base_id, normal_shapes, time_spent_ms, client_time, flag)
 
 
 def _shape_dicts(record: AnnotationRecord) -> list[dict[str, Any]]:
@@ -58,11 +60,13 @@ def _shape_dicts(record: AnnotationRecord) -> list[dict[str, Any]]:
 
 
 def _record_content(record: AnnotationRecord):
-    return _content(record.item_id, record.base_id, _shape_dicts(record), record.time_spent_ms, record.client_time)
+    return _content(record.item_id, record.base_id, _shape_dicts(record), record.time_spent_ms, record.client_time,
+                    record.flag)  # fmt: skip
 
 
 def _row_content(row: dict[str, Any]):
-    return _content(row["item_id"], row["base_id"], row["shapes"], row["time_spent_ms"], row["client_time"])
+    return _content(row["item_id"], row["base_id"], row["shapes"], row["time_spent_ms"], row["client_time"],
+                    row["flag"])  # fmt: skip
 
 
 _MAX_INT32 = 2**31 - 1
@@ -138,6 +142,8 @@ def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) 
         return "client_time is longer than an ISO 8601 time"
     if record.device_id is not None and len(record.device_id) > 64:
         return "device_id is longer than 64 characters"
+    if record.flag is not None and len(record.flag) > MAX_FLAG_LENGTH:
+        return f"flag is longer than {MAX_FLAG_LENGTH} characters"
     item = ctx.items.get(record.item_id)
     if item is None:
         return f"unknown item {record.item_id}"
@@ -255,6 +261,7 @@ def _apply_annotations(conn: Connection, user: UserInfo, records: list[Annotatio
             "device_id": record.device_id,
             "resolved_by": None,
             "resolved_at": None,
+            "flag": record.flag,
         }
         new_rows.append(row)
         ctx.stored[record.id] = row
@@ -317,6 +324,8 @@ def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
         tail["device_id"] = row["device_id"]
     if row["conflict"]:
         tail["status"] = revision_status(row)
+    if row["flag"] is not None:
+        tail["flag"] = row["flag"]
     return f'{head[:-1]}, "shapes": {shapes_text}, {json.dumps(tail)[1:]}'
 
 

@@ -167,6 +167,8 @@ annotations = Table(
     # a conflict a lead or admin settled (``sync_server.db.conflicts``): who and when
     Column("resolved_by", ForeignKey("users.id")),
     Column("resolved_at", DateTime(timezone=True)),
+    # the annotator's note for the lead ("not sure", "image unclear"), part of the revision
+    Column("flag", Text),
 )
 
 reviews = Table(

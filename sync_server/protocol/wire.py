@@ -58,6 +58,8 @@ VERDICT_ACCEPT = "accept"
 VERDICT_REJECT = "reject"
 VERDICTS = (VERDICT_ACCEPT, VERDICT_REJECT)
 MAX_REVIEW_COMMENT = 2000
+# An annotator's flag for the lead on a revision ("not sure", "image unclear", a note): at most this long
+MAX_FLAG_LENGTH = 200
 
 MAX_PUSH_RECORDS = 500  # records per push request; keeps each request small on a slow link
 MAX_CHANGES_PAGE = 500
@@ -193,6 +195,7 @@ class AnnotationRecord:
     schema_version: int | None = None
     device_id: str | None = None  # the desktop install that made it (kept, shown to the lead)
     status: str | None = None  # filled by the server in the feed: None, REV_CONFLICT or REV_RESOLVED
+    flag: str | None = None  # the annotator's note for the lead (≤ MAX_FLAG_LENGTH); None = not flagged
 
 
 @dataclass

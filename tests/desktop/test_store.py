@@ -152,6 +152,29 @@ def test_echo_of_own_revision_is_ignored(seeded):
     assert seeded.save_shapes(100, car(70)).base_id == lead["id"]
 
 
+
+def test_a_flag_is_kept_by_box_edits_and_travels_with_the_revision(seeded):
+    flagged = seeded.flag_item(100, "  拿不准 ")
+    assert (flagged.flag, flagged.shapes, flagged.state) == ("拿不准", [], "queued")
+    assert seeded.save_shapes(100, car(10)).flag == "拿不准"  # an edit of the boxes keeps it (in place)
+    with pytest.raises(ValueError, match="200"):
+        seeded.flag_item(100, "车" * 201)
+    [record] = seeded.take_outbox(10)
+    assert (record.id, record.flag, record.shapes) == (flagged.id, "拿不准", car(10))
+    seeded.store_push_results([PushResult(record.id, "accepted")])
+    # sent: the next edit is a new revision, still flagged; clearing is one more edit
+    edited = seeded.save_shapes(100, car(20))
+    assert edited.id != flagged.id and edited.base_id == flagged.id and edited.flag == "拿不准"
+    cleared = seeded.flag_item(100, None)
+    assert cleared.id == edited.id and cleared.flag is None and cleared.shapes == car(20)
+    # a revision based on someone else's (a lead's, from the feed) starts without a flag
+    theirs = {"id": uuid7(), "item_id": 101, "batch_id": BATCH_ID, "base_id": None, "shapes": [],
+              "annotator_id": 2, "received_at": "2026-01-01T00:00:01Z", "flag": "图片不清楚"}  # fmt: skip
+    seeded.apply_changes([Change(70, "annotation", theirs)], "70")
+    assert seeded.annotation(101).flag == "图片不清楚"
+    assert seeded.save_shapes(101, car(30)).flag is None
+
+
 def test_batch_summary_counts(seeded):
     seeded.save_shapes(100, car())
     seeded.save_shapes(101, [])  # an explicit "nothing here" counts as done

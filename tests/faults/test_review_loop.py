@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aidou_desktop.model.review import ACCEPTED, REJECTED, SUBMITTED
+from aidou_desktop.model.review import ACCEPTED, FLAGGED, REJECTED, SUBMITTED
 from aidou_desktop.store import Store
 from aidou_desktop.sync import download_for_review, sync_once
 from tests.faults.conftest import start_world
@@ -100,6 +100,46 @@ def test_a_leads_correction_and_its_accept_travel_in_order(world, tmp_path: Path
     assert (report.pushed, report.accepted, report.conflicts) == (2, 2, 0)
     head = server_rows(world.data_dir, "SELECT head_annotation_id, review_verdict FROM items WHERE id = ?", (item,))
     assert head == [(correction, "accept")]
+
+
+
+def test_an_item_flagged_offline_reaches_the_leads_flagged_queue_with_its_note(world, tmp_path: Path):
+    anno, anno_client = login(tmp_path / "anno-pc", world.url, "anno1")
+    lead, lead_client = login(tmp_path / "lead-pc", world.url, "lead")
+    sync_once(anno, anno_client)
+    items = batch_item_ids(anno, my_batch(anno))
+    save_boxes(anno, items[:2])
+    assert sync_once(anno, anno_client).accepted == 2
+    # offline: a labelled item flagged (a new revision: the first is on the server), and one
+    # flagged before any box is drawn; boxes drawn after the flag keep it
+    unsure = anno.flag_item(items[0], "拿不准")
+    assert (unsure.flag, len(unsure.shapes)) == ("拿不准", 1) and unsure.base_id is not None
+    anno.flag_item(items[2], "图片不清楚")
+    save_boxes(anno, [items[2]], n=3)
+    assert anno.outbox_count() == 2 and anno.annotation(items[2]).flag == "图片不清楚"
+    assert sync_once(anno, anno_client).accepted == 2
+    heads = "SELECT i.id, a.flag FROM items i JOIN annotations a ON a.id = i.head_annotation_id WHERE a.flag IS NOT NULL"
+    assert sorted(server_rows(world.data_dir, heads)) == [(items[0], "拿不准"), (items[2], "图片不清楚")]
+
+    sync_once(lead, lead_client)
+    flagged = lead.review_queue(status=FLAGGED)
+    assert [(e.item_id, e.status, e.flag) for e in flagged] == [
+        (items[0], SUBMITTED, "拿不准"), (items[2], SUBMITTED, "图片不清楚"),
+    ]  # fmt: skip
+    assert lead.review_queue(status=FLAGGED, sample_percent=1, seed="x") == flagged  # no sample hides a flag
+    # whatever its review status: sent back, it stays in the flagged list
+    lead.save_review(flagged[0].annotation_id, "reject", "车在左下角，请框上")
+    sync_once(lead, lead_client)
+    still = [(e.item_id, e.status) for e in lead.review_queue(status=FLAGGED)]
+    assert still == [(items[0], REJECTED), (items[2], SUBMITTED)]
+
+    # the annotator's fix without the flag leaves the list; the other stays
+    sync_once(anno, anno_client)
+    anno.flag_item(items[0], None)
+    save_boxes(anno, [items[0]], n=5)
+    sync_once(anno, anno_client)
+    sync_once(lead, lead_client)
+    assert [(e.item_id, e.flag) for e in lead.review_queue(status=FLAGGED)] == [(items[2], "图片不清楚")]
 
 
 def test_an_annotator_cannot_review(world, tmp_path: Path):

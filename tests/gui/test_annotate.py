@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from aidou_desktop.store import Store
 from tests.gui.gui_helpers import (
@@ -155,6 +157,70 @@ def test_a_click_is_not_a_box_and_no_objects_marks_done(page):
     assert canvas.shapes() == [] and saved_shapes(page, ITEM_IDS[0]) is None
     press(canvas, Qt.Key.Key_E)
     assert saved_shapes(page, ITEM_IDS[0]) == []
+
+
+
+def open_flag_dialog(qtbot, page):
+    press(page.canvas, Qt.Key.Key_Q)
+    dialog = page.flag_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    return dialog
+
+
+def back_on_the_page(qtbot, page):
+    """The dialog closed: keys reach the page once its window is active again."""
+    assert not page.flag_dialog.isVisible()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page.window())
+
+
+def test_q_then_1_and_enter_flags_the_item_for_the_lead_and_ctrl_z_takes_it_back(qtbot, page):
+    store, canvas = page.store, page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    assert not page.flag_banner.isVisible()
+    dialog = open_flag_dialog(qtbot, page)
+    assert not dialog.clear_button.isVisible()  # nothing to remove yet
+    press(QApplication.focusWidget(), Qt.Key.Key_1)  # not sure
+    press(QApplication.focusWidget(), Qt.Key.Key_Return)
+    back_on_the_page(qtbot, page)
+    flagged = store.annotation(ITEM_IDS[0])
+    assert flagged.flag == "Not sure" and len(flagged.shapes) == 1  # the box stays with the flag
+    assert page.flag_banner.isVisible() and page.flag_banner.text() == "Flagged for the lead: Not sure"
+    draw_box(canvas, 600, 100, 900, 400)  # an edit of the boxes keeps the flag
+    assert store.annotation(ITEM_IDS[0]).flag == "Not sure" and page.flag_banner.isVisible()
+
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the second box
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the flag
+    assert store.annotation(ITEM_IDS[0]).flag is None and len(saved_shapes(page, ITEM_IDS[0])) == 1
+    assert not page.flag_banner.isVisible()
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert store.annotation(ITEM_IDS[0]).flag == "Not sure" and page.flag_banner.isVisible()
+
+
+def test_a_typed_note_flags_an_item_without_boxes_and_remove_flag_clears_it(qtbot, page):
+    store = page.store
+    dialog = open_flag_dialog(qtbot, page)
+    QTest.mouseClick(dialog.text_edit, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(dialog.text_edit, "q1 too dark")  # Q and 1 typed into the note are text, not keys
+    assert dialog.text_edit.text() == "q1 too dark" and not dialog.reason_boxes[0].isChecked()
+    assert dialog.isVisible() and store.annotation(ITEM_IDS[0]) is None
+    press(dialog.text_edit, Qt.Key.Key_Return)
+    back_on_the_page(qtbot, page)
+    assert (store.annotation(ITEM_IDS[0]).flag, saved_shapes(page, ITEM_IDS[0])) == ("q1 too dark", [])
+    assert page.flag_banner.text() == "Flagged for the lead: q1 too dark"
+
+    dialog = open_flag_dialog(qtbot, page)  # an item already flagged: its note, and a way to remove it
+    assert dialog.clear_button.isVisible() and dialog.text_edit.text() == "q1 too dark"
+    QTest.mouseClick(dialog.clear_button, Qt.MouseButton.LeftButton)
+    back_on_the_page(qtbot, page)
+    assert store.annotation(ITEM_IDS[0]).flag is None
+    assert not page.flag_banner.isVisible()
+    dialog = open_flag_dialog(qtbot, page)
+    press(QApplication.focusWidget(), Qt.Key.Key_2)
+    press(QApplication.focusWidget(), Qt.Key.Key_Escape)  # cancel: nothing saved
+    back_on_the_page(qtbot, page)
+    assert store.annotation(ITEM_IDS[0]).flag is None
+    press(page.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo Remove flag
+    assert store.annotation(ITEM_IDS[0]).flag == "q1 too dark" and page.flag_banner.isVisible()
 
 
 def test_navigation_keys_and_buttons(page):

@@ -124,7 +124,7 @@ def test_a_lead_reviews_the_demo_and_keeps_one_side_of_a_conflict(qtbot, tmp_pat
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=15_000)
     home = window.home_page
     waiting = lambda: len(window.store.review_queue(status="submitted"))  # noqa: E731 — anno2's 19, maybe anno1's too
-    qtbot.waitUntil(lambda: not window.controller.busy() and waiting() >= 19, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.controller.busy() and waiting() >= 19, timeout=120_000)
     assert str(waiting()) in home.review_count_label.text()
     assert window.store.missing_review_blobs() == []  # the images to review came with the sync
     QTest.mouseClick(home.review_button, Qt.MouseButton.LeftButton)

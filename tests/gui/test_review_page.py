@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, SUBMITTED, QueueEntry
 from aidou_desktop.store import Store
-from aidou_desktop.ui.review_queue_model import STATUS, ReviewQueueModel
+from aidou_desktop.ui.review_queue_model import COMMENT, STATUS, ReviewQueueModel
 from sync_server.protocol import (
     AnnotationRecord,
     Batch,
@@ -260,6 +260,32 @@ def test_the_status_filter_shows_only_that_status(qtbot, page):
     assert {e.item_id for e in page.model.entries()} == set(SECOND)
 
 
+
+def test_the_flagged_filter_shows_the_annotators_flags_with_their_note(qtbot, page):
+    store = page.store
+    # the feed brings two flagged revisions: one waiting, one the lead has sent back since
+    unsure = AnnotationRecord(uuid7(), FIRST[3], 10, store.annotation(FIRST[3]).id, [box(150)], 40_000,
+                              annotator_id=ANNOTATOR.id, received_at="2026-11-25T11:00:00Z", flag="拿不准")  # fmt: skip
+    unclear = AnnotationRecord(uuid7(), SECOND[2], 11, store.annotation(SECOND[2]).id, [box(150)], 40_000,
+                               annotator_id=OTHER_ANNOTATOR, received_at="2026-11-25T11:00:00Z", flag="图片不清楚")  # fmt: skip
+    verdict = ReviewRecord(uuid7(), unclear.id, SECOND[2], "reject", "框不准", reviewer_id=LEAD.id,
+                           received_at="2026-11-25T12:00:00Z")  # fmt: skip
+    store.apply_changes([Change(901, "annotation", to_wire(unsure)), Change(902, "annotation", to_wire(unclear)),
+                         Change(903, "review", to_wire(verdict))], "903")  # fmt: skip
+    choose(qtbot, page.filters.status_combo, "Flagged by the annotator")
+    assert [(e.item_id, e.flag) for e in page.model.entries()] == [(FIRST[3], "拿不准"), (SECOND[2], "图片不清楚")]
+    assert status_texts(page) == ["Waiting for review", "Sent back"]  # whatever their status
+    assert page.model.index(0, COMMENT).data() == "Flagged by the annotator: 拿不准"
+    assert page.model.index(1, COMMENT).data() == "框不准"  # the lead's own comment comes first
+    assert page.note_label.isVisible() and page.note_label.text() == "Flagged by the annotator: 拿不准"
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=page.table.visualRect(page.model.index(1, 0)).center())  # fmt: skip
+    assert page.current_entry().item_id == SECOND[2]
+    assert page.note_label.text() == "Flagged by the annotator: 图片不清楚"
+    press(page.table, Qt.Key.Key_Return)  # judged as from any other list
+    assert store.latest_review(unclear.id).verdict == "accept" and status_texts(page)[1] == "Accepted"
+
+
 def test_sampling_half_shows_about_half_and_the_same_half_again(qtbot, page):
     spin = page.filters.sample_spin
     QTest.mouseDClick(spin.lineEdit(), Qt.MouseButton.LeftButton)
@@ -284,8 +310,11 @@ def test_the_queue_model_passes_the_model_tester(qtmodeltester):
         QueueEntry(1, "a.jpg", 10, 1, "r1", 7, SUBMITTED),
         QueueEntry(2, "b.jpg", 10, 1, "r2", 7, REJECTED, "框不准"),
         QueueEntry(3, "c.jpg", 11, 1, "r3", 8, CONFLICT),
+        QueueEntry(4, "d.jpg", 10, 1, "r4", 7, SUBMITTED, flag="拿不准"),
     ], {7: "马小燕"})  # fmt: skip
     qtmodeltester.check(model)
+    flagged = model.index(3, COMMENT)
+    assert flagged.data() == "Flagged by the annotator: 拿不准" == flagged.data(Qt.ItemDataRole.ToolTipRole)
     model.replace_entry(0, QueueEntry(1, "a.jpg", 10, 1, "r1", 7, ACCEPTED))
     assert model.index(0, STATUS).data() == "Accepted"
     assert model.index(2, 1).data() == "Annotator #8"

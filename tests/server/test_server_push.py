@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server_helpers import auth, box, push, record, row_counts
+from server_helpers import auth, box, feed, push, record, row_counts
 from sync_server.db import tables
 from sync_server.db.clock import utc_now
 from sync_server.db.engine import read_connection, write_transaction
@@ -73,6 +73,42 @@ def test_a_new_revision_on_my_own_work_is_accepted(client, tokens, world, engine
     statuses = [r["status"] for r in push(client, tokens["anno1"], first, second).json()["results"]]
     assert statuses == ["accepted", "accepted"]
     assert _head(engine, world.batch1_items[0]) == second["id"]
+
+
+
+def _annotations_in_feed(client, token: str) -> dict[str, dict]:
+    return {c["data"]["id"]: c["data"] for c in feed(client, token)["changes"] if c["kind"] == "annotation"}
+
+
+def test_a_flag_for_the_lead_is_stored_fed_and_part_of_the_content(client, tokens, world, engine):
+    flagged = record(world.batch1_items[0], flag="拿不准")
+    plain = record(world.batch1_items[1])
+    assert [r["status"] for r in push(client, tokens["anno1"], flagged, plain).json()["results"]] == ["accepted"] * 2
+    assert _stored(engine, flagged["id"])["flag"] == "拿不准" and _stored(engine, plain["id"])["flag"] is None
+    seen = _annotations_in_feed(client, tokens["lead"])
+    assert seen[flagged["id"]]["flag"] == "拿不准"
+    assert "flag" not in seen[plain["id"]]  # the wire leaves a default out
+    # the same id with another flag, or without it, is other content; the same flag a duplicate
+    before = row_counts(engine)
+    for other in ("图片不清楚", None):
+        answer = push(client, tokens["anno1"], dict(flagged, flag=other))
+        assert answer.status_code == 422
+        assert answer.json()["results"][0]["reason"] == "id reused for different content"
+    assert push(client, tokens["anno1"], flagged).json()["results"][0]["status"] == "duplicate"
+    assert row_counts(engine) == before
+    # a re-lease replays the revision with its flag to the new holder
+    _move_batch1_to_anno2(engine, world)
+    assert _annotations_in_feed(client, tokens["anno2"])[flagged["id"]]["flag"] == "拿不准"
+
+
+def test_a_flag_over_200_characters_is_rejected(client, tokens, world, engine):
+    too_long = record(world.batch1_items[0], flag="车" * 201)
+    answer = push(client, tokens["anno1"], too_long)
+    assert answer.status_code == 422
+    assert answer.json()["results"][0]["reason"] == "flag is longer than 200 characters"
+    assert _stored(engine, too_long["id"]) is None
+    longest = record(world.batch1_items[0], flag="车" * 200)
+    assert push(client, tokens["anno1"], longest).json()["results"][0]["status"] == "accepted"
 
 
 def _move_batch1_to_anno2(engine, world) -> None:

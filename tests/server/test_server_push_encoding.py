@@ -33,6 +33,7 @@ def _row(annotation_id: str, **changes):
         "device_id": None,
         "resolved_by": None,
         "resolved_at": None,
+        "flag": None,
     }
     return {**row, **changes}
 
@@ -48,6 +49,9 @@ def test_feed_text_is_what_the_json_column_would_write():
     # a conflict says so, with the device that made it
     flagged = {**row, "conflict": True, "device_id": "pc-7"}
     assert json.loads(feed_json(flagged)) == {**wire, "device_id": "pc-7", "status": "conflict"}
+    # an annotator's flag for the lead travels last, as the wire type lists it
+    noted = {**row, "flag": "拿不准 \"车\""}
+    assert feed_json(noted) == json.dumps({**wire, "flag": noted["flag"]})
 
 
 def test_execute_many_stores_the_same_bytes_as_sqlalchemy():
