@@ -30,6 +30,16 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of days, not {text!r}") from None
+    if not days > 0:
+        raise argparse.ArgumentTypeError("the token lifetime must be more than 0 days")
+    return days
+
+
 def _print_demo_accounts() -> None:
     from sync_server.orders.demo import DEMO_ACCOUNTS, DEMO_OFFICE
 
@@ -55,8 +65,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     if args.demo:
         _seed(data_dir, args.db)
-    print(f"AI豆 sync server on http://{args.host}:{args.port} (data: {data_dir})", flush=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(data_dir, args.db), host=args.host, port=args.port, log_level="info"))
+    if bool(args.certfile) != bool(args.keyfile):
+        print("error: --certfile and --keyfile go together", file=sys.stderr)
+        return 2
+    for path in filter(None, (args.certfile, args.keyfile)):
+        if not Path(path).is_file():
+            print(f"error: no such file: {path}", file=sys.stderr)
+            return 2
+    scheme = "https" if args.certfile else "http"
+    print(f"AI豆 sync server on {scheme}://{args.host}:{args.port} (data: {data_dir})", flush=True)
+    config = uvicorn.Config(
+        create_app(data_dir, args.db, token_days=args.token_days), host=args.host, port=args.port, log_level="info",
+        ssl_certfile=args.certfile, ssl_keyfile=args.keyfile,  # HTTPS from the server itself (docs/deployment.md)
+    )  # fmt: skip
+    server = uvicorn.Server(config)
     if args.desktop:
         threading.Thread(target=_run_desktop, args=(server, args, data_dir), daemon=True).start()
     _tune_gc()
@@ -174,6 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    serve.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate (with --keyfile; docs/deployment.md)")
+    serve.add_argument("--keyfile", metavar="PEM", help="the certificate's private key")
+    serve.add_argument(
+        "--token-days", type=_positive_days, default=14, metavar="N",
+        help="a login token expires N days after it was last used (default: 14)",
+    )
     serve.add_argument("--demo", action="store_true", help="first seed the demo base office if the data dir is empty")
     serve.add_argument(
         "--desktop", action="store_true", help="also open the desktop app pointed at this server; closing it stops the server"

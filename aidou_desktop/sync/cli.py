@@ -50,7 +50,7 @@ from aidou_desktop.model import domain
 from aidou_desktop.store import Store, resolve_data_dir
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.sync import bundle
-from aidou_desktop.sync.client import SyncClient
+from aidou_desktop.sync.client import SyncClient, office_ca
 from aidou_desktop.sync.engine import client_for, download_batch, download_for_review, sync_once
 from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
 from aidou_desktop.sync.lock import SyncBusy, SyncLock
@@ -214,7 +214,7 @@ def _locked(data_dir: Path, fn) -> int:
 
 def _login(data_dir: Path, server: str, user: str) -> int:
     password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"password for {user}: ")
-    client = SyncClient(server)
+    client = SyncClient(server, ca_file=office_ca(data_dir))
     login = client.login(user, password)
     with Store(data_dir) as store:
         store.remember_login(server, password, login)

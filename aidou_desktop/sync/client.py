@@ -45,6 +45,14 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 64 * 1024
+CA_FILE_ENV = "AIDOU_CA_FILE"  # a PEM file of CAs to trust for the server's HTTPS certificate
+OFFICE_CA_NAME = "office-ca.pem"  # the same, put in the data dir
+
+
+def office_ca(data_dir: Path | str) -> str | None:
+    """The office's own CA file in the data dir, when there is one."""
+    path = Path(data_dir) / OFFICE_CA_NAME
+    return str(path) if path.is_file() else None
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 
@@ -55,6 +63,7 @@ class SyncClient:
         token: str | None = None,
         timeout: tuple[float, float] = (5, 30),
         sizers: dict[str, RequestSizer] | None = None,
+        ca_file: str | None = None,
     ):
         self.server_url = server_url.rstrip("/")
         self.token = token
@@ -62,6 +71,9 @@ class SyncClient:
         self.timeout = timeout  # (connect, read) seconds
         self.http = requests.Session()
         self.http.trust_env = False  # a system proxy must not capture traffic to the LAN server
+        # HTTPS is verified always: against the system's CAs, or the office's own CA file
+        # (a base office's server often has a certificate from a CA of its own; docs/deployment.md)
+        self.http.verify = ca_file or os.environ.get(CA_FILE_ENV) or True
         self.http.headers[VERSION_HEADER] = str(PROTOCOL_VERSION)
         self.bytes_sent = 0  # request bodies, after compression
         self.bytes_received = 0  # response bodies as they came over the wire
@@ -204,6 +216,12 @@ class SyncClient:
         url = self.server_url + API_PREFIX + path
         try:
             resp = self.http.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            # not a dead link: someone answers with a certificate we cannot trust (wrong CA, a
+            # man in the middle). Retrying will not help; a person must look.
+            raise ServerError(f"the server's certificate cannot be verified ({exc.__class__.__name__}); "
+                              f"trust the office's CA: put it at DATA/{OFFICE_CA_NAME} or set ${CA_FILE_ENV}",
+                              0, "tls_untrusted") from exc  # fmt: skip
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise Offline(f"{self.server_url} unreachable: {exc.__class__.__name__}") from exc
         except requests.RequestException as exc:
@@ -237,7 +255,7 @@ class SyncClient:
             raise AuthError(message)
         if status == 426:
             raise UpdateRequired(message)
-        raise ServerError(message, status, code)
+        raise ServerError(message, status, code, _retry_after(resp))
 
     @staticmethod
     def _parse(cls: type, data: Any) -> Any:
@@ -245,6 +263,12 @@ class SyncClient:
             return from_wire(cls, data)
         except WireError as exc:
             raise ServerError(f"unexpected answer from the server: {exc}") from exc
+
+
+def _retry_after(resp: requests.Response) -> int | None:
+    """The ``Retry-After`` seconds (a 429 login lockout); None when absent or an HTTP date."""
+    value = resp.headers.get("Retry-After", "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def _decode(resp: requests.Response) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from aidou_desktop.store import Store
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.store.rows import now_iso
-from aidou_desktop.sync.client import SyncClient
+from aidou_desktop.sync.client import SyncClient, office_ca
 from aidou_desktop.sync.errors import AuthError, ServerError
 from aidou_desktop.sync.retry import UI_POLICY, Retrier, RetryPolicy
 from aidou_desktop.sync.sizing import RequestSizer
@@ -66,7 +66,7 @@ def client_for(store: Store, timeout: tuple[float, float] = (5, 30), user_id: in
     if session is None:
         raise AuthError("not logged in: no token stored")
     url, token, user = session
-    client = SyncClient(url, token, timeout=timeout)
+    client = SyncClient(url, token, timeout=timeout, ca_file=office_ca(store.data_dir))
     client.user_id = user.id
     return client
 

@@ -27,10 +27,14 @@ class UpdateRequired(SyncError):
 
 
 class ServerError(SyncError):
-    """Any other 4xx: the server refused the request; ``message`` says why."""
+    """Any other 4xx: the server refused the request; ``message`` says why.
 
-    def __init__(self, message: str, status: int = 0, code: str = ""):
+    ``retry_after``: seconds the server asked us to wait (its ``Retry-After``, as on a
+    429 ``too_many_attempts`` login), else None."""
+
+    def __init__(self, message: str, status: int = 0, code: str = "", retry_after: int | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
+        self.retry_after = retry_after

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QCoreApplication
 
 from aidou_desktop.imaging import DecodeError
@@ -37,6 +39,12 @@ def error_text(exc: BaseException) -> str:
         return QCoreApplication.translate("Messages", "Log in online once before syncing.")
     if isinstance(exc, DecodeError):
         return QCoreApplication.translate("Messages", "This image file is damaged. Download the batch again.")
+    if isinstance(exc, ServerError) and exc.code == "tls_untrusted":
+        return QCoreApplication.translate(
+            "Messages",
+            "The server's certificate cannot be verified, so nothing was sent. Ask your base admin for the "
+            "office's CA file (office-ca.pem) and put it in this PC's data folder.",
+        )
     if isinstance(exc, ServerError):
         return QCoreApplication.translate("Messages", "The server refused the request: %1").replace("%1", str(exc))
     return QCoreApplication.translate("Messages", "Something went wrong: %1").replace(
@@ -47,6 +55,11 @@ def error_text(exc: BaseException) -> str:
 def login_error_text(exc: BaseException) -> str:
     if isinstance(exc, AuthError):
         return QCoreApplication.translate("Messages", "Wrong username or password.")
+    if isinstance(exc, ServerError) and exc.code == "too_many_attempts":
+        minutes = max(1, math.ceil((exc.retry_after or 15 * 60) / 60))
+        return QCoreApplication.translate(
+            "Messages", "Too many failed logins; please try again in %n minute(s).", "", minutes
+        )
     return error_text(exc)
 
 

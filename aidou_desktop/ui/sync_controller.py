@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from aidou_desktop.store import Store
 from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, download_for_review, sync_once
+from aidou_desktop.sync.client import office_ca
 from aidou_desktop.sync.office_client import OfficeClient
 from aidou_desktop.ui.background import JobRunner, ProgressFn
 
@@ -69,7 +70,7 @@ class SyncController(QObject):
 
     def login(self, server_url: str, username: str, password: str) -> None:
         def run(progress: ProgressFn) -> tuple[str, Any]:
-            client = SyncClient(server_url)
+            client = SyncClient(server_url, ca_file=office_ca(self.store.data_dir))
             try:
                 response = client.login(username, password)
             except Offline:
@@ -137,7 +138,7 @@ class SyncController(QObject):
             url = session[0] if session else self.store.get_setting("server_url")
             if not url:
                 return False
-            client = SyncClient(url, timeout=PROBE_TIMEOUT)
+            client = SyncClient(url, timeout=PROBE_TIMEOUT, ca_file=office_ca(self.store.data_dir))
             try:
                 return client.healthy()
             finally:
@@ -156,7 +157,7 @@ class SyncController(QObject):
         if session is None:
             raise NotLoggedIn()
         server_url, token, user = session
-        client = SyncClient(server_url, token, sizers=self._sizers)
+        client = SyncClient(server_url, token, sizers=self._sizers, ca_file=office_ca(self.store.data_dir))
         client.user_id = user.id  # the sync is theirs even if someone else logs in meanwhile
         return client
 

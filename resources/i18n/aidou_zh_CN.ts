@@ -4,78 +4,78 @@
 <context>
     <name>AnnotatePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="70"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="71"/>
         <source>← Home</source>
         <translation>← 返回首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="78"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="79"/>
         <source>← Previous (A)</source>
         <translation>← 上一项 (A)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="79"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="80"/>
         <source>Next (D) →</source>
         <translation>下一项 (D) →</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="202"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="203"/>
         <source>Change class</source>
         <translation>修改类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="210"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="211"/>
         <source>Delete box</source>
         <translation>删除框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="216"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="217"/>
         <source>Mark as no objects</source>
         <translation>标记为无目标</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="233"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="234"/>
         <source>Flag for the lead</source>
         <translation>标记存疑</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="233"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="234"/>
         <source>Remove flag</source>
         <translation>取消标记</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="259"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="264"/>
         <source>Draw box</source>
         <translation>画框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="259"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="264"/>
         <source>Move box</source>
         <translation>移动框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="259"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="264"/>
         <source>Resize box</source>
         <translation>调整框大小</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="313"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="318"/>
         <source>Flagged for the lead: %1</source>
         <translation>已标记存疑：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="244"/>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="278"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="249"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="283"/>
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="300"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="305"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="309"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="314"/>
         <source>Sent back by the lead: %1</source>
         <translation>组长打回：%1</translation>
     </message>
@@ -467,82 +467,94 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="15"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="17"/>
         <source>The disk is full. Everything saved before is safe, but new changes cannot be saved. Free some disk space (or ask your base admin), then carry on.</source>
         <translation>磁盘已满。之前保存的标注都还在，但新的修改无法保存。请清理一些磁盘空间（或联系基地管理员）后继续。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="21"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="23"/>
         <source>Cannot reach the server. Your work is kept on this PC and will be uploaded later.</source>
         <translation>连不上服务器。你的标注已保存在本机，联网后会自动上传。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="25"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="27"/>
         <source>The server did not accept your login. Please log out and log in again.</source>
         <translation>服务器不认可当前登录，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="29"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="31"/>
         <source>This app is too old for the server. Please ask your base admin to install the new version.</source>
         <translation>软件版本太旧，服务器已不支持。请联系基地管理员安装新版本。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="33"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="35"/>
         <source>Another sync is already running on this PC. Try again in a minute.</source>
         <translation>本机正在进行另一次同步，请稍等一分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="37"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="39"/>
         <source>Log in online once before syncing.</source>
         <translation>同步前需要先联网登录一次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="39"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="41"/>
         <source>This image file is damaged. Download the batch again.</source>
         <translation>这张图片文件已损坏，请重新下载批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="41"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="43"/>
+        <source>The server&apos;s certificate cannot be verified, so nothing was sent. Ask your base admin for the office&apos;s CA file (office-ca.pem) and put it in this PC&apos;s data folder.</source>
+        <translation>无法验证服务器的证书，所以没有发送任何内容。请向基地管理员要本基地的 CA 文件（office-ca.pem），放进这台电脑的数据文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="49"/>
         <source>The server refused the request: %1</source>
         <translation>服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="42"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="50"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="49"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="57"/>
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/messages.py" line="60"/>
+        <source>Too many failed logins; please try again in %n minute(s).</source>
+        <translation>
+            <numerusform>登录失败次数过多，请 %n 分钟后再试</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="54"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="67"/>
         <source>The server cannot be reached, and offline login failed: either the password is wrong, or this user has never logged in on this PC. Connect to the network for the first login.</source>
         <translation>连不上服务器，离线登录也没有成功：可能是密码错误，或者这个账号从没在这台电脑上登录过。第一次登录必须联网。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="63"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="76"/>
         <source>Not labelled yet</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="65"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="78"/>
         <source>Waiting to upload</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="67"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="80"/>
         <source>Uploaded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="69"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="82"/>
         <source>Uploaded; another annotator also labelled it, the lead will decide</source>
         <translation>已上传；另一位标注员也标了这一项，由组长裁定</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="73"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="86"/>
         <source>Sent back: %1</source>
         <translation>被退回：%1</translation>
     </message>

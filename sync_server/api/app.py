@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,6 +15,8 @@ from sync_server.api.deps import Database
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.order_routes import order_router
 from sync_server.api.routes import api_router, health_router
+from sync_server.api.session_routes import session_router
+from sync_server.api.throttle import LoginThrottle
 from sync_server.api.user_routes import user_router
 from sync_server.db.blobs import BlobStore
 from sync_server.db.engine import default_db_url, make_engine, read_connection
@@ -62,8 +65,12 @@ class ServerIdHeader:
         await self.app(scope, receive, send_with_header)
 
 
-def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
-    """The sync server for ``data_dir`` (blobs in ``data_dir/blobs``; SQLite there unless ``db_url``)."""
+DEFAULT_TOKEN_DAYS = 14
+
+
+def create_app(data_dir: Path, db_url: str | None = None, token_days: float = DEFAULT_TOKEN_DAYS) -> FastAPI:
+    """The sync server for ``data_dir`` (blobs in ``data_dir/blobs``; SQLite there unless
+    ``db_url``); a token expires ``token_days`` after its last use."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     app = FastAPI(
@@ -75,9 +82,12 @@ def create_app(data_dir: Path, db_url: str | None = None) -> FastAPI:
     with read_connection(app.state.database.engine) as conn:
         app.state.server_id = server_id(conn)
     app.state.blob_store = BlobStore(data_dir / "blobs")
+    app.state.token_lifetime = timedelta(days=token_days)
+    app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router)
+    app.include_router(session_router)  # logging out
     app.include_router(conflict_router)  # leads and admins: conflicts to settle
     app.include_router(report_router)  # leads and admins: pay sheet, throughput
     app.include_router(user_router)  # the base admin's accounts

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -11,14 +9,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from sqlalchemy import Connection, Engine
 
+from sync_server.api.body import decode_json, read_body
 from sync_server.api.errors import ApiError
-from sync_server.db.accounts import user_for_token
+from sync_server.db.accounts import renew_token, use_token
 from sync_server.db.blobs import BlobStore
 from sync_server.db.engine import read_connection, write_transaction
-from sync_server.protocol import PROTOCOL_VERSION, VERSION_HEADER, UserInfo
+from sync_server.protocol import PROTOCOL_VERSION, VERSION_HEADER, UserInfo, quoted
 
 OLDEST_SUPPORTED_PROTOCOL = 1
-MAX_BODY_BYTES = 64 * 1024 * 1024  # after gunzip: 500 records are ~0.5 MB; this only stops abuse
 
 
 class Database:
@@ -57,19 +55,19 @@ def check_protocol_version(version: int | str | None) -> None:
     try:
         number = int(version)
     except (TypeError, ValueError):
-        raise ApiError(400, "bad_request", f"{VERSION_HEADER} must be a whole number, not {version!r}") from None
+        raise ApiError(400, "bad_request", f"{VERSION_HEADER} must be a whole number, not {quoted(version)}") from None
     if number < OLDEST_SUPPORTED_PROTOCOL:
         raise ApiError(
             426,
             "please_update",
-            f"this client speaks sync protocol {number}; the server needs {OLDEST_SUPPORTED_PROTOCOL} "
+            f"this client speaks sync protocol {quoted(number)}; the server needs {OLDEST_SUPPORTED_PROTOCOL} "
             f"or newer. Please update AI豆 Desktop. 请更新 AI豆 客户端。",
         )
     if number > PROTOCOL_VERSION:
         raise ApiError(
             400,
             "server_too_old",
-            f"this client speaks sync protocol {number}, newer than the server's {PROTOCOL_VERSION}; "
+            f"this client speaks sync protocol {quoted(number)}, newer than the server's {PROTOCOL_VERSION}; "
             "ask the base admin to update the server",
         )
 
@@ -78,50 +76,52 @@ def protocol_header(x_aidou_protocol: Annotated[str | None, Header(alias=VERSION
     check_protocol_version(x_aidou_protocol)
 
 
-def _current_user(request: Request, db: Db) -> UserInfo:
+def bearer_token(request: Request) -> str:
+    """The request's bearer token; 401 ``bad_token`` without one."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         error = ApiError(401, "bad_token", "this request needs a token: log in and send 'Authorization: Bearer <token>'")
         error.headers = {"WWW-Authenticate": "Bearer"}
         raise error
+    return token.strip()
+
+
+def _current_user(request: Request, db: Db) -> UserInfo:
+    token = bearer_token(request)
+    lifetime = request.app.state.token_lifetime
     with db.read() as conn:
-        user = user_for_token(conn, token.strip())
-    if user is None:
-        error = ApiError(401, "bad_token", "the token is unknown or was revoked; log in again")
+        use = use_token(conn, token, lifetime)
+    if use is None:
+        error = ApiError(401, "bad_token", "the token is unknown, expired or was revoked; log in again")
         error.headers = {"WWW-Authenticate": "Bearer"}
         raise error
-    return user
+    if use.renew_due:  # at most once an hour per token: most requests only read
+        with db.write() as conn:
+            renew_token(conn, token, lifetime)
+    return use.user
 
 
 CurrentUser = Annotated[UserInfo, Depends(_current_user)]
 
 
-def _gunzip(data: bytes) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # 16+: expect a gzip header
-    try:
-        out = inflater.decompress(data, MAX_BODY_BYTES + 1)
-    except zlib.error as exc:
-        raise ApiError(400, "bad_request", f"the body says Content-Encoding: gzip but is not gzip ({exc})") from None
-    if len(out) > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", f"the body is over {MAX_BODY_BYTES // (1024 * 1024)} MiB unpacked")
-    if not inflater.eof:
-        raise ApiError(400, "bad_request", "the gzip body is cut short")
-    return out
+# per route: what a request may carry, on the wire and unpacked (issue 10); read chunk by
+# chunk and refused with 413 once past it, so a huge body is never held whole
+LOGIN_BODY_BYTES = 16 * 1024
+MISSING_BODY_BYTES = 256 * 1024  # 2,000 ids are ~80 kB
+PUSH_BODY_BYTES = 8 * 1024 * 1024  # 500 records are ~0.5 MB; room for big ones
+MAX_BODY_BYTES = 1024 * 1024  # every other route
 
 
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
-    encoding = request.headers.get("content-encoding", "identity").strip().lower()
-    if encoding == "gzip":
-        raw = _gunzip(raw)
-    elif encoding not in ("identity", ""):
-        raise ApiError(415, "unsupported_media_type", f"Content-Encoding {encoding!r} is not supported; use gzip")
-    if not raw:
-        raise ApiError(400, "bad_json", "the request needs a JSON body")
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "bad_json", f"the body is not valid JSON: {exc}") from None
+def json_body(limit: int):
+    """A dependency that reads a JSON body of at most ``limit`` bytes."""
+
+    async def _json_body(request: Request) -> Any:
+        return decode_json(await read_body(request, limit))
+
+    return _json_body
 
 
-JsonBody = Annotated[Any, Depends(_json_body)]
+JsonBody = Annotated[Any, Depends(json_body(MAX_BODY_BYTES))]
+LoginBody = Annotated[Any, Depends(json_body(LOGIN_BODY_BYTES))]
+MissingBody = Annotated[Any, Depends(json_body(MISSING_BODY_BYTES))]
+PushBody = Annotated[Any, Depends(json_body(PUSH_BODY_BYTES))]

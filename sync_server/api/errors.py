@@ -34,7 +34,12 @@ class ApiError(Exception):
         self.headers: dict[str, str] = {}
 
 
+MAX_MESSAGE = 1000  # a last guard: messages quote sent values cut short (``quoted``), never whole
+
+
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra) -> JSONResponse:
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "…"
     return JSONResponse({"code": code, "message": message, **extra}, status_code=status, headers=headers)
 
 

@@ -8,10 +8,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from sync_server.api.deps import Blobs, CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
+from sync_server.api.deps import (
+    Blobs,
+    CurrentUser,
+    Db,
+    LoginBody,
+    MissingBody,
+    PushBody,
+    check_protocol_version,
+    protocol_header,
+)
 from sync_server.api.errors import ApiError
+from sync_server.api.throttle import LoginThrottle, refuse_if_locked
 from sync_server.api.user_routes import record_sync
-from sync_server.db.accounts import AccountDisabled, check_password, issue_token
+from sync_server.db.accounts import issue_token, password_matches, stored_password, user_info
 from sync_server.db.blobs import display_blob_visible, is_sha256_hex
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import BadCursor, changes_since
@@ -74,19 +84,24 @@ def _check_count(body: Any, key: str, maximum: int, what: str) -> None:
 
 
 @api_router.post("/login", response_model=LoginResponse, summary="Trade a username and password for a token")
-def login(body: JsonBody, db: Db, http: Request) -> JSONResponse:
+def login(body: LoginBody, db: Db, http: Request) -> JSONResponse:
     request = _parse(LoginRequest, body)
-    try:
-        with db.read() as conn:
-            user = check_password(conn, request.username, request.password)
-    except AccountDisabled:
+    throttle: LoginThrottle = http.app.state.login_throttle
+    address = http.client.host if http.client else ""
+    refuse_if_locked(throttle, request.username, address)
+    with db.read() as conn:  # closed before the slow hash: no connection waits on argon2
+        stored = stored_password(conn, request.username)
+    if not password_matches(stored, request.password):
+        throttle.failed(request.username, address)
+        raise ApiError(401, "bad_credentials", "wrong username or password / 用户名或密码错误")
+    throttle.succeeded(request.username)
+    if stored.disabled:
         # said only to someone who knows the password: clearer than "wrong password"
         message = "this account is disabled; ask the base admin / 此账号已停用，请联系基地管理员"
-        raise ApiError(401, "account_disabled", message) from None
-    if user is None:
-        raise ApiError(401, "bad_credentials", "wrong username or password / 用户名或密码错误")
+        raise ApiError(401, "account_disabled", message)
     with db.write() as conn:
-        token = issue_token(conn, user.id)
+        token = issue_token(conn, stored.user_id, http.app.state.token_lifetime)
+        user = user_info(conn, stored.user_id)
     answer = LoginResponse(token=token, user=user, server_time=to_iso(utc_now()), server_id=http.app.state.server_id)
     return JSONResponse(to_wire(answer))
 
@@ -108,7 +123,7 @@ def changes(
 
 
 @api_router.post("/push", response_model=PushResponse, summary="Store annotation revisions; one answer each")
-def push(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONResponse:
+def push(user: CurrentUser, body: PushBody, db: Db, http: Request) -> JSONResponse:
     _check_count(body, "annotations", MAX_PUSH_RECORDS, "records in one push")
     _check_count(body, "reviews", MAX_PUSH_RECORDS, "reviews in one push")
     request = _parse(PushRequest, body)
@@ -125,7 +140,7 @@ def push(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONRespon
 
 
 @api_router.post("/missing", response_model=MissingResponse, summary="Which of these revision ids the server lacks")
-def missing(user: CurrentUser, body: JsonBody, db: Db, http: Request) -> JSONResponse:
+def missing(user: CurrentUser, body: MissingBody, db: Db, http: Request) -> JSONResponse:
     _check_count(body, "ids", MAX_MISSING_IDS, "ids in one request")
     parsed = _parse(MissingRequest, body)
     with db.read() as conn:

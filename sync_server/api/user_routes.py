@@ -1,4 +1,5 @@
-"""Accounts for the base admin: list, add, new password, disable, enable (own office only).
+"""Accounts for the base admin: list, add, new password, disable, enable, sign out
+everywhere (own office only).
 
 Thin routes over ``sync_server.db.users_admin``; same protocol header and error body as
 ``sync_server.api.routes``. Also ``record_sync``, which the change feed calls per page.
@@ -28,6 +29,7 @@ from sync_server.db.users_admin import (
     mark_synced,
     require_admin,
     set_password,
+    sign_out_user,
     sync_mark_due,
 )
 from sync_server.protocol import (
@@ -35,6 +37,7 @@ from sync_server.protocol import (
     ErrorBody,
     NewUserRequest,
     PasswordRequest,
+    SignOutResponse,
     UserRecord,
     UsersResponse,
     WireError,
@@ -144,3 +147,16 @@ def enable(user_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     except AccountError as exc:
         raise _refused(exc) from None
     return JSONResponse(to_wire(changed))
+
+
+@user_router.post(
+    "/users/{user_id}/signout", response_model=SignOutResponse, summary="Revoke every token of an account (a lost PC)"
+)
+def sign_out(user_id: int, user: CurrentUser, db: Db) -> JSONResponse:
+    try:
+        require_admin(user)
+        with db.write() as conn:
+            revoked = sign_out_user(conn, user.office_id, user_id)
+    except AccountError as exc:
+        raise _refused(exc) from None
+    return JSONResponse(to_wire(SignOutResponse(revoked)))

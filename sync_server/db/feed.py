@@ -18,12 +18,17 @@ from typing import Any
 import hashlib
 import json
 
-from sqlalchemy import Connection, Text, bindparam, func, select
+from sqlalchemy import Connection, Text, bindparam, cast, func, select
 
 from sync_server.db.bulk import execute_many
 from sync_server.db.identity import server_id as load_server_id
 from sync_server.db.tables import changes
 from sync_server.protocol import Change, ChangesResponse, UserInfo
+
+
+# a page stops adding rows once its data passes this (it always carries one row): a
+# page of big revisions must not become one huge answer on a slow link
+MAX_PAGE_DATA_BYTES = 1024 * 1024
 
 
 class BadCursor(ValueError):
@@ -86,7 +91,8 @@ def parse_cursor(conn: Connection, server_id: str, cursor: str | None) -> int:
     if not cursor:
         return 0
     seq_text, dot, fingerprint = cursor.partition(".")
-    if not dot or not seq_text.isdigit() or len(seq_text) > 18 or len(fingerprint) != 16:
+    # isascii: str.isdigit takes '²' and other digits int() then refuses
+    if not dot or not (seq_text.isascii() and seq_text.isdigit()) or len(seq_text) > 18 or len(fingerprint) != 16:
         raise BadCursor(f"cursor {cursor[:60]!r} was not issued by this server; start again with an empty one")
     seq = int(seq_text)
     row = conn.execute(select(changes.c.kind, changes.c.data).where(changes.c.seq == seq)).first()
@@ -102,7 +108,8 @@ def parse_cursor(conn: Connection, server_id: str, cursor: str | None) -> int:
 def changes_since(conn: Connection, user: UserInfo, cursor: str | None, limit: int) -> ChangesResponse:
     server_id = load_server_id(conn) or ""
     since = parse_cursor(conn, server_id, cursor)
-    query = select(changes.c.seq, changes.c.kind, changes.c.data).where(changes.c.seq > since)
+    size = func.length(cast(changes.c.data, Text)).label("size")  # characters of the stored text: near enough
+    query = select(changes.c.seq, changes.c.kind, changes.c.data, size).where(changes.c.seq > since)
     if user.role == "annotator":
         query = query.where(changes.c.audience_user_id == user.id)
     else:
@@ -110,6 +117,12 @@ def changes_since(conn: Connection, user: UserInfo, cursor: str | None, limit: i
     rows = conn.execute(query.order_by(changes.c.seq).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
+    total = 0
+    for count, row in enumerate(rows):
+        total += row.size or 0
+        if total > MAX_PAGE_DATA_BYTES and count > 0:
+            rows, has_more = rows[:count], True
+            break
     if rows:
         last = rows[-1]
         next_cursor = make_cursor(server_id, last.seq, last.kind, last.data)

@@ -8,6 +8,7 @@ writes with ``executemany``: a 500-record push is a handful of statements.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -34,6 +35,8 @@ from sync_server.protocol import (
     DUPLICATE,
     MAX_FLAG_LENGTH,
     MAX_PUSH_RECORDS,
+    MAX_QUOTED,
+    MAX_SHAPES_PER_RECORD,
     REJECTED,
 
     AnnotationRecord,
@@ -42,6 +45,7 @@ from sync_server.protocol import (
     UserInfo,
     check_shape,
     is_uuid,
+    quoted,
 )
 
 
@@ -77,7 +81,7 @@ class _PushContext:
     """Everything the rules look at, loaded once per request."""
 
     def __init__(self, conn: Connection, user: UserInfo, records: list[AnnotationRecord]) -> None:
-        ids = [r.id for r in records]
+        ids = [r.id for r in records if is_uuid(r.id)]  # no other id can be stored
         # ids past 64 bits cannot be ours; the database driver would refuse them outright
         item_ids = {r.item_id for r in records if 0 < r.item_id <= _MAX_INT64}
         self.stored = {
@@ -131,9 +135,11 @@ class _PushContext:
 
 def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) -> str | None:
     if not is_uuid(record.id):
-        return f"id {record.id!r} is not a UUID"
+        return f"id {quoted(record.id)} is not a UUID"
     if record.base_id is not None and not is_uuid(record.base_id):
-        return f"base_id {record.base_id!r} is not a UUID"
+        return f"base_id {quoted(record.base_id)} is not a UUID"
+    if len(record.shapes) > MAX_SHAPES_PER_RECORD:
+        return f"too many shapes: {len(record.shapes)}; a revision may hold at most {MAX_SHAPES_PER_RECORD}"
     if not 0 <= record.time_spent_ms <= _MAX_INT32:
         return "time_spent_ms is out of range"
     if record.schema_version is not None and not 0 < record.schema_version <= _MAX_INT32:
@@ -146,10 +152,10 @@ def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) 
         return f"flag is longer than {MAX_FLAG_LENGTH} characters"
     item = ctx.items.get(record.item_id)
     if item is None:
-        return f"unknown item {record.item_id}"
+        return f"unknown item {quoted(record.item_id)}"
     batch_id = item["batch_id"]
     if record.batch_id is not None and record.batch_id != batch_id:
-        return f"item {record.item_id} is not in batch {record.batch_id}"
+        return f"item {record.item_id} is not in batch {quoted(record.batch_id)}"
     if user.role == "annotator" and batch_id is None:
         return f"item {record.item_id} is in no batch leased to you"
     if user.role == "annotator" and user.id not in ctx.lease_holders[batch_id]:
@@ -215,7 +221,17 @@ def apply_push(
     return results + apply_reviews(conn, user, list(review_records))
 
 
+def _canonical(record: AnnotationRecord) -> AnnotationRecord:
+    """Ids in lower case, before any lookup: the same UUID in upper case is not another revision."""
+    lower_id = record.id.lower() if isinstance(record.id, str) else record.id
+    lower_base = record.base_id.lower() if isinstance(record.base_id, str) else record.base_id
+    if lower_id == record.id and lower_base == record.base_id:
+        return record
+    return dataclasses.replace(record, id=lower_id, base_id=lower_base)
+
+
 def _apply_annotations(conn: Connection, user: UserInfo, records: list[AnnotationRecord]) -> list[PushResult]:
+    records = [_canonical(record) for record in records]
     ctx = _PushContext(conn, user, records)
     now = utc_now()
     results: list[PushResult] = []
@@ -226,7 +242,7 @@ def _apply_annotations(conn: Connection, user: UserInfo, records: list[Annotatio
         if earlier is not None:
             try:
                 same = earlier["annotator_id"] == user.id and _row_content(earlier) == _record_content(record)
-            except (TypeError, ValueError):  # points that are not numbers cannot be the same content
+            except (TypeError, ValueError, OverflowError):  # points that are not numbers cannot be the same content
                 same = False
             if same and earlier["conflict"]:
                 # a replay gets the answer the first push got: a lost "conflict" stays one
@@ -238,7 +254,8 @@ def _apply_annotations(conn: Connection, user: UserInfo, records: list[Annotatio
             continue
         reason = _reject_reason(ctx, user, record)
         if reason:
-            results.append(PushResult(record.id, REJECTED, reason))
+            # an id that is no UUID goes back cut short: a 1 MB one must not come back whole
+            results.append(PushResult(record.id if is_uuid(record.id) else record.id[:MAX_QUOTED], REJECTED, reason))
             continue
         why_conflict = _conflict(ctx, user, record, now)
         conflict = why_conflict is not None
@@ -332,7 +349,7 @@ def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
 def missing_revisions(conn: Connection, user: UserInfo, ids: list[str]) -> list[str]:
     """The ids (of well-formed ones, in the order given) this server holds no revision for,
     among those this user may know of: their office's. Reconciliation after a restore."""
-    wanted = [i for i in dict.fromkeys(ids) if is_uuid(i)]
+    wanted = [i for i in dict.fromkeys(i.lower() if isinstance(i, str) else i for i in ids) if is_uuid(i)]
     if not wanted:
         return []
     have = set(

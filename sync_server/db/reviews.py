@@ -10,6 +10,7 @@ revision is kept as history (the annotator has since sent a fix, which waits for
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from typing import Any
@@ -23,6 +24,7 @@ from sync_server.protocol import (
     ACCEPTED,
     CHANGE_REVIEW,
     DUPLICATE,
+    MAX_QUOTED,
     MAX_REVIEW_COMMENT,
     REJECTED,
     VERDICTS,
@@ -30,6 +32,7 @@ from sync_server.protocol import (
     ReviewRecord,
     UserInfo,
     is_uuid,
+    quoted,
 )
 
 _REVIEWERS = ("lead", "admin")
@@ -45,9 +48,9 @@ def _reject_reason(record: ReviewRecord, user: UserInfo, revision: dict[str, Any
     if user.role not in _REVIEWERS:
         return "only a lead or an admin can review"
     if not is_uuid(record.id):
-        return f"id {str(record.id)[:60]!r} is not a UUID"
+        return f"id {quoted(record.id)} is not a UUID"
     if record.verdict not in VERDICTS:
-        return f"unknown verdict {str(record.verdict)[:20]!r}; one of {', '.join(VERDICTS)}"
+        return f"unknown verdict {quoted(record.verdict)}; one of {', '.join(VERDICTS)}"
     if record.comment is not None and len(record.comment) > MAX_REVIEW_COMMENT:
         return f"the comment is longer than {MAX_REVIEW_COMMENT} characters"
     if record.verdict == "reject" and not (record.comment or "").strip():
@@ -57,19 +60,29 @@ def _reject_reason(record: ReviewRecord, user: UserInfo, revision: dict[str, Any
     if record.device_id is not None and len(record.device_id) > 64:
         return "device_id is longer than 64 characters"
     if revision is None or revision["office_id"] != user.office_id:
-        return f"unknown annotation {str(record.annotation_id)[:60]}"
+        return f"unknown annotation {quoted(record.annotation_id)}"
     if revision["item_id"] != record.item_id:
-        return f"annotation {record.annotation_id} is not on item {record.item_id}"
+        return f"annotation {record.annotation_id} is not on item {quoted(record.item_id)}"
     if revision["conflict"] and revision["resolved_at"] is None:
         return "this revision is an open conflict: resolve the conflict first"
     return None
+
+
+def _canonical(record: ReviewRecord) -> ReviewRecord:
+    """Ids in lower case, before any lookup: the same UUID in upper case is not another review."""
+    lower_id = record.id.lower() if isinstance(record.id, str) else record.id
+    lower_annotation = record.annotation_id.lower() if isinstance(record.annotation_id, str) else record.annotation_id
+    if lower_id == record.id and lower_annotation == record.annotation_id:
+        return record
+    return dataclasses.replace(record, id=lower_id, annotation_id=lower_annotation)
 
 
 def apply_reviews(conn: Connection, user: UserInfo, records: list[ReviewRecord]) -> list[PushResult]:
     """Store what may be stored; one answer per review, in order (caller's transaction)."""
     if not records:
         return []
-    ids = [r.id for r in records if isinstance(r.id, str)]
+    records = [_canonical(record) for record in records]
+    ids = [r.id for r in records if is_uuid(r.id)]  # no other id can be stored
     stored = {row["id"]: dict(row) for row in conn.execute(select(reviews).where(reviews.c.id.in_(ids))).mappings()}
     wanted = {r.annotation_id for r in records if is_uuid(r.annotation_id)}
     revisions = {
@@ -94,7 +107,9 @@ def apply_reviews(conn: Connection, user: UserInfo, records: list[ReviewRecord])
         revision = revisions.get(record.annotation_id)
         reason = _reject_reason(record, user, revision)
         if reason:
-            results.append(PushResult(record.id, REJECTED, reason))
+            # an id that is no UUID goes back cut short: a 1 MB one must not come back whole
+            answer_id = record.id if is_uuid(record.id) else str(record.id)[:MAX_QUOTED]
+            results.append(PushResult(answer_id, REJECTED, reason))
             continue
         row = {
             "id": record.id, "annotation_id": record.annotation_id, "item_id": record.item_id,

@@ -62,6 +62,10 @@ tokens = Table(
     Column("token_sha256", String(64), primary_key=True),
     Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # refused after this; moved to now + the lifetime on use (NULL: created_at + the lifetime)
+    Column("expires_at", DateTime(timezone=True)),
+    # when expires_at was last moved: renewed at most once an hour, not written per request
+    Column("last_used_at", DateTime(timezone=True)),
 )
 
 orders = Table(

@@ -150,6 +150,12 @@ def enable_user(conn: Connection, office_id: int | None, user_id: int) -> UserRe
     return get_user(conn, office_id, user_id)
 
 
+def sign_out_user(conn: Connection, office_id: int | None, user_id: int) -> int:
+    """Revoke every token of the user (a lost PC cut off); they may log in again. How many."""
+    get_user(conn, office_id, user_id)
+    return revoke_tokens(conn, user_id)
+
+
 def _stale_before(now: datetime) -> datetime:
     return now - SYNC_MARK_EVERY
 

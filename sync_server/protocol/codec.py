@@ -214,9 +214,9 @@ def from_wire(cls: type, data: Any, where: str = "") -> Any:
 def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str | None:
     """Why ``shape`` is invalid for an image of this size and label set, or None."""
     if shape.label not in labels:
-        return f"unknown label '{shape.label}'"
+        return f"unknown label {quoted(shape.label)}"
     if shape.kind != "box":
-        return f"unknown shape kind '{shape.kind}'"
+        return f"unknown shape kind {quoted(shape.kind)}"
     pts = shape.points
     # unrolled, without generators: this runs for every shape of every push
     if len(pts) != 2:
@@ -228,6 +228,9 @@ def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str
     for v in (x1, y1, x2, y2):
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             return "a box needs two points [[x1, y1], [x2, y2]]"
+        if type(v) is int and not -_EXACT_INT <= v <= _EXACT_INT:
+            # Python reads a 400-digit number; float() and other JSON readers cannot
+            return "a box corner is a number past ±2^53"
     # JSON readers take NaN and Infinity; stored, one would pass every comparison below
     # and then break every feed page that carries it (JSON answers refuse them)
     if not (isfinite(x1) and isfinite(y1) and isfinite(x2) and isfinite(y2)):

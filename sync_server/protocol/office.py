@@ -94,6 +94,13 @@ class PasswordRequest:
     protocol_version: int = PROTOCOL_VERSION
 
 
+@dataclass
+class SignOutResponse:
+    """The answer to a logout or an admin's sign-out: how many tokens stopped working."""
+
+    revoked: int
+
+
 # (end of accounts wire types)
 
 # ---------------------------------------------------------------- orders, batches, progress

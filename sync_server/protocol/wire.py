@@ -64,6 +64,7 @@ MAX_FLAG_LENGTH = 200
 MAX_PUSH_RECORDS = 500  # records per push request; keeps each request small on a slow link
 MAX_CHANGES_PAGE = 500
 MAX_MISSING_IDS = 2000  # ids per reconciliation request (ids only: ~80 kB, ~20 kB gzipped)
+MAX_SHAPES_PER_RECORD = 5000  # shapes in one annotation revision; a dense street scene has a few hundred
 
 
 class WireError(ValueError):
@@ -88,6 +89,19 @@ _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 def is_uuid(text: Any) -> bool:
     """The canonical 36-character form; a regex, as ``uuid.UUID()`` was 10% of a push."""
     return isinstance(text, str) and _UUID_TEXT.fullmatch(text) is not None
+
+
+MAX_QUOTED = 80  # characters of a sent value an error message repeats
+_QUOTED_INT = 10**MAX_QUOTED
+
+
+def quoted(value: Any) -> str:
+    """A sent value as an error message repeats it: ``repr``, cut to ~80 characters,
+    so an answer never echoes a huge input back."""
+    if type(value) is int and not -_QUOTED_INT < value < _QUOTED_INT:
+        return f"a number of over {MAX_QUOTED} digits"  # str() of a long one is slow, and useless to read
+    text = repr(value[: MAX_QUOTED + 1]) if isinstance(value, str) else repr(value)
+    return text if len(text) <= MAX_QUOTED else f"{text[:MAX_QUOTED]}…"
 
 
 # ---------------------------------------------------------------- wire types

@@ -71,7 +71,7 @@ def test_token_required(client):
 def test_wrong_token_is_401(client, tokens):
     answer = client.get("/api/v1/changes", headers=auth(tokens["anno1"] + "x"))
     assert answer.status_code == 401
-    assert answer.json() == {"code": "bad_token", "message": "the token is unknown or was revoked; log in again"}
+    assert answer.json() == {"code": "bad_token", "message": "the token is unknown, expired or was revoked; log in again"}
 
 
 def test_old_protocol_gets_426_please_update(client, tokens):

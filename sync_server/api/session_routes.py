@@ -1,0 +1,28 @@
+"""Logging out: the token used, or every token of the user ("sign out everywhere")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from sync_server.api.deps import CurrentUser, Db, bearer_token, protocol_header
+from sync_server.db.accounts import revoke_token, revoke_tokens
+from sync_server.protocol import API_PREFIX, ErrorBody, SignOutResponse, to_wire
+
+_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorBody} for status in (400, 401, 426)}
+
+session_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
+
+
+@session_router.post("/logout", response_model=SignOutResponse, summary="Revoke this token, or all of yours")
+def logout(
+    user: CurrentUser,
+    db: Db,
+    http: Request,
+    everywhere: Annotated[bool, Query(description="revoke every token of this user (a lost PC)")] = False,
+) -> JSONResponse:
+    with db.write() as conn:
+        revoked = revoke_tokens(conn, user.id) if everywhere else revoke_token(conn, bearer_token(http))
+    return JSONResponse(to_wire(SignOutResponse(revoked)))
