@@ -12,10 +12,14 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from aidou_desktop.gc_tuning import tune_gc
-from aidou_desktop.store import Store, resolve_data_dir
+from aidou_desktop.store import DamagedDatabase, Store, resolve_data_dir
+from aidou_desktop.store.paths import private_dir
+from aidou_desktop.store.health import DB_FILE, classify_open_error
+from aidou_desktop.store.salvage import repair
+from aidou_desktop.ui.damaged_db_page import DamagedDatabasePage
 from aidou_desktop.ui.look import apply_look
 from aidou_desktop.ui.main_window import MainWindow
 
@@ -63,13 +67,52 @@ def create_application(lang: str = "zh_CN") -> QApplication:
 
 
 def create_main_window(data_dir: Path | str, server_url: str | None = None) -> MainWindow:
-    """The window over ``data_dir``, not shown and without an event loop (tests, bench)."""
+    """The window over ``data_dir``, not shown and without an event loop (tests, bench).
+    ``DamagedDatabase`` when the local database cannot be used (see ``start_window``)."""
     return MainWindow(Store(Path(data_dir)), server_url, owns_store=True)
+
+
+def start_window(data_dir: Path | str, server_url: str | None = None) -> QWidget:
+    """The main window; or, when the local database cannot be used, a page that says so in
+    the person's language and offers repair (issue 10): never a traceback, never a silent
+    empty database. Not shown."""
+    data_dir = Path(data_dir)
+    try:
+        return create_main_window(data_dir, server_url)
+    except DamagedDatabase as exc:
+        damage = exc
+    except OSError as exc:  # Store turns these into DamagedDatabase; the window's own files may not
+        damage = classify_open_error(exc, data_dir / DB_FILE)
+        if damage is None:
+            raise
+    logging.getLogger(__name__).error("cannot open the local database: %s", damage)
+    return _damaged_database_page(damage, data_dir, server_url)
+
+
+def _damaged_database_page(damage: DamagedDatabase, data_dir: Path, server_url: str | None) -> DamagedDatabasePage:
+    page = DamagedDatabasePage(damage)
+
+    def repair_and_continue() -> None:
+        try:
+            store, aside, found = repair(data_dir)
+        except Exception as exc:  # noqa: BLE001 — say so in the window, the log gets the trace
+            logging.getLogger(__name__).exception("repair failed")
+            page.show_error(page.repair_failed_text(exc))
+            return
+        window = MainWindow(store, server_url, owns_store=True)
+        window.login_page.show_error(page.repaired_text(found.revisions, str(aside)))
+        page.main_window = window  # the page (held by main()) keeps the window alive
+        window.show()
+        page.close()
+
+    page.repair_requested.connect(repair_and_continue)
+    page.quit_requested.connect(page.close)
+    return page
 
 
 def setup_logging(data_dir: Path) -> None:
     """A small rotating log in the data dir: on Windows the app has no console to read."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     handlers: list[logging.Handler] = [
         RotatingFileHandler(data_dir / "desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     ]
@@ -81,10 +124,13 @@ def setup_logging(data_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir = resolve_data_dir(args.data_dir)
-    setup_logging(data_dir)
+    try:
+        setup_logging(data_dir)
+    except OSError:  # a read-only data dir or a full disk: the window below says what to do
+        logging.basicConfig(level=logging.INFO)
     tune_gc()
     app = create_application(args.lang)
-    window = create_main_window(data_dir, args.server)
+    window = start_window(data_dir, args.server)
     window.show()
     return app.exec()
 

@@ -3,7 +3,8 @@
 The only place in the app with SQL.
 """
 
+from aidou_desktop.store.health import DamagedDatabase
 from aidou_desktop.store.paths import DATA_DIR_ENV, default_data_dir, resolve_data_dir
 from aidou_desktop.store.store import Store
 
-__all__ = ["DATA_DIR_ENV", "Store", "default_data_dir", "resolve_data_dir"]
+__all__ = ["DATA_DIR_ENV", "DamagedDatabase", "Store", "default_data_dir", "resolve_data_dir"]

@@ -4,6 +4,10 @@ Each user who logged in online on this PC has an account row: their server, thei
 token, their feed cursor and the id of the server database that cursor belongs to.
 Sync runs only with the owner's own token, so one shift's work is never sent, nor
 credited, under another's name, and no user's cursor skips another's changes.
+
+The token itself is kept in the token vault (the OS keyring, or a private file);
+the ``token`` column holds only ``vault`` or NULL (issue 10). ``get`` and
+``with_token`` fill the row's ``token`` from the vault.
 """
 
 from __future__ import annotations
@@ -13,31 +17,36 @@ import sqlite3
 from typing import Any
 
 from aidou_desktop.store.db import one, rows, scalar
+from aidou_desktop.store.token_vault import MARKER, vault_for
 
 
 def get(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
-    return one(conn, "SELECT * FROM accounts WHERE user_id = ?", (user_id,))
+    """The user's account row, its ``token`` the real one (None when the vault lost it)."""
+    account = one(conn, "SELECT * FROM accounts WHERE user_id = ?", (user_id,))
+    return None if account is None else _with_vault_token(conn, account)
 
 
 def remember(conn: sqlite3.Connection, user_id: int, username: str, server_url: str, token: str) -> None:
     """A new token for the user; a different server address starts their feed again."""
-    before = get(conn, user_id)
+    vault_for(conn).put(user_id, token)  # before the row says "vault"
+    before = one(conn, "SELECT server_url FROM accounts WHERE user_id = ?", (user_id,))
     if before is None:
         conn.execute(
             "INSERT INTO accounts (user_id, username, server_url, token) VALUES (?, ?, ?, ?)",
-            (user_id, username, server_url, token),
+            (user_id, username, server_url, MARKER),
         )
         return
     if before["server_url"] != server_url:
         conn.execute("UPDATE accounts SET cursor = '', server_id = NULL WHERE user_id = ?", (user_id,))
     conn.execute(
         "UPDATE accounts SET username = ?, server_url = ?, token = ? WHERE user_id = ?",
-        (username, server_url, token, user_id),
+        (username, server_url, MARKER, user_id),
     )
 
 
 def forget_token(conn: sqlite3.Connection, user_id: int) -> None:
     conn.execute("UPDATE accounts SET token = NULL WHERE user_id = ?", (user_id,))
+    vault_for(conn).delete(user_id)
 
 
 def set_cursor(conn: sqlite3.Connection, user_id: int | None, cursor: str) -> None:
@@ -51,7 +60,9 @@ def set_last_sync(conn: sqlite3.Connection, user_id: int, iso: str) -> None:
 
 
 def with_token(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    return rows(conn, "SELECT * FROM accounts WHERE token IS NOT NULL ORDER BY user_id")
+    """Accounts whose token the vault holds, ``token`` filled in."""
+    found = rows(conn, "SELECT * FROM accounts WHERE token IS NOT NULL ORDER BY user_id")
+    return [a for a in (_with_vault_token(conn, a) for a in found) if a["token"]]
 
 
 def waiting_by_user(conn: sqlite3.Connection) -> list[tuple[int | None, str | None, int, bool]]:
@@ -119,6 +130,23 @@ def outbox_count(conn: sqlite3.Connection, user_id: int | None) -> int:
         "SELECT count(*) FROM outbox o JOIN annotations a ON a.id = o.annotation_id WHERE a.annotator_id = ?",
         (user_id,),
     )
+
+
+def _with_vault_token(conn: sqlite3.Connection, account: dict[str, Any]) -> dict[str, Any]:
+    """Put the vault's token in ``account["token"]``. A plain token an older version kept
+    in the table moves to the vault first, and its bytes are wiped from the file."""
+    stored = account["token"]
+    if stored is None:
+        return account
+    vault = vault_for(conn)
+    if stored == MARKER:
+        return {**account, "token": vault.get(account["user_id"])}
+    vault.put(account["user_id"], stored)
+    conn.execute("PRAGMA secure_delete = ON")  # the old cell's bytes are zeroed, not just freed
+    conn.execute("UPDATE accounts SET token = ? WHERE user_id = ?", (MARKER, account["user_id"]))
+    if not conn.in_transaction:  # else the caller's COMMIT writes it; the next checkpoint clears it
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return account
 
 
 def _json_list(values: list[str]) -> str:

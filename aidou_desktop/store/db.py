@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from aidou_desktop.store.errors import DiskFull, is_disk_full
+from aidou_desktop.store.paths import private_database
 
 T = TypeVar("T")
 
@@ -24,6 +25,9 @@ BUSY_TIMEOUT_S = 10.0
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
+    # after the health check (a new empty file would look "used, then emptied"): the file
+    # is made 0600 before SQLite writes to it, and -wal/-shm take its mode
+    private_database(path)
     # isolation_level=None: the driver opens no implicit transactions, we say BEGIN ourselves.
     conn = sqlite3.connect(
         str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S

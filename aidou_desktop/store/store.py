@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from aidou_desktop.store import annotations as ann
 from aidou_desktop.store.blobs import BlobDir, check_sha
 from aidou_desktop.store.db import Writer, one, open_database, rows, scalar
 from aidou_desktop.store.errors import DiskFull, is_disk_full
+from aidou_desktop.store.health import check_database, classify_open_error
 from aidou_desktop.store.migrations import migrate
-from aidou_desktop.store.paths import DB_NAME
+from aidou_desktop.store.paths import DB_NAME, private_dir
 from aidou_desktop.store.review_store import ReviewMethods
 from aidou_desktop.store.rows import annotation_from_row, dumps, item_from_row, now_iso, record_from_row
 from sync_server.protocol import AnnotationRecord, Change, LoginResponse, PushResult, Shape, from_wire, to_wire
@@ -34,13 +36,27 @@ PEOPLE = "people"  # a lead's PC: the office's names by user id (the feed carrie
 
 class Store(ReviewMethods):
     def __init__(self, data_dir: Path | str):
+        """Open (or make) ``data_dir/aidou.db``. ``DamagedDatabase`` when the file is there but
+        cannot be used (empty after use, corrupt, unreadable), or the dir cannot be written
+        to, or the disk is full: a damaged file is never replaced (issue 10, store/health.py)."""
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_NAME
-        self.db = open_database(self.path)  # sqlite_utils.Database
-        self._w = Writer(self.db.conn)
-        self.applied_migrations = migrate(self.db.conn)
-        self.blobs = BlobDir(self.data_dir / "blobs")
+        db = None
+        try:
+            private_dir(self.data_dir)  # 0700: the PC's tokens, work and images are this user's alone
+            check_database(self.path).raise_if_damaged()
+            db = open_database(self.path)  # sqlite_utils.Database
+            self._w = Writer(db.conn)
+            self.applied_migrations = migrate(db.conn)
+        except (sqlite3.Error, OSError) as exc:
+            if db is not None:
+                db.close()
+            damaged = classify_open_error(exc, self.path)
+            if damaged is None:
+                raise
+            raise damaged from exc
+        self.db = db
+        self.blobs = BlobDir(private_dir(self.data_dir / "blobs"))
         self._hasher = PasswordHasher()
 
     def close(self) -> None:

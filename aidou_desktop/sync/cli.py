@@ -27,7 +27,9 @@ Exit codes:
   4  some records need attention: rejected by the server, or conflicts a lead
      has not resolved yet (every run says 4 until they are)
   5  local error (disk, database, an image that failed its hash twice,
-     a request the server refused); see the log
+     a request the server refused); see the log. A damaged local database
+     (empty after use, corrupt) or a data dir that cannot be written to: one
+     line says so, nothing is changed; open the app to repair it
   6  another sync is running against this data directory (the run did nothing)
   7  the server needs a newer aidou-sync: please update
 
@@ -47,7 +49,8 @@ import sys
 from pathlib import Path
 
 from aidou_desktop.model import domain
-from aidou_desktop.store import Store, resolve_data_dir
+from aidou_desktop.store import DamagedDatabase, Store, resolve_data_dir
+from aidou_desktop.store.paths import private_dir
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.sync import bundle
 from aidou_desktop.sync.client import SyncClient, office_ca
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = resolve_data_dir(args.data_dir)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         handlers = _setup_logging(data_dir, quiet=getattr(args, "quiet", False))
     except OSError as exc:
         print(f"aidou-sync: cannot use {data_dir}: {exc}", file=sys.stderr)
@@ -147,6 +150,9 @@ def _guarded(fn, result: _RunResult | None = None) -> tuple[int, str]:
     result = result or _RunResult()
     try:
         return fn(), result.message
+    except DamagedDatabase as exc:  # one line, no traceback: the app repairs it (issue 10)
+        log.error("%s", exc)
+        return EXIT_ERROR, str(exc)
     except SyncBusy as exc:
         log.warning("%s", exc)
         return EXIT_BUSY, str(exc)
@@ -327,7 +333,7 @@ def _status(data_dir: Path) -> int:
 
 def _setup_logging(data_dir: Path, quiet: bool) -> list[logging.Handler]:
     logs = data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    private_dir(logs)
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     handler = logging.handlers.RotatingFileHandler(

@@ -175,6 +175,81 @@
     </message>
 </context>
 <context>
+    <name>DamagedDatabasePage</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="22"/>
+        <source>AI豆 Annotation: the local database</source>
+        <translation>AI豆 标注：本机数据库</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="34"/>
+        <source>Repair (keep the damaged file aside, take back the work not uploaded yet, then download again from the server)</source>
+        <translation>修复（另存损坏文件，取回未上传的工作，再从服务器重新下载）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="38"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="57"/>
+        <source>The app cannot write to its data folder</source>
+        <translation>软件无法写入数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="59"/>
+        <source>The disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="60"/>
+        <source>The local database is damaged</source>
+        <translation>本机数据库已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="67"/>
+        <source>The app keeps your work in %1, but it is not allowed to write there. Ask your base admin to give your Windows account write access to that folder, then start the app again. Nothing was changed.</source>
+        <translation>软件把您的工作保存在 %1，但没有权限写入该文件夹。请联系基地管理员，为您的 Windows 账号开通该文件夹的写入权限，然后重新启动软件。没有任何内容被改动。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="73"/>
+        <source>The disk that holds %1 is full, so the app cannot save anything. Free some disk space (delete files you no longer need, or ask your base admin), then start the app again. Your work saved before is safe.</source>
+        <translation>%1 所在的磁盘已满，软件无法保存任何内容。请清理磁盘空间（删除不再需要的文件，或联系基地管理员），然后重新启动软件。之前保存的工作是安全的。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="78"/>
+        <source>The database file is empty, although this PC has used it before.</source>
+        <translation>数据库文件是空的，但这台电脑之前使用过它。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="80"/>
+        <source>The database file is damaged (for example after a power cut or a disk error).</source>
+        <translation>数据库文件已损坏（例如断电或磁盘错误之后）。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="82"/>
+        <source>The database file cannot be read.</source>
+        <translation>无法读取数据库文件。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="87"/>
+        <source>Nothing has been changed or deleted: the damaged file is kept at %1. Repair moves it into a folder named damaged-… next to it, takes back the work that was not uploaded yet, and starts a new database. Log in and sync: everything the server holds is downloaded again. If this happens again, tell your base admin.</source>
+        <translation>没有任何内容被改动或删除：损坏的文件保存在 %1。修复会把它移到旁边名为 damaged-… 的文件夹中，取回尚未上传的工作，并新建一个数据库。请登录并同步：服务器上已有的内容会重新下载。如果再次出现这种情况，请告诉基地管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="99"/>
+        <source>The repair did not finish: %1. Nothing was deleted. Tell your base admin.</source>
+        <translation>修复未完成：%1。没有删除任何内容。请告诉基地管理员。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="105"/>
+        <source>The database was repaired: %n revision(s) not uploaded yet were taken back. The damaged file is kept in %1. Log in to sync.</source>
+        <translation>
+            <numerusform>数据库已修复：取回了 %n 个尚未上传的版本。损坏的文件保存在 %1。请登录后同步。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>EarningsStrip</name>
     <message>
         <location filename="../../aidou_desktop/ui/earnings_strip.py" line="20"/>

@@ -21,6 +21,7 @@ from sync_server.api.user_routes import user_router
 from sync_server.db.blobs import BlobStore
 from sync_server.db.engine import default_db_url, make_engine, read_connection
 from sync_server.db.identity import server_id
+from sync_server.db.private_files import private_dir
 from sync_server.protocol import API_PREFIX, PROTOCOL_VERSION, SERVER_ID_HEADER
 
 _BLOB_PATH = f"{API_PREFIX}/blobs/"
@@ -71,8 +72,7 @@ DEFAULT_TOKEN_DAYS = 14
 def create_app(data_dir: Path, db_url: str | None = None, token_days: float = DEFAULT_TOKEN_DAYS) -> FastAPI:
     """The sync server for ``data_dir`` (blobs in ``data_dir/blobs``; SQLite there unless
     ``db_url``); a token expires ``token_days`` after its last use."""
-    data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(Path(data_dir))  # 0700: its database and originals are nobody else's
     app = FastAPI(
         title="AI豆 sync server",
         version=str(PROTOCOL_VERSION),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from sync_server.db.private_files import private_dir, private_file_fd
 from sync_server.db.tables import blobs, items, leases, orders
 from sync_server.protocol import UserInfo
 
@@ -21,8 +22,10 @@ def is_sha256_hex(text: str) -> bool:
 
 
 class BlobStore:
+    """Folders 0700, files 0600: the originals are the customer's (issue 10)."""
+
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+        self.root = private_dir(Path(root))
 
     def path(self, sha: str) -> Path:
         if not is_sha256_hex(sha):
@@ -38,10 +41,11 @@ class BlobStore:
         target = self.path(sha)
         if target.is_file():
             return sha
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         # write aside then rename: a crash never leaves a short file under a valid name
         partial = target.with_name(f"{sha}.{os.getpid()}.partial")
-        partial.write_bytes(data)
+        with os.fdopen(private_file_fd(partial), "wb") as f:
+            f.write(data)
         os.replace(partial, target)
         return sha
 

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url
 
 from sync_server.db.identity import ensure_server_id
+from sync_server.db.private_files import private_database
 from sync_server.db.tables import metadata
 
 DB_FILE_NAME = "server.db"
@@ -26,7 +27,9 @@ def default_db_url(data_dir: Path) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the schema created; SQLite gets its pragmas."""
+    """An engine for ``url`` with the schema created; SQLite gets its pragmas, and its
+    file (with ``-wal``/``-shm``) mode 0600."""
+    _private_sqlite_file(url)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
@@ -36,6 +39,16 @@ def make_engine(url: str) -> Engine:
     with write_transaction(engine) as conn:
         ensure_server_id(conn)
     return engine
+
+
+def _private_sqlite_file(url: str) -> None:
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    if database.startswith("file:") or parsed.query.get("mode") == "memory":
+        return  # a URI filename: SQLite decides; not how the server is run
+    private_database(Path(database))
 
 
 def _add_new_columns(engine: Engine) -> None:

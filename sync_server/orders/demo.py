@@ -16,6 +16,7 @@ from sync_server.db.accounts import create_office, create_user
 from sync_server.db.blobs import BlobStore
 from sync_server.db.clock import utc_now
 from sync_server.db.engine import default_db_url, make_engine, write_transaction
+from sync_server.db.private_files import private_dir
 from sync_server.db.tables import batches, items, offices
 from sync_server.orders.importing import import_order
 from sync_server.orders.leasing import lease_batch
@@ -83,8 +84,7 @@ DEMO_GUIDELINES = """\
 
 def seed_demo(data_dir: Path, db_url: str | None = None) -> bool:
     """Create the demo office in ``data_dir``; False (and nothing done) when it has data already."""
-    data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(Path(data_dir))
     engine = make_engine(db_url or default_db_url(data_dir))
     try:
         with write_transaction(engine) as conn:
