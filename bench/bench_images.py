@@ -25,8 +25,9 @@ import numpy as np
 from aidou_desktop.imaging.decode import decode_bgra
 from sync_server.orders.demo_images import make_demo_images
 from sync_server.orders.importing import (
-    DISPLAY_MAX_SIDE,
-    DISPLAY_QUALITY,
+    DISPLAY_BUDGET_BYTES,
+    DISPLAY_QUALITIES,
+    DISPLAY_SIDES,
     decode_upright,
     display_copy,
 )
@@ -71,8 +72,8 @@ def _tiled_photos() -> list[bytes]:
     return out
 
 
-def _measure(originals: list[bytes], scratch: Path) -> tuple[float, float, list[float]]:
-    """(pulled / original bytes, mean original KiB, desktop decode times in ms)."""
+def _measure(originals: list[bytes], scratch: Path) -> tuple[float, float, list[float], float]:
+    """(pulled / original bytes, mean original KiB, desktop decode times in ms, mean copy KB)."""
     pulled, decode_ms = 0, []
     for i, original in enumerate(originals):
         copy, _, _ = display_copy(decode_upright(original), original)
@@ -84,12 +85,15 @@ def _measure(originals: list[bytes], scratch: Path) -> tuple[float, float, list[
             decode_bgra(path)
             decode_ms.append((time.perf_counter() - t0) * 1000)
     total = sum(len(o) for o in originals)
-    return pulled / total, total / len(originals) / 1024, decode_ms
+    return pulled / total, total / len(originals) / 1024, decode_ms, pulled / len(originals) / 1000
 
 
 def run() -> str:
     rng = np.random.default_rng(11)
-    lines = [f"image bytes pulled vs originals (display copy: WebP q{DISPLAY_QUALITY}, longest side {DISPLAY_MAX_SIDE})"]
+    lines = [
+        f"image bytes pulled vs originals (display copy: the sharpest WebP within {DISPLAY_BUDGET_BYTES / 1000:.0f} KB, "
+        f"longest side {DISPLAY_SIDES[0]}→{DISPLAY_SIDES[-1]}, quality {DISPLAY_QUALITIES[0]}→{DISPLAY_QUALITIES[-1]})"
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         sets = {
@@ -102,10 +106,10 @@ def run() -> str:
             if not originals:
                 lines.append(f"  {name:28s} (none found on this machine)")
                 continue
-            ratio, kib, decode_ms = _measure(originals, scratch)
+            ratio, kib, decode_ms, copy_kb = _measure(originals, scratch)
             worst = max(worst, ratio)
             lines.append(
-                f"  {name:28s} {ratio * 100:5.1f}% of {kib:6.0f} KiB  (n={len(originals)})   "
+                f"  {name:28s} {ratio * 100:5.1f}% of {kib:6.0f} KiB = {copy_kb:5.1f} KB a copy  (n={len(originals)})   "
                 f"budget ≤ 25% → {ratio / BUDGET:.2f}× budget   desktop decode median {statistics.median(decode_ms):5.1f} ms"
             )
         lines.append(f"  worst set                    {worst * 100:5.1f}%   budget ≤ 25%")

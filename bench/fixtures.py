@@ -8,16 +8,20 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
+from aidou_desktop.store import annotations as ann
 from sync_server.orders.demo_images import demo_scene
 from sync_server.protocol import (
-    Batch, Change, Label, LabelSchema, LoginResponse, Order, UserInfo, Item, to_wire,
-)
+    ACCEPTED, Batch, Change, Item, Label, LabelSchema, LoginResponse, Order, PushResult, UserInfo, to_wire,
+)  # fmt: skip
 
 USER = UserInfo(1, "anno1", "标注员一", "annotator", 1, "积石山 AI豆 基地")
 PASSWORD = "anno123"
 LABELS = [Label("car", "轿车", "#e6194b"), Label("truck", "货车", "#3cb44b"), Label("bus", "公交车", "#4363d8"),
           Label("pedestrian", "行人", "#f58231"), Label("cyclist", "骑行者", "#911eb4")]
+ORDER = Order(1, "道路场景车辆标注", "bbox", LabelSchema(1, LABELS), "# 标注规范\n画紧贴目标的框。", 20)
+HISTORY_BATCH = 10_000  # items per finished batch that holds the annotator's earlier work
 
 
 def scene_jpegs(count: int, distinct: int = 8) -> list[bytes]:
@@ -34,26 +38,61 @@ def scene_jpegs(count: int, distinct: int = 8) -> list[bytes]:
     return out
 
 
-def fill_store(data_dir: Path, count: int, server_url: str = "http://127.0.0.1:9", files: int | None = None) -> Store:
+def fill_store(data_dir: Path, count: int, server_url: str = "http://127.0.0.1:9", files: int | None = None,
+               labelled: int = 0, history: int = 0) -> Store:  # fmt: skip
     """A store with one order, one batch of ``count`` ready items, and a remembered login.
 
     ``files`` caps how many distinct image files there are (items then share them),
-    for batches too large to write one 1080p JPEG per item."""
+    for batches too large to write one 1080p JPEG per item.
+    ``labelled``: the first items of the batch already carry a saved (queued) revision, so
+    the batch reopens at item ``labelled + 1``, as after a break.
+    ``history``: local revisions on this PC in all (``labelled`` included); the rest are the
+    annotator's earlier, finished and uploaded batches of ``HISTORY_BATCH`` items each."""
     store = Store(data_dir)
     store.remember_login(server_url, PASSWORD, LoginResponse("bench-token", USER, "2026-11-25T00:00:00Z"))
     jpegs = scene_jpegs(min(count, files or count))
-    jpegs = [jpegs[i % len(jpegs)] for i in range(count)]
-    order = Order(1, "道路场景车辆标注", "bbox", LabelSchema(1, LABELS), "# 标注规范\n画紧贴目标的框。", 20)
-    items = []
-    for i, data in enumerate(jpegs):
+    shas = []
+    for data in jpegs:  # each distinct file written once, however many items share it
         sha = hashlib.sha256(data).hexdigest()
-        items.append(Item(i + 1, 1, 1, f"street_{i + 1:04d}.jpg", 1920, 1080, sha, len(data), 1920, 1080))
+        shas.append((sha, len(data)))
         store.partial_blob_path(sha).parent.mkdir(parents=True, exist_ok=True)
         store.partial_blob_path(sha).write_bytes(data)
+    items = [Item(i + 1, 1, 1, f"street_{i + 1:04d}.jpg", 1920, 1080, *shas[i % len(shas)], 1920, 1080)
+             for i in range(count)]  # fmt: skip
     batch = Batch(1, 1, "批次 1", USER.id, "2026-12-31T00:00:00Z", [it.id for it in items])
-    changes = [Change(1, "order", to_wire(order)), Change(2, "batch", to_wire(batch))]
+    changes = [Change(1, "order", to_wire(ORDER)), Change(2, "batch", to_wire(batch))]
     changes += [Change(3 + i, "item", to_wire(it)) for i, it in enumerate(items)]
     store.apply_changes(changes, str(len(changes)))
-    for sha in {it.blob for it in items}:
+    for sha, _size in shas:
         assert store.commit_blob(sha), "blob hash mismatch in bench fixture"
+    _finished_batches(store, history - labelled, first_item=count + 1, seq=len(changes) + 1, blob=shas[0])
+    _label(store, range(1, labelled + 1))
     return store
+
+
+def _finished_batches(store: Store, revisions: int, first_item: int, seq: int, blob: tuple[str, int]) -> None:
+    """Earlier batches of this annotator, every item labelled and uploaded (answered by the
+    server): what weeks of work leave in the local database."""
+    batch_id, item_id = 2, first_item
+    while revisions > 0:
+        ids = list(range(item_id, item_id + HISTORY_BATCH))
+        changes = [Change(seq + n, "item", to_wire(Item(i, 1, batch_id, f"old_{i:06d}.jpg", 1920, 1080, *blob,
+                                                             1920, 1080))) for n, i in enumerate(ids)]  # fmt: skip
+        seq += len(changes)
+        batch = Batch(batch_id, 1, f"批次 {batch_id}", USER.id, "2026-12-31T00:00:00Z", ids)
+        changes.append(Change(seq, "batch", to_wire(batch)))
+        seq += 1
+        store.apply_changes(changes, str(seq - 1))
+        _label(store, ids[:revisions])
+        while records := store.take_outbox(500):  # uploaded: the server accepted each
+            store.store_push_results([PushResult(r.id, ACCEPTED) for r in records])
+        revisions -= len(ids)
+        batch_id, item_id = batch_id + 1, item_id + HISTORY_BATCH
+
+
+def _label(store: Store, item_ids) -> None:
+    """One saved revision (two boxes) per item, in one transaction: a realistic row per save
+    (``save_shapes`` itself), without one fsync per row."""
+    shapes = [box_shape("car", 100, 100, 400, 300), box_shape("truck", 900, 500, 1300, 800)]
+    device = store.device_id()
+    store._w.write(lambda c: [ann.save_shapes(c, i, shapes, 15_000, USER.id, device) for i in item_ids])

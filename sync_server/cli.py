@@ -12,7 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-from sync_server import bundle_commands, conflict_commands, paysheet_commands, order_commands, user_commands
+from sync_server import conflict_commands, order_commands, paysheet_commands, user_commands
+from sync_server.bundles import commands as bundle_commands
 
 DEFAULT_DATA_DIR = "./aidou-server-data"
 DATA_DIR_ENV = "AIDOU_DATA_DIR"
@@ -128,6 +129,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from sync_server.db.entities import find_order_id
     from sync_server.export.errors import ExportError
     from sync_server.export.formats import export_order
+    from sync_server.export.progress import ExportProgress
 
     engine, blob_store = _open(args)
     with read_connection(engine) as conn:
@@ -136,7 +138,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"error: no order with id or name {args.order!r}", file=sys.stderr)
             return 2
         try:
-            report = export_order(conn, blob_store, order_id, args.format, Path(args.out), args.accepted_only)
+            # the bar's line is ended before an error or the summary is printed
+            with ExportProgress() as bar:
+                shown = bar if args.progress or bar.tty else None
+                report = export_order(conn, blob_store, order_id, args.format, Path(args.out), args.accepted_only,
+                                      annotations_only=args.annotations_only, progress=shown)  # fmt: skip
         except ExportError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -219,7 +225,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--out", required=True, metavar="PATH", help="folder to write into (also gets export_report.json: what was left out and why)"
     )
-    export.add_argument("--accepted-only", action="store_true", help="only revisions a lead accepted (not supported yet)")
+    export.add_argument(
+        "--accepted-only", action="store_true", help="only items whose current revision a lead accepted (the others are listed as left out)"
+    )
+    export.add_argument(
+        "--annotations-only", action="store_true",
+        help="write the annotation file and the report only, no images (file_name is what a full export would name each image)",
+    )  # fmt: skip
+    export.add_argument(
+        "--progress", action="store_true", help="show progress on stderr even when it is not a terminal (on a terminal it always shows)"
+    )
     _add_data_dir(export)
     export.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
     export.set_defaults(func=cmd_export)

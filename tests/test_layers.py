@@ -19,6 +19,14 @@ RULES = [
     (["aidou_desktop/sync"], QT | SQL, {"aidou_desktop.ui", "sync_server.api", "sync_server.db"}),
     (["aidou_desktop/ui"], SQL | HTTP, {"sync_server.api", "sync_server.db"}),
     (["sync_server"], QT, {"aidou_desktop"}),
+    # the bundle format ships to the PCs: standard library and the protocol only
+    (
+        ["sync_server/bundles/__init__.py", "sync_server/bundles/container.py", "sync_server/bundles/pages.py"],
+        QT | SQL | HTTP | {"cv2", "numpy", "argon2"},
+        {"aidou_desktop", "sync_server.api", "sync_server.db", "sync_server.bundles.office", "sync_server.bundles.commands"},
+    ),
+    # commands dispatch to the sync modules, never the other way round (no import circle)
+    (["aidou_desktop/sync/bundle.py", "aidou_desktop/sync/engine.py"], set(), {"aidou_desktop.sync.cli"}),
 ]
 
 

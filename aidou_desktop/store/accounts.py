@@ -17,7 +17,7 @@ import sqlite3
 from typing import Any
 
 from aidou_desktop.store.db import one, rows, scalar
-from aidou_desktop.store.token_vault import MARKER, vault_for
+from aidou_desktop.store.token_vault import BUNDLE_KEY, MARKER, vault_for
 
 
 def get(conn: sqlite3.Connection, user_id: int) -> dict[str, Any] | None:
@@ -42,6 +42,16 @@ def remember(conn: sqlite3.Connection, user_id: int, username: str, server_url: 
         "UPDATE accounts SET username = ?, server_url = ?, token = ? WHERE user_id = ?",
         (username, server_url, MARKER, user_id),
     )
+
+
+def remember_bundle_key(conn: sqlite3.Connection, user_id: int, key: str) -> None:
+    """The key the server gave at login for the user's USB bundles; kept across logouts
+    (a bundle is how an offline PC syncs), replaced by the next online login."""
+    vault_for(conn).put(user_id, key, BUNDLE_KEY)
+
+
+def bundle_key(conn: sqlite3.Connection, user_id: int) -> str | None:
+    return vault_for(conn).get(user_id, BUNDLE_KEY)
 
 
 def forget_token(conn: sqlite3.Connection, user_id: int) -> None:

@@ -211,12 +211,27 @@ def m0005_annotation_flags(conn: sqlite3.Connection) -> None:
     _run(conn, ["ALTER TABLE annotations ADD COLUMN flag TEXT"])
 
 
+def m0006_batch_progress_indexes(conn: sqlite3.Connection) -> None:
+    # issue 12: the home list's counts and the item a batch opens at, answered from indexes
+    # alone (store/batches.py) on a PC holding 100,000 revisions
+    _run(
+        conn,
+        [
+            # "has this item a revision that counts?": origin, whose and standing, per item
+            "CREATE INDEX annotations_item_origin ON annotations(item_id, origin, annotator_id, server_status)",
+            # a batch's items, downloaded or not, in item order
+            "CREATE INDEX items_batch_ready ON items(batch_id, ready, id)",
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
     ("0003_accounts_devices_and_standing", m0003_accounts_devices_and_standing),
     ("0004_reviews", m0004_reviews),
     ("0005_annotation_flags", m0005_annotation_flags),
+    ("0006_batch_progress_indexes", m0006_batch_progress_indexes),
 ]
 
 

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from aidou_desktop.model import Annotation, BatchSummary, Item, Order, QuarantinedChange, SyncRun, UserInfo
 from aidou_desktop.model.domain import CONFLICTED, REJECTED
-from aidou_desktop.store import accounts, feed, reviews, runs
+from aidou_desktop.store import accounts, batches, download_order, feed, reviews, runs
 from aidou_desktop.store import annotations as ann
 from aidou_desktop.store.blobs import BlobDir, check_sha
 from aidou_desktop.store.db import Writer, one, open_database, rows, scalar
@@ -95,6 +95,8 @@ class Store(ReviewMethods):
                 (user.username, server_url, pw_hash, dumps(to_wire(user)), now_iso()),
             )
             accounts.remember(c, user.id, user.username, server_url, login.token)
+            if login.bundle_key:  # an older server gives none: bundles then cannot be signed here
+                accounts.remember_bundle_key(c, user.id, login.bundle_key)
             _set(c, SERVER_URL, server_url)
             _set(c, USER, to_wire(user))
 
@@ -151,6 +153,11 @@ class Store(ReviewMethods):
             if user is None or user.id != uid:
                 return None
         return account["server_url"], account["token"], user
+
+    def bundle_key(self, user_id: int | None = None) -> str | None:
+        """The user's USB bundle key from their last online login (ADR 0007), or None."""
+        uid = self._user_id(user_id)
+        return None if uid is None else self._w.read(lambda c: accounts.bundle_key(c, uid))
 
     def forget_token(self, user_id: int | None = None) -> None:
         """Drop the user's token (logout / 401); the password hash stays for offline login."""
@@ -246,37 +253,37 @@ class Store(ReviewMethods):
         return item_from_row(row) if row else None
 
     def batch_summaries(self, annotator_id: int) -> list[BatchSummary]:
-        found = self._w.read(
-            lambda c: rows(
-                c,
-                "SELECT b.id, b.order_id, coalesce(o.name, '') AS order_name, b.name, b.lease_until,"
-                " (SELECT count(*) FROM items i WHERE i.batch_id = b.id) AS total,"
-                " (SELECT count(*) FROM items i WHERE i.batch_id = b.id AND EXISTS ("
-                "   SELECT 1 FROM annotations a WHERE a.item_id = i.id"
-                "   AND (a.origin = 'local' OR a.annotator_id = ?))) AS done,"
-                " (SELECT count(*) FROM items i WHERE i.batch_id = b.id AND i.ready = 1) AS downloaded"
-                " FROM batches b LEFT JOIN orders o ON o.id = b.order_id"
-                " WHERE b.annotator_id = ? ORDER BY b.id",
-                (annotator_id, annotator_id),
-            )
-        )
-        return [BatchSummary(**r) for r in found]
+        """The annotator's batches with their counts, for the home list (one query)."""
+        return [BatchSummary(**r) for r in self._w.read(lambda c: batches.summaries(c, annotator_id))]
+
+    def open_batch(self, batch_id: int, annotator_id: int) -> tuple[Order, list[Item], int] | None:
+        """What the annotate page opens: the batch's order, its items whose image is here, and
+        the index among them to start at — the first item the lead sent back, else the first
+        unlabelled one, else 0. The resume point is one query however far into the batch it is.
+        None when the batch is not leased to ``annotator_id``."""
+
+        def fn(c):
+            data = batches.order_data(c, batch_id, annotator_id)
+            if data is None:
+                return None
+            return data, batches.ready_items(c, batch_id), batches.resume_item(c, batch_id, annotator_id)
+
+        opened = self._w.read(fn)
+        if opened is None:
+            return None
+        data, items, resume = opened
+        start = next((i for i, item in enumerate(items) if item.id == resume), 0)
+        return from_wire(Order, json.loads(data)), items, start
 
     def ready_items(self, batch_id: int) -> list[Item]:
-        found = self._w.read(
-            lambda c: rows(c, "SELECT * FROM items WHERE batch_id = ? AND ready = 1 ORDER BY id", (batch_id,))
-        )
-        return [item_from_row(r) for r in found]
+        return self._w.read(lambda c: batches.ready_items(c, batch_id))
 
-    def missing_blobs(self, batch_id: int) -> list[tuple[str, int]]:
-        found = self._w.read(
-            lambda c: c.execute(
-                "SELECT blob, max(blob_size) FROM items WHERE batch_id = ? AND ready = 0 AND blob != ''"
-                " GROUP BY blob ORDER BY min(id)",
-                (batch_id,),
-            ).fetchall()
-        )
-        return [(sha, size) for sha, size in found]
+    def missing_blobs(self, batch_id: int, annotator_id: int | None = None) -> list[tuple[str, int]]:
+        """The batch's images not here yet, (sha, size), in the order ``annotator_id`` (default:
+        the current user) will open their items: where the batch resumes, then on from there
+        (``download_order``), so the first one on screen waits for one image only."""
+        uid = self._user_id(annotator_id)
+        return self._w.read(lambda c: download_order.missing_blobs(c, batch_id, uid))
 
     def missing_review_blobs(self) -> list[tuple[str, int]]:
         """Images a lead needs to review: of items with work on them, not downloaded yet."""

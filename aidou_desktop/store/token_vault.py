@@ -7,6 +7,9 @@ dir id keeps two data dirs on one PC apart. Without a usable keyring (a Linux se
 CI: keyring's fail backend, or any ``KeyringError``) it goes to ``DATA/tokens/<user
 id>``, a file of mode 0600 in a folder of mode 0700. The ``accounts`` table keeps
 only the marker ``vault`` where the token was.
+
+A user's USB bundle key (ADR 0007) is kept the same way, in the slot ``bundle-key``
+(keyring name ``<data dir id>:<user id>:bundle-key``, file ``tokens/<user id>.bundle-key``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ log = logging.getLogger(__name__)
 SERVICE = "aidou-desktop"
 MARKER = "vault"  # the accounts.token value of a token held in the vault
 TOKENS_DIR = "tokens"
+BUNDLE_KEY = "bundle-key"  # the slot of the user's bundle key; "" is the token's
 
 
 def data_dir_of(conn: sqlite3.Connection) -> Path:
@@ -47,53 +51,53 @@ class TokenVault:
         self.data_dir = Path(data_dir)
         self.data_dir_id = data_dir_id
 
-    def put(self, user_id: int, token: str) -> None:
+    def put(self, user_id: int, token: str, slot: str = "") -> None:
         backend = _usable_keyring()
         if backend is not None:
             try:
-                backend.set_password(SERVICE, self._name(user_id), token)
+                backend.set_password(SERVICE, self._name(user_id, slot), token)
             except KeyringError as exc:
                 log.warning("OS keyring refused the token, keeping it in a private file: %s", exc)
             else:
-                self._file(user_id).unlink(missing_ok=True)  # one copy only
+                self._file(user_id, slot).unlink(missing_ok=True)  # one copy only
                 return
-        self._write_file(user_id, token)
+        self._write_file(user_id, token, slot)
 
-    def get(self, user_id: int) -> str | None:
+    def get(self, user_id: int, slot: str = "") -> str | None:
         backend = _usable_keyring()
         if backend is not None:
             try:
-                token = backend.get_password(SERVICE, self._name(user_id))
+                token = backend.get_password(SERVICE, self._name(user_id, slot))
             except KeyringError as exc:
                 log.warning("OS keyring unreadable, looking for a token file: %s", exc)
             else:
                 if token is not None:
                     return token
         try:
-            return self._file(user_id).read_text(encoding="utf-8") or None
+            return self._file(user_id, slot).read_text(encoding="utf-8") or None
         except FileNotFoundError:
             return None
 
-    def delete(self, user_id: int) -> None:
+    def delete(self, user_id: int, slot: str = "") -> None:
         """Gone from the keyring and the file, wherever it was."""
         backend = _usable_keyring()
         if backend is not None:
             try:
-                if backend.get_password(SERVICE, self._name(user_id)) is not None:
-                    backend.delete_password(SERVICE, self._name(user_id))
+                if backend.get_password(SERVICE, self._name(user_id, slot)) is not None:
+                    backend.delete_password(SERVICE, self._name(user_id, slot))
             except KeyringError as exc:
                 log.warning("could not delete the token from the OS keyring: %s", exc)
-        self._file(user_id).unlink(missing_ok=True)
+        self._file(user_id, slot).unlink(missing_ok=True)
 
-    def _name(self, user_id: int) -> str:
-        return f"{self.data_dir_id}:{int(user_id)}"
+    def _name(self, user_id: int, slot: str) -> str:
+        return f"{self.data_dir_id}:{int(user_id)}" + (f":{slot}" if slot else "")
 
-    def _file(self, user_id: int) -> Path:
-        return self.data_dir / TOKENS_DIR / str(int(user_id))
+    def _file(self, user_id: int, slot: str) -> Path:
+        return self.data_dir / TOKENS_DIR / (str(int(user_id)) + (f".{slot}" if slot else ""))
 
-    def _write_file(self, user_id: int, token: str) -> None:
+    def _write_file(self, user_id: int, token: str, slot: str) -> None:
         """Atomic: written aside with mode 0600 from its first byte, fsynced, renamed."""
-        target = self._file(user_id)
+        target = self._file(user_id, slot)
         private_dir(target.parent)
         partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

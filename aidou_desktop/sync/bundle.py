@@ -2,10 +2,13 @@
 
 ``export_push_bundle`` takes the outbox exactly as a push does (rows marked
 ``sending`` first, so a later edit makes a new revision and a re-export sends
-the same content under the same id). ``import_pull_bundle`` does what a sync
-does after its push: stores the answers, then applies the changes and the
-cursor in one transaction; the images go through ``commit_blob`` (hash-checked),
-before the changes, so an item is ready the moment it appears.
+the same content under the same id) and signs it with the user's bundle key.
+``import_pull_bundle`` checks the server's signature with the same key, then
+does what a sync does after its push: stores the answers, then applies the
+changes and the cursor in one transaction; the images go through ``commit_blob``
+(hash-checked), before the changes, so an item is ready the moment it appears.
+Nothing is written before the whole file, its signature and its fit with this
+PC are checked (docs/adr/0007-usb-bundles.md).
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from pathlib import Path
 from aidou_desktop.store import Store
 from aidou_desktop.store.rows import now_iso
 from aidou_desktop.sync.errors import AuthError
-from sync_server.bundle_format import (
+from aidou_desktop.sync.exit_codes import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK
+from sync_server.bundles import (
     KIND_PULL,
     KIND_PUSH,
     BundleError,
     Manifest,
     VerifiedBundle,
+    key_bytes,
     read_pull_bundle,
     write_push_bundle,
 )
@@ -58,6 +63,7 @@ def export_push_bundle(store: Store, path: Path) -> BundleExport:
     user = store.current_user()
     if user is None:
         raise AuthError("nobody has logged in on this PC yet: log in once, then export")
+    key = _key(store, user.id, user.username)
     # all of this user's rows; take_outbox marks them `sending` before we write, as a push does
     records = store.take_outbox(max(1, store.outbox_count(user.id)), user.id)
     missing = sorted({sha for b in store.batch_summaries(user.id) for sha, _size in store.missing_blobs(b.id)})
@@ -70,14 +76,15 @@ def export_push_bundle(store: Store, path: Path) -> BundleExport:
         server_url=store.get_setting("server_url"),
         missing_blobs=missing,
     )
-    write_push_bundle(path, manifest, records)
+    write_push_bundle(path, manifest, records, key)
     log.info("bundle export %s: %d record(s), cursor %r", path, len(records), manifest.cursor)
     return BundleExport(len(records), manifest.cursor, len(missing))
 
 
 def import_pull_bundle(store: Store, path: Path) -> BundleImport:
     """Apply a server's pull bundle, or raise BundleError having applied nothing."""
-    with VerifiedBundle(path, KIND_PULL) as bundle:  # every entry checked here, before anything is written
+    # every entry and the signature are checked here, before anything is written
+    with VerifiedBundle(path, KIND_PULL, lambda manifest: _check_user(store, manifest)) as bundle:
         content = read_pull_bundle(bundle)
         _check_fits(store, content.manifest)
         blobs = 0
@@ -88,19 +95,30 @@ def import_pull_bundle(store: Store, path: Path) -> BundleImport:
             if not store.commit_blob(sha):  # verified a moment ago: the stick changed under us
                 raise BundleError(f"entry blobs/{sha} changed while it was read; nothing more applied")
             blobs += 1
-    # the answers first, as a sync stores its push answers before it pulls; each step is its
-    # own transaction and idempotent, so a kill between them is healed by importing again
-    answered = store.store_push_results(content.results)
-    skipped = store.apply_changes(content.changes, content.cursor)
+        # the answers first, as a sync stores its push answers before it pulls; each step is its
+        # own transaction and idempotent, so a kill between them is healed by importing again.
+        # The changes are read page by page from the open file inside that one transaction.
+        answered = store.store_push_results(content.results)
+        skipped = store.apply_changes(content.changes, content.cursor)
     store.set_setting(LAST_BUNDLE, content.manifest.created_at)
     store.set_last_sync(now_iso())
-    report = BundleImport(len(content.changes), skipped, answered, Counter(r.status for r in content.results), blobs)
+    report = BundleImport(content.change_count, skipped, answered, Counter(r.status for r in content.results), blobs)
     log.info("bundle import %s: %s", path, report)
     return report
 
 
-def _check_fits(store: Store, manifest: Manifest) -> None:
-    """The bundle is for this PC's user and starts where this PC's feed stands."""
+def _key(store: Store, user_id: int, username: str) -> bytes:
+    key = store.bundle_key(user_id)
+    if not key:
+        raise AuthError(
+            f"this PC has no bundle key for {username} yet (bundles are signed since this version): "
+            "log in online once, then use bundles"
+        )
+    return key_bytes(key)
+
+
+def _check_user(store: Store, manifest: Manifest) -> bytes:
+    """The bundle is for this PC's user; their bundle key checks its signature."""
     user = store.current_user()
     theirs = manifest.user
     if user is None:
@@ -110,6 +128,12 @@ def _check_fits(store: Store, manifest: Manifest) -> None:
             f"the bundle is for {theirs.username} ({theirs.office_name}); "
             f"this PC's user is {user.username} ({user.office_name})"
         )
+    return _key(store, user.id, user.username)
+
+
+def _check_fits(store: Store, manifest: Manifest) -> None:
+    """The bundle starts where this PC's feed stands, and is not older than the last one."""
+    theirs = manifest.user
     # cursors are opaque: "" (the whole feed) or exactly ours is the only start we can trust
     # not to leave a gap; an older start would only repeat changes, but we cannot tell which
     if manifest.since not in ("", store.cursor()):
@@ -119,7 +143,8 @@ def _check_fits(store: Store, manifest: Manifest) -> None:
             "or without --since for the whole feed)"
         )
     # a full-feed bundle fits anywhere, but an old one would step this PC back (a batch that has
-    # since gone to someone else would reappear); both times are the server's own clock
+    # since gone to someone else would reappear); both times are the server's own clock, and
+    # signed, so a forged "future" bundle cannot lock the genuine ones out
     newest = store.get_setting(LAST_BUNDLE)
     if newest and manifest.created_at < newest:
         raise BundleError(
@@ -149,8 +174,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace, data_dir: Path) -> int:
     """``aidou-sync bundle export|import FILE``; exit codes as ``aidou-sync run``."""
-    from aidou_desktop.sync.cli import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK  # cli imports us
-
     path = Path(args.file)
     with Store(data_dir) as store:
         try:

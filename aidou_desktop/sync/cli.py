@@ -56,16 +56,18 @@ from aidou_desktop.sync import bundle
 from aidou_desktop.sync.client import SyncClient, office_ca
 from aidou_desktop.sync.engine import client_for, download_batch, download_for_review, sync_once
 from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
+from aidou_desktop.sync.exit_codes import (
+    EXIT_ATTENTION,
+    EXIT_AUTH,
+    EXIT_BUSY,
+    EXIT_ERROR,
+    EXIT_OFFLINE,
+    EXIT_OK,
+    EXIT_UPDATE,
+)
 from aidou_desktop.sync.lock import SyncBusy, SyncLock
 from aidou_desktop.sync.retry import CLI_POLICY, RetryPolicy
 
-EXIT_OK = 0
-EXIT_OFFLINE = 2
-EXIT_AUTH = 3
-EXIT_ATTENTION = 4
-EXIT_ERROR = 5
-EXIT_BUSY = 6
-EXIT_UPDATE = 7
 
 PASSWORD_ENV = "AIDOU_PASSWORD"
 log = logging.getLogger("aidou.sync")

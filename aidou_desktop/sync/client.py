@@ -36,6 +36,7 @@ from sync_server.protocol import (
     PushResponse,
     PushResult,
     ReviewRecord,
+    SignOutResponse,
     WireError,
     from_wire,
     to_wire,
@@ -113,10 +114,23 @@ class SyncClient:
         self.token = login.token
         return login
 
-    def changes(self, since: str = "", limit: int = MAX_CHANGES_PAGE) -> ChangesResponse:
+    def logout(self, everywhere: bool = False) -> int:
+        """Revoke this client's token on the server (``everywhere``: every token of its user,
+        a lost PC). Returns how many tokens stopped working; then the client holds no token.
+        A token the server already refused raises ``AuthError``, a dead link ``Offline``."""
+        params = {"everywhere": "true"} if everywhere else None
+        data = self._json("POST", "/logout", params=params)
+        self.token = None
+        return self._parse(SignOutResponse, data).revoked
+
+    def changes(self, since: str = "", limit: int = MAX_CHANGES_PAGE, compact: bool = False) -> ChangesResponse:
+        """A page of the feed after ``since``; ``compact`` leaves out what later rows
+        supersede (a first sync: the office's state, not its history; ADR 0012)."""
         params: dict[str, Any] = {"limit": limit}
         if since:
             params["since"] = since
+        if compact:
+            params["compact"] = "true"
         return self._parse(ChangesResponse, self._json("GET", "/changes", params=params))
 
     def missing(self, ids: list[str]) -> list[str]:

@@ -185,9 +185,12 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
           sizer: RequestSizer, user_id: int | None) -> None:  # fmt: skip
     cursor = store.cursor(user_id)
     known_server = store.server_id(user_id)
+    compact = not cursor  # read from the start: the current state, not every change ever made
     while True:
         try:
-            page = retrier.call(lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size)), "pull")
+            page = retrier.call(
+                lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size, compact=compact)), "pull"
+            )
         except ServerError as exc:
             if exc.code != "bad_cursor" or not cursor:
                 raise
@@ -197,7 +200,7 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
             log.warning("server refused cursor %r (%s); pulling from the start", cursor, exc)
             store.start_feed_again(None, user_id)
             report.restarted_feed = True
-            cursor, known_server = "", None
+            cursor, known_server, compact = "", None, True
             continue
         if page.server_id and page.server_id != known_server:
             if known_server is not None or cursor:
@@ -206,7 +209,7 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
                             page.server_id, known_server)  # fmt: skip
                 store.start_feed_again(page.server_id, user_id)
                 report.restarted_feed = True
-                cursor, known_server = "", page.server_id
+                cursor, known_server, compact = "", page.server_id, True
                 continue
             store.set_server_id(page.server_id, user_id)
             known_server = page.server_id
@@ -222,9 +225,12 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
 
 
 def download_batch(store: Store, client: SyncClient, batch_id: int, progress: Progress | None = None,
-                   policy: RetryPolicy = UI_POLICY) -> DownloadReport:  # fmt: skip
-    """Fetch every missing image of a batch (see ``download_blobs``)."""
-    return download_blobs(store, client, store.missing_blobs(batch_id), progress, policy)
+                   policy: RetryPolicy = UI_POLICY, on_ready: Callable[[str], None] | None = None) -> DownloadReport:  # fmt: skip
+    """Fetch every missing image of a batch (see ``download_blobs``) in the order the annotator
+    will open its items: where the batch resumes first (``Store.missing_blobs``), so the page
+    can show it after one image, while the rest come behind it."""
+    missing = store.missing_blobs(batch_id, getattr(client, "user_id", None))
+    return download_blobs(store, client, missing, progress, policy, on_ready)
 
 
 def download_for_review(store: Store, client: SyncClient, progress: Progress | None = None,
@@ -234,8 +240,9 @@ def download_for_review(store: Store, client: SyncClient, progress: Progress | N
 
 
 def download_blobs(store: Store, client: SyncClient, missing: list[tuple[str, int]], progress: Progress | None = None,
-                   policy: RetryPolicy = UI_POLICY) -> DownloadReport:  # fmt: skip
-    """Fetch these blobs ((sha, size), in order), resuming partial files.
+                   policy: RetryPolicy = UI_POLICY, on_ready: Callable[[str], None] | None = None) -> DownloadReport:  # fmt: skip
+    """Fetch these blobs ((sha, size), in order), resuming partial files; ``on_ready(sha)``
+    hears of each as soon as it is stored (its items are ready to open).
 
     A blob whose hash does not match is fetched once more from scratch, then
     reported in ``failed``; a 4xx for one blob is reported and the rest go on.
@@ -271,6 +278,8 @@ def download_blobs(store: Store, client: SyncClient, missing: list[tuple[str, in
         else:
             if ok:
                 report.fetched += 1
+                if on_ready:
+                    on_ready(sha)
             else:
                 report.failed.append(f"{sha}: hash mismatch twice")
         base += size

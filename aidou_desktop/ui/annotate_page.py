@@ -32,7 +32,7 @@ from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, FlagCommand, ShapesC
 
 log = logging.getLogger(__name__)
 
-PREFETCH_AHEAD = 2  # with one behind and the current one: 4 decoded frames, inside the memory budget
+PREFETCH_AHEAD = 2  # in the direction of travel; with one behind and the current one: the cache's 4 frames
 STATE_COLORS = {
     "queued": "#9a6700",
     "sending": "#9a6700",
@@ -53,6 +53,7 @@ class AnnotatePage(QWidget):
         self.order: Order | None = None
         self.items: list[Item] = []
         self.index = -1
+        self._step = 1  # the direction of travel: +1 forward (D), -1 back (A); prefetch follows it
         self.undo_stack = QUndoStack(self)
         self._since_save = QElapsedTimer()
 
@@ -127,6 +128,7 @@ class AnnotatePage(QWidget):
         self.cache.clear()
         # forget the last batch's item first: choosing the first label must not edit a box of it
         self.index = -1
+        self._step = 1
         self.canvas.set_shapes([])
         labels = {label.name: (label.title, label.color) for label in order.schema.labels}
         self.canvas.set_labels(labels)
@@ -156,6 +158,8 @@ class AnnotatePage(QWidget):
     def go_to(self, index: int, selected: int = -1) -> None:
         if not 0 <= index < len(self.items):
             return
+        if index != self.index and self.index >= 0:
+            self._step = 1 if index > self.index else -1
         self.index = index
         item = self.items[index]
         self.title_label.setText(f"{self.order.name} · {item.name}" if self.order else item.name)
@@ -183,7 +187,10 @@ class AnnotatePage(QWidget):
         self.go_to(self.index - 1)
 
     def _prefetch_around(self, index: int) -> None:
-        wanted = [index + k for k in range(1, PREFETCH_AHEAD + 1)] + [index - 1]
+        """Decode ahead in the direction of travel and keep the item behind, most needed first:
+        the cache keeps these (refreshing them), so stepping on from any item finds the next decoded."""
+        step = self._step
+        wanted = [index + step * k for k in range(1, PREFETCH_AHEAD + 1)] + [index - step]
         paths = [self.store.blob_path(self.items[i].blob) for i in wanted if 0 <= i < len(self.items)]
         self.cache.prefetch([p for p in paths if p is not None])
 

@@ -12,13 +12,14 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from aidou_desktop.model import SyncState
-from aidou_desktop.model.review import REJECTED, SUBMITTED
+from aidou_desktop.model.review import SUBMITTED
 from aidou_desktop.store import Store
 from aidou_desktop.sync import AuthError
 from aidou_desktop.ui.annotate_page import AnnotatePage
 from aidou_desktop.ui.home_page import HomePage
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
+from aidou_desktop.ui.logout import Logout
 from aidou_desktop.ui.office_page import OfficePage
 from aidou_desktop.ui.review_page import ReviewPage
 from aidou_desktop.ui.messages import (
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
         self._owns_store = owns_store
         self.settings = QSettings(str(Path(store.data_dir) / SETTINGS_FILE), QSettings.Format.IniFormat)
         self.controller = SyncController(store, self)
+        self.logout = Logout(store, self)  # revokes the token on the server, off the UI thread
         self.image_cache = ImageCache()
         self.setWindowTitle(self.tr("AI豆 Annotation"))
         self.setMinimumSize(1024, 640)
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         c.sync_finished.connect(self._synced)
         c.sync_due.connect(self.sync_now)
         c.download_finished.connect(self._downloaded)
+        c.images_ready.connect(self._images_arrived)
         c.work_failed.connect(self._work_failed)
 
         self.annotate_page.home_requested.connect(self.show_home)
@@ -116,7 +119,7 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         self.controller.stop_background()
-        self.store.forget_token()
+        self.logout.log_out()  # the token goes at once; the server is told in the background
         self.login_page.reset()
         self.pages.setCurrentWidget(self.login_page)
 
@@ -172,11 +175,16 @@ class MainWindow(QMainWindow):
         elif self.pages.currentWidget() is self.review_page:
             self.review_page.reload()  # new work (and verdicts) from the feed join the queue
 
-    def _downloaded(self, batch_id: int, report) -> None:
+    def _images_arrived(self, batch_id: int) -> None:
+        """Images of a batch are here while the rest download: it can be opened (its first item
+        comes first), and the annotator already in it can step on to the new ones."""
         self.refresh_home()
         page = self.annotate_page
         if page.items and page.items[0].batch_id == batch_id:
-            page.add_ready_items(self.store.ready_items(batch_id))  # the annotator may already be in it
+            page.add_ready_items(self.store.ready_items(batch_id))
+
+    def _downloaded(self, batch_id: int, report) -> None:
+        self._images_arrived(batch_id)
         if report is not None and report.failed:
             self.home_page.show_message(
                 self.tr(
@@ -196,18 +204,12 @@ class MainWindow(QMainWindow):
 
     def open_batch(self, batch_id: int) -> bool:
         user = self.store.current_user()
-        summaries = self.store.batch_summaries(user.id) if user else []
-        summary = next((s for s in summaries if s.id == batch_id), None)
-        order = self.store.order(summary.order_id) if summary else None
-        items = self.store.ready_items(batch_id)
-        if order is None or not items:
+        # rework first: an item the lead sent back opens before the first unlabelled one
+        opened = self.store.open_batch(batch_id, user.id) if user else None
+        if opened is None or not opened[1]:
             self.home_page.show_message(self.tr("Download the batch first: none of its images are on this PC yet."))
             return False
-        # rework first: an item the lead sent back opens before the first unlabelled one
-        sent_back = {e.item_id for e in self.store.review_queue(status=REJECTED, annotator_id=user.id)}
-        start = next((i for i, item in enumerate(items) if item.id in sent_back), None)
-        if start is None:
-            start = next((i for i, item in enumerate(items) if self.store.annotation(item.id) is None), 0)
+        order, items, start = opened
         self.annotate_page.open_batch(order, items, start)
         self.pages.setCurrentWidget(self.annotate_page)
         return True
@@ -251,6 +253,7 @@ class MainWindow(QMainWindow):
         self.controller.stop_background()
         # sync work is safe to cut at any point (the outbox keeps it); wait briefly so the store closes cleanly
         self.controller.wait(5_000)
+        self.logout.wait(5_000)  # a logout just clicked: let the server hear it (short timeouts)
         # answers of finished jobs may still wait in the event queue: they must not reach a closed store
         self.controller.blockSignals(True)
         self.image_cache.shutdown()

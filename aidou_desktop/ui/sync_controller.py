@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from aidou_desktop.store import Store
 from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, download_for_review, sync_once
@@ -21,6 +21,7 @@ from aidou_desktop.ui.background import JobRunner, ProgressFn
 SYNC_EVERY_MS = 5 * 60 * 1000
 PROBE_EVERY_MS = 30 * 1000
 PROBE_TIMEOUT = (2, 3)  # seconds (connect, read): a dead link must not stall the probe queue
+IMAGES_READY_EVERY_MS = 400  # a fast link stores many images a second: the page hears of them in bursts
 
 ONLINE, OFFLINE = "online", "offline"
 
@@ -31,6 +32,10 @@ class SyncController(QObject):
     progress = Signal(int, int, str)
     sync_finished = Signal(object)  # SyncReport
     download_finished = Signal(int, object)  # batch id, DownloadReport
+    # batch id: some of its images were stored during a download (the first one at once,
+    # then at most every IMAGES_READY_EVERY_MS): the batch can open, an open page can grow
+    images_ready = Signal(int)
+    _image_stored = Signal(int)  # from the download's worker thread
     work_failed = Signal(object)  # the exception, for ui.messages.error_text
     login_finished = Signal(str, object)  # ONLINE / OFFLINE, UserInfo or None
     login_failed = Signal(object)
@@ -46,6 +51,9 @@ class SyncController(QObject):
         self._probe_timer = QTimer(self, interval=PROBE_EVERY_MS, timeout=self.probe)
         self._sync_queued = False
         self._sizers: dict = {}  # request sizes learned from this PC's link, kept across syncs
+        self._stored: set[int] = set()  # batches with images stored since images_ready last said so
+        self._ready_timer = QTimer(self, singleShot=True, interval=IMAGES_READY_EVERY_MS, timeout=self._tell_ready)
+        self._image_stored.connect(self._note_stored, Qt.ConnectionType.QueuedConnection)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -107,11 +115,24 @@ class SyncController(QObject):
         def job(progress: ProgressFn) -> Any:
             client = self._client()
             try:
-                return download_batch(self.store, client, batch_id, progress)
+                return download_batch(self.store, client, batch_id, progress,
+                                      on_ready=lambda _sha: self._image_stored.emit(batch_id))  # fmt: skip
             finally:
                 client.close()
 
         return self._start_work(job, lambda report: self.download_finished.emit(batch_id, report))
+
+    def _note_stored(self, batch_id: int) -> None:
+        self._stored.add(batch_id)
+        if not self._ready_timer.isActive():  # the first image is news at once; later ones wait their turn
+            self._tell_ready()
+
+    def _tell_ready(self) -> None:
+        stored, self._stored = self._stored, set()
+        if stored:
+            self._ready_timer.start()
+        for batch_id in sorted(stored):
+            self.images_ready.emit(batch_id)
 
     def resolve_conflict(self, item_id: int, choose: str) -> bool:
         """Keep revision ``choose`` on the server (a new head by this lead), then sync so the

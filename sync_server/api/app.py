@@ -13,6 +13,7 @@ from sync_server.api.conflict_routes import conflict_router
 from sync_server.api.report_routes import report_router
 from sync_server.api.deps import Database
 from sync_server.api.errors import install_error_handlers
+from sync_server.api.openapi_doc import install_openapi
 from sync_server.api.order_routes import order_router
 from sync_server.api.routes import api_router, health_router
 from sync_server.api.session_routes import session_router
@@ -85,6 +86,7 @@ def create_app(data_dir: Path, db_url: str | None = None, token_days: float = DE
     app.state.token_lifetime = timedelta(days=token_days)
     app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
+    install_openapi(app)  # the bodies the routes read themselves, the bearer scheme, the header's type
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(session_router)  # logging out

@@ -6,13 +6,14 @@ Thin routes over ``sync_server.db.conflicts``; same protocol header and error bo
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from sync_server.api.deps import CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
+from sync_server.api.deps import MAX_BODY_BYTES, CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
 from sync_server.api.errors import ApiError
+from sync_server.api.openapi_doc import NEEDS_TOKEN, errors, request_body
 from sync_server.db.conflicts import (
     ConflictError,
     NoOpenConflict,
@@ -27,17 +28,12 @@ from sync_server.db.conflicts import (
 from sync_server.protocol import (
     API_PREFIX,
     ConflictsResponse,
-    ErrorBody,
     ResolveRequest,
     ResolveResponse,
     WireError,
     from_wire,
     to_wire,
 )
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 422, 426)
-}
 
 # (HTTP status, error code) per refusal
 _STATUS: dict[type[ConflictError], tuple[int, str]] = {
@@ -48,7 +44,7 @@ _STATUS: dict[type[ConflictError], tuple[int, str]] = {
     UnknownRevision: (422, "unknown_revision"),
 }
 
-conflict_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
+conflict_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=errors(400, 422, 426))
 
 
 def _refused(exc: ConflictError) -> ApiError:
@@ -56,7 +52,13 @@ def _refused(exc: ConflictError) -> ApiError:
     return ApiError(status, code, str(exc))
 
 
-@conflict_router.get("/conflicts", response_model=ConflictsResponse, summary="Revisions kept as conflicts (leads, admins)")
+@conflict_router.get(
+    "/conflicts",
+    response_model=ConflictsResponse,
+    summary="Revisions kept as conflicts (leads, admins)",
+    openapi_extra=NEEDS_TOKEN,
+    responses=errors(401, 403, 404, s404="unknown_order"),
+)
 def conflicts(
     user: CurrentUser,
     db: Db,
@@ -73,7 +75,16 @@ def conflicts(
 
 
 @conflict_router.post(
-    "/conflicts/resolve", response_model=ResolveResponse, summary="Settle an item's conflicts with one of its revisions"
+    "/conflicts/resolve",
+    response_model=ResolveResponse,
+    summary="Settle an item's conflicts with one of its revisions",
+    openapi_extra=request_body(ResolveRequest, MAX_BODY_BYTES),
+    responses=errors(
+        401, 403, 404, 409, 413, 415, 422,
+        s404="unknown_item",
+        s409="no_open_conflict: the item has no open conflict",
+        s422="invalid_request, or unknown_revision: the item has no revision of that id",
+    ),
 )
 def resolve(user: CurrentUser, db: Db, body: JsonBody) -> JSONResponse:
     try:

@@ -11,8 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from sync_server.api.deps import CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
+from sync_server.api.deps import MAX_BODY_BYTES, CurrentUser, Db, JsonBody, check_protocol_version, protocol_header
 from sync_server.api.errors import ApiError
+from sync_server.api.openapi_doc import NEEDS_TOKEN, errors, request_body
 from sync_server.db.progress import annotator_progress, batch_progress, order_progress
 from sync_server.orders.assignment import (
     AssignmentError,
@@ -39,16 +40,11 @@ from sync_server.protocol import (
     AssignRequest,
     BatchesResponse,
     BatchProgress,
-    ErrorBody,
     OrdersResponse,
     WireError,
     from_wire,
     to_wire,
 )
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 422, 426)
-}
 
 # (HTTP status, error code) per refusal
 _STATUS: dict[type[AssignmentError], tuple[int, str]] = {
@@ -60,7 +56,10 @@ _STATUS: dict[type[AssignmentError], tuple[int, str]] = {
     BadUntil: (422, "bad_until"),
 }
 
-order_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
+order_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=errors(400, 422, 426))
+_UNKNOWN_ORDER = "unknown_order: no such order in your office"
+_UNKNOWN_BATCH = "unknown_batch: no such batch in your office"
+_BAD_ASSIGN = "invalid_request, not_an_annotator, or bad_until: not an ISO 8601 time with a zone in the future"
 
 
 def _refused(exc: AssignmentError) -> ApiError:
@@ -82,7 +81,13 @@ def _batch(conn, batch_id: int) -> BatchProgress:
     return batch_progress(conn, batch.order_id, [batch_id])[0]
 
 
-@order_router.get("/orders", response_model=OrdersResponse, summary="The office's orders and their progress (leads, admins)")
+@order_router.get(
+    "/orders",
+    response_model=OrdersResponse,
+    summary="The office's orders and their progress (leads, admins)",
+    openapi_extra=NEEDS_TOKEN,
+    responses=errors(401, 403),
+)
 def list_orders(user: CurrentUser, db: Db) -> JSONResponse:
     try:
         require_lead(user)
@@ -93,7 +98,13 @@ def list_orders(user: CurrentUser, db: Db) -> JSONResponse:
     return JSONResponse(to_wire(OrdersResponse(found)))
 
 
-@order_router.get("/orders/{order_id}/batches", response_model=BatchesResponse, summary="An order's batches, holders, progress")
+@order_router.get(
+    "/orders/{order_id}/batches",
+    response_model=BatchesResponse,
+    summary="An order's batches, holders, progress",
+    openapi_extra=NEEDS_TOKEN,
+    responses=errors(401, 403, 404, s404=_UNKNOWN_ORDER),
+)
 def list_batches(order_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     try:
         require_lead(user)
@@ -106,7 +117,11 @@ def list_batches(order_id: int, user: CurrentUser, db: Db) -> JSONResponse:
 
 
 @order_router.get(
-    "/orders/{order_id}/annotators", response_model=AnnotatorsResponse, summary="Each annotator's part in an order"
+    "/orders/{order_id}/annotators",
+    response_model=AnnotatorsResponse,
+    summary="Each annotator's part in an order",
+    openapi_extra=NEEDS_TOKEN,
+    responses=errors(401, 403, 404, s404=_UNKNOWN_ORDER),
 )
 def list_annotators(order_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     try:
@@ -119,7 +134,18 @@ def list_annotators(order_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     return JSONResponse(to_wire(AnnotatorsResponse(found)))
 
 
-@order_router.post("/batches/{batch_id}/assign", response_model=BatchProgress, summary="Lease a batch to an annotator")
+@order_router.post(
+    "/batches/{batch_id}/assign",
+    response_model=BatchProgress,
+    summary="Lease a batch to an annotator",
+    openapi_extra=request_body(AssignRequest, MAX_BODY_BYTES),
+    responses=errors(
+        401, 403, 404, 409, 413, 415, 422,
+        s404=_UNKNOWN_BATCH,
+        s409="batch_leased: another annotator's lease has not run out (send force: true to take it)",
+        s422=_BAD_ASSIGN,
+    ),
+)
 def assign(batch_id: int, user: CurrentUser, db: Db, body: JsonBody) -> JSONResponse:
     try:
         require_lead(user)
@@ -133,7 +159,13 @@ def assign(batch_id: int, user: CurrentUser, db: Db, body: JsonBody) -> JSONResp
     return JSONResponse(to_wire(answer))
 
 
-@order_router.post("/batches/{batch_id}/release", response_model=BatchProgress, summary="Take a batch from its holder")
+@order_router.post(
+    "/batches/{batch_id}/release",
+    response_model=BatchProgress,
+    summary="Take a batch from its holder",
+    openapi_extra=NEEDS_TOKEN,
+    responses=errors(401, 403, 404, s404=_UNKNOWN_BATCH),
+)
 def release(batch_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     try:
         require_lead(user)
@@ -146,7 +178,11 @@ def release(batch_id: int, user: CurrentUser, db: Db) -> JSONResponse:
 
 
 @order_router.post(
-    "/orders/{order_id}/assign-idle", response_model=AssignIdleResponse, summary="The next batch to every idle annotator"
+    "/orders/{order_id}/assign-idle",
+    response_model=AssignIdleResponse,
+    summary="The next batch to every idle annotator",
+    openapi_extra=request_body(AssignIdleRequest, MAX_BODY_BYTES),
+    responses=errors(401, 403, 404, 413, 415, 422, s404=_UNKNOWN_ORDER, s422=_BAD_ASSIGN),
 )
 def give_idle(order_id: int, user: CurrentUser, db: Db, body: JsonBody) -> JSONResponse:
     try:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from sync_server.api.deps import (
+    LOGIN_BODY_BYTES,
+    MISSING_BODY_BYTES,
+    PUSH_BODY_BYTES,
     Blobs,
     CurrentUser,
     Db,
@@ -19,9 +22,10 @@ from sync_server.api.deps import (
     protocol_header,
 )
 from sync_server.api.errors import ApiError
-from sync_server.api.throttle import LoginThrottle, refuse_if_locked
+from sync_server.api.openapi_doc import ERROR_TEXT, HEALTH_SCHEMA, NEEDS_TOKEN, errors, json_answer, request_body
+from sync_server.api.throttle import LoginThrottle, admit_or_refuse
 from sync_server.api.user_routes import record_sync
-from sync_server.db.accounts import issue_token, password_matches, stored_password, user_info
+from sync_server.db.accounts import bundle_key, issue_token, password_matches, stored_password, user_info
 from sync_server.db.blobs import display_blob_visible, is_sha256_hex
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import BadCursor, changes_since
@@ -36,7 +40,6 @@ from sync_server.protocol import (
     REJECTED,
     SERVICE_NAME,
     ChangesResponse,
-    ErrorBody,
     LoginRequest,
     LoginResponse,
     MissingRequest,
@@ -48,15 +51,11 @@ from sync_server.protocol import (
     to_wire,
 )
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 413, 422, 426)
-}
-
 health_router = APIRouter()
-api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
+api_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=errors(400, 422, 426))
 
 
-@health_router.get("/healthz")
+@health_router.get("/healthz", response_model=None, responses={200: json_answer(HEALTH_SCHEMA)})
 def healthz(http: Request) -> dict[str, Any]:
     # names the service and the database: a client takes only this as proof of a link
     return {
@@ -83,18 +82,30 @@ def _check_count(body: Any, key: str, maximum: int, what: str) -> None:
         raise ApiError(413, "too_many_records", f"{len(values)} {what}; send at most {maximum}")
 
 
-@api_router.post("/login", response_model=LoginResponse, summary="Trade a username and password for a token")
+@api_router.post(
+    "/login",
+    response_model=LoginResponse,
+    summary="Trade a username and password for a token",
+    openapi_extra=request_body(LoginRequest, LOGIN_BODY_BYTES, token=False),
+    responses=errors(
+        401, 413, 415, 429,
+        s401="bad_credentials: wrong username or password; account_disabled: the right password of a disabled account",
+    ),
+)
 def login(body: LoginBody, db: Db, http: Request) -> JSONResponse:
     request = _parse(LoginRequest, body)
     throttle: LoginThrottle = http.app.state.login_throttle
     address = http.client.host if http.client else ""
-    refuse_if_locked(throttle, request.username, address)
-    with db.read() as conn:  # closed before the slow hash: no connection waits on argon2
-        stored = stored_password(conn, request.username)
-    if not password_matches(stored, request.password):
-        throttle.failed(request.username, address)
+    admit_or_refuse(throttle, request.username, address)  # may queue behind attempts being checked
+    right: bool | None = None
+    try:
+        with db.read() as conn:  # closed before the slow hash: no connection waits on argon2
+            stored = stored_password(conn, request.username)
+        right = password_matches(stored, request.password)
+    finally:
+        throttle.settle(request.username, address, right)
+    if not right:
         raise ApiError(401, "bad_credentials", "wrong username or password / 用户名或密码错误")
-    throttle.succeeded(request.username)
     if stored.disabled:
         # said only to someone who knows the password: clearer than "wrong password"
         message = "this account is disabled; ask the base admin / 此账号已停用，请联系基地管理员"
@@ -102,11 +113,20 @@ def login(body: LoginBody, db: Db, http: Request) -> JSONResponse:
     with db.write() as conn:
         token = issue_token(conn, stored.user_id, http.app.state.token_lifetime)
         user = user_info(conn, stored.user_id)
-    answer = LoginResponse(token=token, user=user, server_time=to_iso(utc_now()), server_id=http.app.state.server_id)
+        key = bundle_key(conn, stored.user_id) or ""
+    answer = LoginResponse(
+        token=token, user=user, server_time=to_iso(utc_now()), server_id=http.app.state.server_id, bundle_key=key
+    )
     return JSONResponse(to_wire(answer))
 
 
-@api_router.get("/changes", response_model=ChangesResponse, summary="The change feed after a cursor")
+@api_router.get(
+    "/changes",
+    response_model=ChangesResponse,
+    summary="The change feed after a cursor",
+    openapi_extra=NEEDS_TOKEN,
+    responses=errors(400, 401, s400=f"bad_cursor: a cursor this server did not make; {ERROR_TEXT[400]}"),
+)
 def changes(
     user: CurrentUser,
     db: Db,
@@ -122,7 +142,19 @@ def changes(
     return JSONResponse(to_wire(page))
 
 
-@api_router.post("/push", response_model=PushResponse, summary="Store annotation revisions; one answer each")
+@api_router.post(
+    "/push",
+    response_model=PushResponse,
+    summary="Store annotation revisions; one answer each",
+    openapi_extra=request_body(PushRequest, PUSH_BODY_BYTES),
+    responses=errors(
+        401, 413, 415, 422,
+        s413=f"too_large: the body is over {PUSH_BODY_BYTES // (1024 * 1024)} MiB; "
+        f"too_many_records: more than {MAX_PUSH_RECORDS} records and reviews",
+        s422="invalid_request: the body does not match the protocol; rejected: every record was rejected "
+        "(the answer also carries PushResponse's results and server_id)",
+    ),
+)
 def push(user: CurrentUser, body: PushBody, db: Db, http: Request) -> JSONResponse:
     _check_count(body, "annotations", MAX_PUSH_RECORDS, "records in one push")
     _check_count(body, "reviews", MAX_PUSH_RECORDS, "reviews in one push")
@@ -139,7 +171,16 @@ def push(user: CurrentUser, body: PushBody, db: Db, http: Request) -> JSONRespon
     return JSONResponse(answer)
 
 
-@api_router.post("/missing", response_model=MissingResponse, summary="Which of these revision ids the server lacks")
+@api_router.post(
+    "/missing",
+    response_model=MissingResponse,
+    summary="Which of these revision ids the server lacks",
+    openapi_extra=request_body(MissingRequest, MISSING_BODY_BYTES),
+    responses=errors(
+        401, 413, 415,
+        s413=f"too_large: the body is over {MISSING_BODY_BYTES // 1024} KiB; too_many_records: more than {MAX_MISSING_IDS} ids",
+    ),
+)
 def missing(user: CurrentUser, body: MissingBody, db: Db, http: Request) -> JSONResponse:
     _check_count(body, "ids", MAX_MISSING_IDS, "ids in one request")
     parsed = _parse(MissingRequest, body)
@@ -152,9 +193,19 @@ def missing(user: CurrentUser, body: MissingBody, db: Db, http: Request) -> JSON
     "/blobs/{sha256}",
     response_class=FileResponse,
     summary="A display copy by its sha256; supports HTTP Range for resuming",
-    responses={200: {"content": {"image/webp": {}, "image/jpeg": {}}}, 206: {"description": "the requested byte range"}, 404: {"model": ErrorBody}},
+    openapi_extra=NEEDS_TOKEN,
+    responses={
+        200: {"content": {"image/webp": {}, "image/jpeg": {}}},
+        206: {"description": "the requested byte range"},
+        **errors(400, 401, 404, s400=f"bad_sha256: the name is not 64 lowercase hex digits; {ERROR_TEXT[400]}", s404="unknown_blob"),
+    },
 )
-def blob(sha256: str, user: CurrentUser, db: Db, blob_store: Blobs) -> FileResponse:
+def blob(
+    sha256: Annotated[str, Path(description="the display copy's sha256", json_schema_extra={"pattern": "^[0-9a-f]{64}$"})],
+    user: CurrentUser,
+    db: Db,
+    blob_store: Blobs,
+) -> FileResponse:
     if not is_sha256_hex(sha256):
         raise ApiError(400, "bad_sha256", "a blob name is a sha256: 64 lowercase hex digits")
     with db.read() as conn:

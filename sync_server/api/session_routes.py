@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from sync_server.api.deps import CurrentUser, Db, bearer_token, protocol_header
+from sync_server.api.openapi_doc import NEEDS_TOKEN, errors
 from sync_server.db.accounts import revoke_token, revoke_tokens
-from sync_server.protocol import API_PREFIX, ErrorBody, SignOutResponse, to_wire
+from sync_server.protocol import API_PREFIX, SignOutResponse, to_wire
 
-_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorBody} for status in (400, 401, 426)}
-
-session_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
+session_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=errors(400, 401, 422, 426))
 
 
-@session_router.post("/logout", response_model=SignOutResponse, summary="Revoke this token, or all of yours")
+@session_router.post(
+    "/logout", response_model=SignOutResponse, summary="Revoke this token, or all of yours", openapi_extra=NEEDS_TOKEN
+)
 def logout(
     user: CurrentUser,
     db: Db,

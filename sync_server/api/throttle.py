@@ -4,6 +4,12 @@ account, or from one address, lock further attempts out for a while.
 A lockout ends ``window`` after the last counted failure (sliding with failures); attempts
 refused while locked check no password and are not counted. Usernames nobody has are
 counted like real ones, so guessing names locks out too and the answer tells nothing.
+
+The limits hold under a burst, too: an attempt is admitted only while the failures so far
+plus the attempts still being checked stay under the limit, and otherwise waits for one of
+those to finish. Counting failures only after the slow hash let 58 parallel guesses from one
+address through a limit of 20; now a burst of guesses is checked at most ``limit`` times,
+while a burst of right passwords (an office behind one address at 8 o'clock) only queues.
 """
 
 from __future__ import annotations
@@ -20,12 +26,15 @@ ACCOUNT_LIMIT = 5  # failed logins per username within the window
 ADDRESS_LIMIT = 20  # failed logins per client address within the window
 WINDOW_SECONDS = 15 * 60
 _SWEEP_AT = 10_000  # keys held before forgotten ones are swept out
+ADMIT_WAIT_SECONDS = 30.0  # how long a queued attempt waits for others to finish
+BUSY_RETRY_SECONDS = 5  # Retry-After when it waited that long in vain
 
 
 class _Failures:
     def __init__(self) -> None:
         self.times: deque[float] = deque()  # failures within the window, oldest first
         self.locked_until = 0.0
+        self.pending = 0  # admitted attempts whose password is still being checked
 
 
 class LoginThrottle:
@@ -43,33 +52,58 @@ class LoginThrottle:
         self.window = window_seconds
         self.clock = clock
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
         self._failures: dict[tuple[str, str], _Failures] = {}
 
-    def retry_after(self, username: str, address: str) -> int | None:
-        """Whole seconds until this attempt may be tried, or None when it may go ahead."""
-        now = self.clock()
-        with self._lock:
-            waits = [self._wait(("account", username), now), self._wait(("address", address), now)]
-        wait = max(waits)
-        return max(1, math.ceil(wait)) if wait > 0 else None
+    def _keys(self, username: str, address: str) -> tuple[tuple[tuple[str, str], int], ...]:
+        return (("account", username), self.account_limit), (("address", address), self.address_limit)
 
-    def failed(self, username: str, address: str) -> None:
+    def admit(self, username: str, address: str, wait_seconds: float = ADMIT_WAIT_SECONDS) -> int | None:
+        """None when this attempt may check its password (``settle`` must follow), or the
+        whole seconds to wait: the account or address is locked, or stayed full too long."""
+        deadline = time.monotonic() + wait_seconds
+        with self._lock:
+            while True:
+                now = self.clock()
+                wait = max(self._wait(key, now) for key, _limit in self._keys(username, address))
+                if wait > 0:
+                    return max(1, math.ceil(wait))
+                if len(self._failures) >= _SWEEP_AT:
+                    self._sweep(now)
+                entries = []
+                for key, limit in self._keys(username, address):
+                    failures = self._failures.setdefault(key, _Failures())
+                    self._prune(failures, now)
+                    entries.append((failures, limit))
+                if all(len(f.times) + f.pending < limit for f, limit in entries):
+                    for failures, _limit in entries:
+                        failures.pending += 1
+                    return None
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._settled.wait(left):
+                    return BUSY_RETRY_SECONDS
+
+    def settle(self, username: str, address: str, ok: bool | None) -> None:
+        """The admitted attempt's outcome. A right password clears the account's count (not
+        the address's: one right login does not license another hundred guesses at other
+        names); a wrong one counts against both and may lock them; None (no password was
+        judged: the database failed) only frees its place."""
         now = self.clock()
         with self._lock:
-            if len(self._failures) >= _SWEEP_AT:
-                self._sweep(now)
-            for key, limit in ((("account", username), self.account_limit), (("address", address), self.address_limit)):
+            for key, limit in self._keys(username, address):
                 failures = self._failures.setdefault(key, _Failures())
+                failures.pending = max(0, failures.pending - 1)
+                if ok is not False:
+                    continue
                 self._prune(failures, now)
                 failures.times.append(now)
                 if len(failures.times) >= limit:
                     failures.locked_until = now + self.window
-
-    def succeeded(self, username: str) -> None:
-        """A right password clears the account's count (not the address's: one right
-        login does not license another hundred guesses at other names)."""
-        with self._lock:
-            self._failures.pop(("account", username), None)
+            if ok:
+                account = self._failures.get(("account", username))
+                if account is not None:
+                    account.times.clear()
+            self._settled.notify_all()
 
     def _wait(self, key: tuple[str, str], now: float) -> float:
         failures = self._failures.get(key)
@@ -83,15 +117,18 @@ class LoginThrottle:
         stale = [
             key
             for key, failures in self._failures.items()
-            if failures.locked_until <= now and (not failures.times or failures.times[-1] <= now - self.window)
+            if failures.pending == 0
+            and failures.locked_until <= now
+            and (not failures.times or failures.times[-1] <= now - self.window)
         ]
         for key in stale:
             del self._failures[key]
 
 
-def refuse_if_locked(throttle: LoginThrottle, username: str, address: str) -> None:
-    """429 ``too_many_attempts`` with ``Retry-After`` while the account or address is locked."""
-    wait = throttle.retry_after(username, address)
+def admit_or_refuse(throttle: LoginThrottle, username: str, address: str) -> None:
+    """Admit the attempt (the caller then settles it), or 429 ``too_many_attempts`` with
+    ``Retry-After`` while the account or address is locked."""
+    wait = throttle.admit(username, address)
     if wait is None:
         return
     minutes = math.ceil(wait / 60)

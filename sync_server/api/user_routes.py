@@ -12,8 +12,17 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from sync_server.api.deps import CurrentUser, Database, Db, JsonBody, check_protocol_version, protocol_header
+from sync_server.api.deps import (
+    MAX_BODY_BYTES,
+    CurrentUser,
+    Database,
+    Db,
+    JsonBody,
+    check_protocol_version,
+    protocol_header,
+)
 from sync_server.api.errors import ApiError
+from sync_server.api.openapi_doc import NEEDS_TOKEN, errors, request_body
 from sync_server.db.clock import utc_now
 from sync_server.db.users_admin import (
     AccountError,
@@ -34,7 +43,6 @@ from sync_server.db.users_admin import (
 )
 from sync_server.protocol import (
     API_PREFIX,
-    ErrorBody,
     NewUserRequest,
     PasswordRequest,
     SignOutResponse,
@@ -45,10 +53,6 @@ from sync_server.protocol import (
     to_wire,
 )
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 422, 426)
-}
-
 # (HTTP status, error code) per refusal
 _STATUS: dict[type[AccountError], tuple[int, str]] = {
     NotAllowed: (403, "forbidden"),
@@ -58,7 +62,10 @@ _STATUS: dict[type[AccountError], tuple[int, str]] = {
     InvalidAccount: (422, "invalid_request"),
 }
 
-user_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
+user_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=errors(400, 422, 426))
+_ADMINS = errors(401, 403, s403="forbidden: only the base admin manages accounts")
+_UNKNOWN_USER = errors(404, s404="unknown_user: no such account in your office")
+_BODY = errors(413, 415)
 
 
 def _refused(exc: AccountError) -> ApiError:
@@ -86,7 +93,13 @@ def record_sync(db: Database, user_id: int) -> None:
             mark_synced(conn, user_id, now)
 
 
-@user_router.get("/users", response_model=UsersResponse, summary="The accounts of your office (admins)")
+@user_router.get(
+    "/users",
+    response_model=UsersResponse,
+    summary="The accounts of your office (admins)",
+    openapi_extra=NEEDS_TOKEN,
+    responses=_ADMINS,
+)
 def users(user: CurrentUser, db: Db) -> JSONResponse:
     try:
         require_admin(user)
@@ -98,7 +111,12 @@ def users(user: CurrentUser, db: Db) -> JSONResponse:
 
 
 @user_router.post(
-    "/users", status_code=201, response_model=UserRecord, summary="Add an account to your office (admins)"
+    "/users",
+    status_code=201,
+    response_model=UserRecord,
+    summary="Add an account to your office (admins)",
+    openapi_extra=request_body(NewUserRequest, MAX_BODY_BYTES),
+    responses={**_ADMINS, **_BODY, **errors(409, s409="username_taken")},
 )
 def new_user(user: CurrentUser, db: Db, body: JsonBody) -> JSONResponse:
     try:
@@ -112,7 +130,11 @@ def new_user(user: CurrentUser, db: Db, body: JsonBody) -> JSONResponse:
 
 
 @user_router.post(
-    "/users/{user_id}/password", response_model=UserRecord, summary="Set a new password; the user's tokens stop working"
+    "/users/{user_id}/password",
+    response_model=UserRecord,
+    summary="Set a new password; the user's tokens stop working",
+    openapi_extra=request_body(PasswordRequest, MAX_BODY_BYTES),
+    responses={**_ADMINS, **_UNKNOWN_USER, **_BODY},
 )
 def new_password(user_id: int, user: CurrentUser, db: Db, body: JsonBody) -> JSONResponse:
     try:
@@ -126,7 +148,11 @@ def new_password(user_id: int, user: CurrentUser, db: Db, body: JsonBody) -> JSO
 
 
 @user_router.post(
-    "/users/{user_id}/disable", response_model=UserRecord, summary="Disable an account at once; its work stays"
+    "/users/{user_id}/disable",
+    response_model=UserRecord,
+    summary="Disable an account at once; its work stays",
+    openapi_extra=NEEDS_TOKEN,
+    responses={**_ADMINS, **_UNKNOWN_USER, **errors(409, s409="cannot_disable_self")},
 )
 def disable(user_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     try:
@@ -138,7 +164,13 @@ def disable(user_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     return JSONResponse(to_wire(changed))
 
 
-@user_router.post("/users/{user_id}/enable", response_model=UserRecord, summary="Let a disabled account log in again")
+@user_router.post(
+    "/users/{user_id}/enable",
+    response_model=UserRecord,
+    summary="Let a disabled account log in again",
+    openapi_extra=NEEDS_TOKEN,
+    responses={**_ADMINS, **_UNKNOWN_USER},
+)
 def enable(user_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     try:
         require_admin(user)
@@ -150,7 +182,11 @@ def enable(user_id: int, user: CurrentUser, db: Db) -> JSONResponse:
 
 
 @user_router.post(
-    "/users/{user_id}/signout", response_model=SignOutResponse, summary="Revoke every token of an account (a lost PC)"
+    "/users/{user_id}/signout",
+    response_model=SignOutResponse,
+    summary="Revoke every token of an account (a lost PC)",
+    openapi_extra=NEEDS_TOKEN,
+    responses={**_ADMINS, **_UNKNOWN_USER},
 )
 def sign_out(user_id: int, user: CurrentUser, db: Db) -> JSONResponse:
     try:

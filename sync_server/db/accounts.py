@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, select
 
+from sync_server.bundles.container import new_bundle_key
 from sync_server.db.clock import as_utc, utc_now
 from sync_server.db.tables import offices, tokens, users
 from sync_server.protocol import ROLES, UserInfo
@@ -182,8 +183,24 @@ def revoke_token(conn: Connection, token: str) -> int:
 
 def revoke_tokens(conn: Connection, user_id: int) -> int:
     """Delete every token of the user (a new password, a disabled account, signing out
-    everywhere); how many."""
+    everywhere), and their bundle key with them: a lost PC can no longer sign a bundle
+    either. How many tokens."""
+    conn.execute(users.update().where(users.c.id == user_id).values(bundle_key=None))
     return conn.execute(tokens.delete().where(tokens.c.user_id == user_id)).rowcount
+
+
+def bundle_key(conn: Connection, user_id: int, create: bool = True) -> str | None:
+    """The user's bundle key (ADR 0007), made when they have none and ``create``; None for
+    a disabled user or, without ``create``, one who has not logged in since the last revoke."""
+    found = conn.execute(select(users.c.bundle_key, users.c.disabled_at).where(users.c.id == user_id)).first()
+    if found is None or found.disabled_at is not None:
+        return None
+    if found.bundle_key or not create:
+        return found.bundle_key
+    key = new_bundle_key()
+    # conditional: two logins at once end with one key, the one both read back
+    conn.execute(users.update().where(users.c.id == user_id, users.c.bundle_key.is_(None)).values(bundle_key=key))
+    return conn.execute(select(users.c.bundle_key).where(users.c.id == user_id)).scalar()
 
 
 def first_office_id(conn: Connection) -> int | None:

@@ -5,6 +5,10 @@ cost more than SQLite's own inserting, on a 10,000-annotation push. Here the SQL
 still SQLAlchemy's, compiled once per statement, dialect and column set, with bound
 parameters; rows go to the driver as tuples, and the bind processors the dialect
 needs (DateTime on SQLite, say) are still applied, to those columns only.
+
+``JSON_TEXT`` binds JSON the caller encoded already (one encoding shared by several
+rows): plain text on SQLite, ``CAST(… AS JSON)`` on PostgreSQL, whose json columns
+take no text as it is.
 """
 
 from __future__ import annotations
@@ -12,8 +16,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy import JSON, Connection, Text, TypeDecorator, cast
+from sqlalchemy.sql.dml import Insert, UpdateBase
+
+
+class _PostgresJsonText(TypeDecorator):
+    """Text that is JSON already, cast to json by the database (no encoding in Python)."""
+
+    impl = Text
+    cache_ok = True
+
+    def bind_expression(self, bindvalue):
+        return cast(bindvalue, JSON)
+
+
+# the type of a bind that carries JSON text for a JSON column: ``bindparam("x", type_=JSON_TEXT)``
+JSON_TEXT = Text().with_variant(_PostgresJsonText(), "postgresql")
 
 _PLANS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
@@ -23,6 +41,8 @@ def _plan(conn: Connection, stmt: UpdateBase, keys: tuple[str, ...]):
     cache_key = (stmt, dialect, keys)
     plan = _PLANS.get(cache_key)
     if plan is None:
+        if isinstance(stmt, Insert):
+            stmt = stmt.inline()  # no RETURNING of new keys (PostgreSQL): nobody reads them here
         compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
         names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
         # every bind must be one of ours: a column default the SQL expects would go unfilled

@@ -148,6 +148,7 @@ def resolve_conflict(conn: Connection, resolver: UserInfo, item_id: int, chosen_
         select(items.c.id, items.c.batch_id, items.c.head_annotation_id)
         .join(orders, orders.c.id == items.c.order_id)
         .where(items.c.id == item_id, orders.c.office_id == resolver.office_id)
+        .with_for_update(of=items)  # PostgreSQL: a second resolver waits, then finds it settled
     ).first()
     if item is None:
         raise UnknownItem(f"unknown item {item_id}")

@@ -1,67 +1,110 @@
-"""The database engine: SQLite by default (WAL, foreign keys), PostgreSQL later.
+"""The database engine: SQLite by default (WAL, foreign keys), or PostgreSQL by URL.
+
+The URL chooses: ``--db``, else ``$AIDOU_DB_URL``, else ``server.db`` in the data dir.
+``postgresql://…`` and ``postgresql+psycopg://…`` both use psycopg 3 (the ``postgres``
+extra: ``pip install -e ".[postgres]"``). Opening a database brings its schema to the
+newest migration (``sync_server.db.migrate``) and gives it its id.
 
 Writes run in ``write_transaction``: on SQLite it starts with BEGIN IMMEDIATE so a
 push that reads then writes takes the one write lock up front instead of failing
-halfway with "database is locked". It also makes change-feed seqs commit in
-order, so a reader never skips a change committed late.
+halfway with "database is locked". That also makes change-feed seqs commit in order.
+PostgreSQL runs writers in parallel; ``sync_server.db.feed`` takes a transaction-level
+advisory lock before a transaction's first change row, which keeps the same promise
+(ADR 0012). Reads run in ``read_connection``: one snapshot for the whole block
+(SQLite's WAL read transaction; REPEATABLE READ on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 
 from sync_server.db.identity import ensure_server_id
 from sync_server.db.private_files import private_database
-from sync_server.db.tables import metadata
 
 DB_FILE_NAME = "server.db"
+DB_URL_ENV = "AIDOU_DB_URL"
 BUSY_TIMEOUT_MS = 10_000
+SUPPORTED = ("sqlite", "postgresql")
+POSTGRES_EXTRA_HINT = 'PostgreSQL needs the psycopg driver: pip install "aidou-desktop[postgres]" (psycopg[binary])'
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL the server cannot use; the message says why, for people."""
 
 
 def default_db_url(data_dir: Path) -> str:
-    return f"sqlite:///{Path(data_dir) / DB_FILE_NAME}"
+    """The database a server on ``data_dir`` uses when not told otherwise: ``$AIDOU_DB_URL``
+    if set (a PostgreSQL server, say), else ``server.db`` in the data dir."""
+    return os.environ.get(DB_URL_ENV) or f"sqlite:///{Path(data_dir) / DB_FILE_NAME}"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the schema created; SQLite gets its pragmas, and its
-    file (with ``-wal``/``-shm``) mode 0600."""
-    _private_sqlite_file(url)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+def database_url(url: str | URL) -> URL:
+    """``url`` parsed and checked: SQLite or PostgreSQL (psycopg 3 unless another driver is named)."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # noqa: BLE001 — sqlalchemy's ArgumentError, or a bad port
+        raise DatabaseUrlError(f"not a database URL: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        raise DatabaseUrlError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://…")
+    if backend == "postgresql" and parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername == "postgresql+psycopg":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise DatabaseUrlError(POSTGRES_EXTRA_HINT) from None
+    return parsed
+
+
+def create_database_engine(url: str | URL) -> Engine:
+    """An engine for ``url``, tuned for its engine; the schema is not touched (``make_engine`` does)."""
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _private_sqlite_file(parsed)
+        engine = create_engine(parsed)
         _tune_sqlite(engine)
-    # A first release: the schema is created whole. Later changes come as named migrations.
-    metadata.create_all(engine)
-    _add_new_columns(engine)
-    with write_transaction(engine) as conn:
-        ensure_server_id(conn)
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        _tune_postgresql(engine)
     return engine
 
 
-def _private_sqlite_file(url: str) -> None:
-    parsed = make_url(url)
+def make_engine(url: str | URL) -> Engine:
+    """An engine for ``url`` with its schema at the newest migration and its id made;
+    a SQLite file (with ``-wal``/``-shm``) gets mode 0600."""
+    from sync_server.db.migrate import upgrade_schema
+
+    engine = create_database_engine(url)
+    try:
+        with schema_transaction(engine) as conn:
+            upgrade_schema(conn)
+            ensure_server_id(conn)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+open_database = make_engine
+
+
+def is_postgresql(conn: Connection | Engine) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _private_sqlite_file(parsed: URL) -> None:
     database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+    if not database or database == ":memory:":
         return
     if database.startswith("file:") or parsed.query.get("mode") == "memory":
         return  # a URI filename: SQLite decides; not how the server is run
     private_database(Path(database))
-
-
-def _add_new_columns(engine: Engine) -> None:
-    """Nullable columns added since a database was made (``create_all`` makes only missing
-    tables). A stop-gap until the server's schema moves to named migrations."""
-    inspector = inspect(engine)
-    with write_transaction(engine) as conn:
-        for table in metadata.sorted_tables:
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in have and column.nullable:
-                    kind = column.type.compile(dialect=engine.dialect)
-                    conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -82,6 +125,30 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _tune_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # times come back in UTC, as the server stores and sends them
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.autocommit = autocommit
+
+
+# the pg_advisory_xact_lock key of schema changes: "AIDUSCHM" (feed.FEED_LOCK_KEY is "AIDUFEED")
+SCHEMA_LOCK_KEY = 0x4149_4455_5343_484D
+
+
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds the schema lock: servers starting together on one
+    PostgreSQL database migrate it one after the other (SQLite: BEGIN IMMEDIATE does it)."""
+    with write_transaction(engine) as conn:
+        if is_postgresql(conn):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
+        yield conn
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction: committed when the block ends, rolled back on error."""
@@ -93,6 +160,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
+    """One read transaction: every statement in the block sees the same snapshot."""
     with engine.connect() as conn:
+        if is_postgresql(conn):
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             yield conn

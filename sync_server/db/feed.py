@@ -4,10 +4,15 @@ Each event is written once office-wide (``audience_user_id`` NULL: what leads an
 admins read) and once per annotator who should see it. An annotator's feed is
 then a plain index range scan, with no joins to work out what they may see.
 
-No change is ever skipped: seqs are handed out inside write transactions that
-hold SQLite's single write lock (BEGIN IMMEDIATE) until they commit, so they
-become visible in seq order. PostgreSQL will need the same guarantee by other
-means (a lock on the log table, or reading only below the oldest open writer).
+No change is ever skipped: a seq must become visible only after every smaller one
+(ADR 0012). On SQLite, seqs are handed out inside write transactions that hold the
+single write lock (BEGIN IMMEDIATE) until they commit. On PostgreSQL, where writers
+run in parallel and an identity value is taken at INSERT time, every transaction
+takes a transaction-level advisory lock (``FEED_LOCK_KEY``) just before its first
+change row and holds it to its commit, so seqs are allocated in commit order. Every
+change row goes through ``_append``, the one place that takes that lock. A writer
+locks the rows it will change *before* it logs: after the feed lock a transaction
+only inserts, so no two writers wait on each other in a circle.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import json
 
 from sqlalchemy import Connection, Text, bindparam, cast, func, select
 
-from sync_server.db.bulk import execute_many
+from sync_server.db.bulk import JSON_TEXT, execute_many
 from sync_server.db.identity import server_id as load_server_id
 from sync_server.db.tables import changes
 from sync_server.protocol import Change, ChangesResponse, UserInfo
@@ -35,6 +40,37 @@ class BadCursor(ValueError):
     pass
 
 
+# "AIDUFEED": the pg_advisory_xact_lock a transaction holds from its first change row to its end
+FEED_LOCK_KEY = 0x4149_4455_4645_4544
+_LOCKED = "aidou_feed_locked"  # conn.info: the transaction that holds the feed lock
+
+
+def lock_feed(conn: Connection) -> None:
+    """PostgreSQL: wait for the feed lock and hold it to the end of this transaction, so no
+    later writer's seq can commit before ours. Taken once per transaction. SQLite: nothing
+    to do (the transaction holds the database's write lock already)."""
+    if conn.dialect.name != "postgresql":
+        return
+    transaction = conn.get_nested_transaction() or conn.get_transaction()
+    if transaction is None:
+        raise RuntimeError("the change feed is written inside a transaction only")
+    if conn.info.get(_LOCKED) is transaction:
+        return
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({FEED_LOCK_KEY})")
+    conn.info[_LOCKED] = transaction
+
+
+def _append(conn: Connection, rows: list[dict[str, Any]] | None = None, encoded: list[tuple] | None = None) -> None:
+    """The one place change rows are inserted: the feed lock first, then the rows."""
+    if not rows and not encoded:
+        return
+    lock_feed(conn)
+    if rows:
+        conn.execute(changes.insert(), rows)
+    if encoded:
+        execute_many(conn, _INSERT_ENCODED, ("kind", "office_id", "audience_user_id", "data_json"), encoded)
+
+
 def log_changes(
     conn: Connection, office_id: int, entries: Iterable[tuple[str, dict[str, Any], int | None]]
 ) -> None:
@@ -43,20 +79,18 @@ def log_changes(
         {"kind": kind, "office_id": office_id, "audience_user_id": audience, "data": data}
         for kind, data, audience in entries
     ]
-    if rows:
-        conn.execute(changes.insert(), rows)
+    _append(conn, rows=rows)
 
 
 # ``data`` bound as text already encoded: one push event goes to several readers, and
 # JSON-encoding the same dict once per row was the largest cost of a big push
-_INSERT_ENCODED = changes.insert().values(data=bindparam("data_json", type_=Text))
+_INSERT_ENCODED = changes.insert().values(data=bindparam("data_json", type_=JSON_TEXT))
 
 
 def log_encoded_changes(conn: Connection, office_id: int, entries: Iterable[tuple[str, str, int | None]]) -> None:
     """``log_changes`` for ``(kind, json_text, audience_user_id)``: the text must be what
     the ``data`` column's JSON type would write (``json.dumps`` with its defaults)."""
-    rows = [(kind, office_id, audience, text) for kind, text, audience in entries]
-    execute_many(conn, _INSERT_ENCODED, ("kind", "office_id", "audience_user_id", "data_json"), rows)
+    _append(conn, encoded=[(kind, office_id, audience, text) for kind, text, audience in entries])
 
 
 def high_water(conn: Connection) -> int:

@@ -14,12 +14,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
-from sync_server.db.bulk import execute_many
+from sync_server.db.bulk import JSON_TEXT, execute_many
 from sync_server.db.clock import as_utc, to_iso, utc_now
 from sync_server.db.entities import revision_status
 from sync_server.db.feed import log_encoded_changes
+from sync_server.db.locks import lock_items
 from sync_server.db.reviews import apply_reviews
 from sync_server.db.schemas import older_schemas
 from sync_server.db.tables import annotations, batches, items, leases, orders
@@ -217,6 +218,9 @@ def apply_push(
     the reviews (so a lead's correction and its accept can travel together)."""
     if len(records) + len(review_records) > MAX_PUSH_RECORDS:
         raise ValueError(f"at most {MAX_PUSH_RECORDS} records per push")
+    # PostgreSQL: the items this push may write are locked before anything is read, so a
+    # push racing this one on the same item waits and then sees its head (sync_server.db.locks)
+    lock_items(conn, [r.item_id for r in records] + [r.item_id for r in review_records])
     results = _apply_annotations(conn, user, records) if records else []
     return results + apply_reviews(conn, user, list(review_records))
 
@@ -292,7 +296,7 @@ def _apply_annotations(conn: Connection, user: UserInfo, records: list[Annotatio
 
 
 # ``shapes`` bound as text we encoded: the same text is spliced into the feed rows
-_INSERT_ANNOTATION = annotations.insert().values(shapes=bindparam("shapes_json", type_=Text))
+_INSERT_ANNOTATION = annotations.insert().values(shapes=bindparam("shapes_json", type_=JSON_TEXT))
 _ANNOTATION_COLUMNS = tuple(c.name for c in annotations.columns if c.name != "shapes")
 _ANNOTATION_KEYS = (*_ANNOTATION_COLUMNS, "shapes_json")
 _UPDATE_HEAD = (
@@ -349,7 +353,7 @@ def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
 def missing_revisions(conn: Connection, user: UserInfo, ids: list[str]) -> list[str]:
     """The ids (of well-formed ones, in the order given) this server holds no revision for,
     among those this user may know of: their office's. Reconciliation after a restore."""
-    wanted = [i for i in dict.fromkeys(i.lower() if isinstance(i, str) else i for i in ids) if is_uuid(i)]
+    wanted = [i for i in dict.fromkeys(i.lower() for i in ids if isinstance(i, str)) if is_uuid(i)]
     if not wanted:
         return []
     have = set(

@@ -78,7 +78,8 @@ def _canonical(record: ReviewRecord) -> ReviewRecord:
 
 
 def apply_reviews(conn: Connection, user: UserInfo, records: list[ReviewRecord]) -> list[PushResult]:
-    """Store what may be stored; one answer per review, in order (caller's transaction)."""
+    """Store what may be stored; one answer per review, in order (caller's transaction,
+    which has locked the reviewed items: ``apply_push`` does)."""
     if not records:
         return []
     records = [_canonical(record) for record in records]

@@ -67,7 +67,10 @@ def change_order_schema(conn: Connection, order_id: int, schema: LabelSchema | d
         raise SchemaChangeError(f"label schema: {exc}") from exc
     if not new.labels or len(set(new.names())) != len(new.labels):
         raise SchemaChangeError("label schema: needs at least one label, and label names must be unique")
-    row = conn.execute(select(orders.c.schema, orders.c.office_id).where(orders.c.id == order_id)).first()
+    # PostgreSQL: locked, so two changes at once cannot both pass the version check
+    row = conn.execute(
+        select(orders.c.schema, orders.c.office_id).where(orders.c.id == order_id).with_for_update()
+    ).first()
     if row is None:
         raise SchemaChangeError(f"unknown order {order_id}")
     current = row.schema

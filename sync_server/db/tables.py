@@ -24,12 +24,17 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# SQLite's INTEGER is 64 bits, PostgreSQL's 32: ids and counts are 64-bit on both, so a
+# number a client sends cannot fit one engine and overflow the other (an INTEGER PRIMARY
+# KEY stays SQLite's rowid; on PostgreSQL it becomes a BIGINT identity)
+Int = Integer().with_variant(BigInteger(), "postgresql")
+
 server_info = Table(
     "server_info",
     metadata,
     # one row, made with the database: its id tells clients which database answers them,
     # so a reinstalled server is noticed and reconciled against (ADR 0013)
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("database_id", String(36), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -37,14 +42,14 @@ server_info = Table(
 offices = Table(
     "offices",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
 )
 
 users = Table(
     "users",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("office_id", ForeignKey("offices.id"), nullable=False),
     Column("username", String(100), nullable=False, unique=True),
     Column("display_name", String(200), nullable=False),
@@ -53,6 +58,8 @@ users = Table(
     # a disabled user's tokens stop working at once; their synced work stays
     Column("disabled_at", DateTime(timezone=True)),
     Column("last_sync_at", DateTime(timezone=True)),  # their last feed read (kept to the minute)
+    # signs their USB bundles both ways (hex; ADR 0007): made at login, dropped with their tokens
+    Column("bundle_key", String(64)),
 )
 
 tokens = Table(
@@ -71,13 +78,13 @@ tokens = Table(
 orders = Table(
     "orders",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("office_id", ForeignKey("offices.id"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("task_kind", String(30), nullable=False),
     Column("schema", JSON, nullable=False),  # to_wire(LabelSchema), includes its version
     Column("guidelines", Text, nullable=False, default=""),
-    Column("price_cents", Integer, nullable=False, default=0),
+    Column("price_cents", Int, nullable=False, default=0),
     Column("due", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -89,7 +96,7 @@ order_schemas = Table(
     # validated against that version and kept (ADR 10). ``orders.schema`` stays the
     # current one; a version is written here when it is replaced (and the new one too).
     Column("order_id", ForeignKey("orders.id"), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", Int, primary_key=True),
     Column("schema", JSON, nullable=False),  # to_wire(LabelSchema)
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
@@ -105,7 +112,7 @@ blobs = Table(
 batches = Table(
     "batches",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     # the current lease, denormalised from ``leases`` so the feed and push read one row
@@ -116,17 +123,17 @@ batches = Table(
 items = Table(
     "items",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
     Column("batch_id", ForeignKey("batches.id"), index=True),
     Column("name", String(500), nullable=False),
-    Column("width", Integer, nullable=False),  # the upright original: shapes live in these pixels
-    Column("height", Integer, nullable=False),
+    Column("width", Int, nullable=False),  # the upright original: shapes live in these pixels
+    Column("height", Int, nullable=False),
     Column("original_sha256", ForeignKey("blobs.sha256"), nullable=False),
     Column("display_sha256", ForeignKey("blobs.sha256"), nullable=False, index=True),
-    Column("display_size", Integer, nullable=False),
-    Column("display_width", Integer, nullable=False),
-    Column("display_height", Integer, nullable=False),
+    Column("display_size", Int, nullable=False),
+    Column("display_width", Int, nullable=False),
+    Column("display_height", Int, nullable=False),
     # the latest revision stored without conflict: what conflicts are judged against and
     # what exports use. Kept here so push never sorts revisions by (client-made) ids.
     Column("head_annotation_id", String(36)),
@@ -143,7 +150,7 @@ leases = Table(
     "leases",
     metadata,
     # history, never updated: "was this batch ever leased to me" stays answerable
-    Column("id", Integer, primary_key=True),
+    Column("id", Int, primary_key=True),
     Column("batch_id", ForeignKey("batches.id"), nullable=False),
     Column("annotator_id", ForeignKey("users.id"), nullable=False),
     Column("leased_at", DateTime(timezone=True), nullable=False),
@@ -160,8 +167,8 @@ annotations = Table(
     Column("annotator_id", ForeignKey("users.id"), nullable=False),
     Column("base_id", String(36)),
     Column("shapes", JSON, nullable=False),
-    Column("schema_version", Integer),
-    Column("time_spent_ms", Integer, nullable=False, default=0),
+    Column("schema_version", Int),
+    Column("time_spent_ms", Int, nullable=False, default=0),
     Column("client_time", String(40)),  # informational only, as the client sent it
     Column("received_at", DateTime(timezone=True), nullable=False),  # the server's clock
     Column("conflict", Boolean, nullable=False, default=False),
@@ -195,7 +202,7 @@ changes = Table(
     "changes",
     metadata,
     # sqlite_autoincrement: a seq is never reused, even after the newest row is deleted
-    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("seq", Int, primary_key=True, autoincrement=True),
     Column("kind", String(20), nullable=False),
     Column("office_id", ForeignKey("offices.id"), nullable=False),
     # NULL: the office-wide feed (leads, admins); else the one annotator who reads it

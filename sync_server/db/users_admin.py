@@ -26,6 +26,7 @@ from sync_server.protocol import (
 # a feed read marks ``last_sync_at`` only when the stored one is older: no write per page
 SYNC_MARK_EVERY = timedelta(seconds=60)
 _USERNAME = re.compile(rf"[A-Za-z0-9._-]{{1,{MAX_USERNAME_LENGTH}}}")
+_MAX_INT64 = 2**63 - 1  # ids past it cannot be ours; the database driver would refuse them outright
 
 
 class AccountError(Exception):
@@ -106,6 +107,8 @@ def list_users(conn: Connection, office_id: int | None) -> list[UserRecord]:
 
 def get_user(conn: Connection, office_id: int | None, user_id: int) -> UserRecord:
     """The user, if in ``office_id``; another office's user is as unknown as none."""
+    if not 0 < user_id <= _MAX_INT64:
+        raise UnknownUser(f"no user {user_id} in your office")
     query = _record_query().where(users.c.id == user_id)
     if office_id is not None:
         query = query.where(users.c.office_id == office_id)

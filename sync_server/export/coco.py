@@ -1,10 +1,22 @@
-"""COCO detection JSON (``annotations.json``) plus the images, and the export report."""
+"""COCO detection JSON (``annotations.json``) plus the images, and the export report.
+
+Written as a stream (issue 12): the items come from one query read a page at a
+time, each image entry goes to ``annotations.json`` as it is made and each box to
+a temporary file that becomes the ``annotations`` array once the images are done;
+the categories (which a label no schema knows may still add to) come last. What
+stays in memory is one page of rows, the categories, and the names given out so
+far at 16 bytes each (``FileNames``), so a million-item order fits an office server.
+The text is what ``json.dumps(document, ensure_ascii=False, indent=1)`` wrote before.
+"""
 
 from __future__ import annotations
 
-import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TextIO
 
 from sqlalchemy import Connection
 
@@ -12,16 +24,27 @@ from sync_server.db.blobs import BlobStore
 from sync_server.db.entities import load_order
 from sync_server.export.categories import Categories, order_categories
 from sync_server.export.errors import ExportError
-from sync_server.export.images import unique_file_name, write_upright
+from sync_server.export.images import FileNames, write_upright
+from sync_server.export.json_text import ArrayWriter, number, value
 from sync_server.export.report import ExportReport
-from sync_server.export.selection import ExportItem, order_items
+from sync_server.export.selection import ExportItem, count_order_items, order_items
 from sync_server.protocol import to_wire
 
 __all__ = ["ExportError", "export_coco"]
 
+ANNOTATIONS_NAME = "annotations.json"
+Progress = Callable[[int, int], None]  # (items done, items in the order)
+_BUFFER = 1 << 20
+
 
 def export_coco(
-    conn: Connection, blob_store: BlobStore, order_id: int, out_dir: Path, accepted_only: bool = False
+    conn: Connection,
+    blob_store: BlobStore,
+    order_id: int,
+    out_dir: Path,
+    accepted_only: bool = False,
+    annotations_only: bool = False,
+    progress: Progress | None = None,
 ) -> ExportReport:
     """Write ``out_dir/annotations.json``, ``out_dir/images/`` and ``out_dir/export_report.json``.
 
@@ -30,52 +53,74 @@ def export_coco(
     the lead's decision, so it never silently replaces the work it competed with.
     Items without a head are left out (no image either) and listed in the report with
     the reason; an item marked "no objects" is an image without annotations. With
-    ``accepted_only``, only items whose current head a lead accepted are taken.
+    ``accepted_only``, only items whose current head a lead accepted are taken. With
+    ``annotations_only``, no image is written (the JSON is the same). ``progress(done,
+    total)`` hears of every item. An export that fails leaves no ``annotations.json``
+    (an earlier one in ``out_dir`` stays as it was).
     """
     order = load_order(conn, order_id)
     if order is None:
         raise ExportError(f"unknown order {order_id}")
     categories = order_categories(conn, order_id, to_wire(order.schema))
+    total = count_order_items(conn, order_id)
     out_dir = Path(out_dir)
-    image_dir = out_dir / "images"
-    image_dir.mkdir(parents=True, exist_ok=True)
-    report = ExportReport(order_id, order.name, "coco", out_dir / "annotations.json")
-    coco_images, coco_annotations, taken = [], [], set()
-    for item in order_items(conn, order_id, accepted_only):
-        file_name = None
-        if item.exported:
-            file_name = unique_file_name(item.name, taken)
-            report.counts["turned_upright"] += write_upright(blob_store.path(item.original_sha256), image_dir / file_name)
-            coco_images.append({"id": item.id, "file_name": file_name, "width": item.width, "height": item.height,
-                                "annotator": item.annotator, "reviewer": item.reviewer})  # who, where COCO has room
-            coco_annotations.extend(_boxes(item, categories, first_id=len(coco_annotations) + 1))
-        report.count(item, file_name)
-    document = {
-        "info": {"description": order.name, "version": str(order.schema.version)},
-        "images": coco_images,
-        "annotations": coco_annotations,
-        "categories": categories.as_coco(),
-    }
-    report.annotations_path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    report.write()
+    image_dir = None if annotations_only else out_dir / "images"
+    (image_dir or out_dir).mkdir(parents=True, exist_ok=True)
+    annotations_path = out_dir / ANNOTATIONS_NAME
+    report = ExportReport(order_id, order.name, "coco", annotations_path, images_written=not annotations_only,
+                          spool_dir=out_dir)  # fmt: skip
+    partial = out_dir / (ANNOTATIONS_NAME + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", buffering=_BUFFER) as out, \
+                tempfile.TemporaryFile("w+", encoding="utf-8", dir=out_dir, buffering=_BUFFER) as boxes:  # fmt: skip
+            info = {"description": order.name, "version": str(order.schema.version)}
+            out.write(f'{{\n "info": {value(info, 1)},\n "images": ')
+            image_array, box_array = ArrayWriter(out, depth=1), ArrayWriter(boxes, depth=1)
+            names = FileNames(capacity=total)
+            for done, item in enumerate(order_items(conn, order_id, accepted_only), 1):
+                file_name = None
+                if item.exported:
+                    file_name = names.unique(item.name)
+                    if image_dir is not None:
+                        turned = write_upright(blob_store.path(item.original_sha256), image_dir / file_name)
+                        report.counts["turned_upright"] += turned
+                    image_array.add(_image(item, file_name))  # who, where COCO has room
+                    for shape in item.shapes:
+                        if shape["kind"] == "box":
+                            box_array.add(_box(box_array.count + 1, item.id, categories, shape))
+                report.count(item, file_name)
+                if progress is not None:
+                    progress(done, total)
+            image_array.close()
+            box_array.close()
+            out.write(',\n "annotations": ')
+            boxes.seek(0)
+            shutil.copyfileobj(boxes, out, _BUFFER)
+            out.write(f',\n "categories": {value(categories.as_coco(), 1)}\n}}')
+        os.replace(partial, annotations_path)
+        report.write()
+    finally:
+        partial.unlink(missing_ok=True)
+        report.close()
     return report
 
 
-def _boxes(item: ExportItem, categories: Categories, first_id: int) -> list[dict[str, Any]]:
-    boxes = []
-    for shape in item.shapes or []:
-        if shape["kind"] != "box":
-            continue
-        (x1, y1), (x2, y2) = shape["points"]
-        width, height = x2 - x1, y2 - y1
-        boxes.append(
-            {
-                "id": first_id + len(boxes),
-                "image_id": item.id,
-                "category_id": categories.id_for(shape["label"]),
-                "bbox": [x1, y1, width, height],
-                "area": width * height,
-                "iscrowd": 0,
-            }
-        )
-    return boxes
+def _image(item: ExportItem, file_name: str) -> str:
+    """An ``images`` entry, as ``value`` would format the dict two levels deep."""
+    return (
+        f'{{\n   "id": {number(item.id)},\n   "file_name": {value(file_name, 2)},\n   "width": {number(item.width)},'
+        f'\n   "height": {number(item.height)},\n   "annotator": {value(item.annotator, 2)},'
+        f'\n   "reviewer": {value(item.reviewer, 2)}\n  }}'
+    )
+
+
+def _box(annotation_id: int, image_id: int, categories: Categories, shape: dict) -> str:
+    """An ``annotations`` entry for one box shape, as ``value`` would format it two levels deep."""
+    (x1, y1), (x2, y2) = shape["points"]
+    width, height = x2 - x1, y2 - y1
+    return (
+        f'{{\n   "id": {number(annotation_id)},\n   "image_id": {number(image_id)},'
+        f'\n   "category_id": {number(categories.id_for(shape["label"]))},'
+        f'\n   "bbox": [\n    {number(x1)},\n    {number(y1)},\n    {number(width)},\n    {number(height)}\n   ],'
+        f'\n   "area": {number(width * height)},\n   "iscrowd": 0\n  }}'
+    )

@@ -1,12 +1,20 @@
-"""What an export took and what it left out: counts, one summary line, ``export_report.json``."""
+"""What an export took and what it left out: counts, one summary line, ``export_report.json``.
+
+The lists (``left_out``, ``conflicted``) may hold most of a million-item order, so
+their entries are spooled to anonymous temporary files as they come and copied
+into the report at the end: the report is the same text ``json.dumps(..., indent=1)``
+of the whole would be, without the whole ever being in memory.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+import os
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from sync_server.export.json_text import ArrayWriter, flat_object, value
 from sync_server.export.selection import (
     CONFLICTED_NOTE,
     DONE,
@@ -19,19 +27,60 @@ from sync_server.export.selection import (
 )
 
 REPORT_NAME = "export_report.json"
+NO_IMAGES_NOTE = (
+    "images not written (--annotations-only): file_name is the name a full export gives each image, and "
+    "boxes are in upright pixels, so an original with an EXIF orientation must be read with it applied"
+)
+_COPY_CHUNK = 1 << 20
 
 
-@dataclass
+class _Spool:
+    """One of the report's lists, written as JSON array text to a temporary file."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.file: TextIO | None = None
+        self.array: ArrayWriter | None = None
+
+    def add(self, entry: dict[str, Any]) -> None:
+        if self.file is None:
+            self.file = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.directory)
+            self.array = ArrayWriter(self.file, depth=1)
+        self.array.add(flat_object(entry, depth=2))
+
+    def copy_to(self, out: TextIO) -> None:
+        if self.file is None:
+            out.write("[]")
+            return
+        self.array.close()
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, out, _COPY_CHUNK)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = self.array = None
+
+
 class ExportReport:
-    order_id: int
-    order_name: str
-    format: str
-    annotations_path: Path
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("items", "exported", DONE, EMPTY, UNFINISHED, ONLY_CONFLICTED, NOT_ACCEPTED, "conflicted",
-         "turned_upright"), 0))  # fmt: skip
-    left_out: list[dict[str, Any]] = field(default_factory=list)
-    conflicted: list[dict[str, Any]] = field(default_factory=list)
+    """Counts and lists of one export; ``write()`` makes ``export_report.json``.
+
+    ``spool_dir`` is where the lists wait (the export's folder; None: the system's
+    temporary folder). ``images_written`` is False for an ``--annotations-only`` export.
+    """
+
+    def __init__(self, order_id: int, order_name: str, format: str, annotations_path: Path,
+                 images_written: bool = True, spool_dir: Path | None = None) -> None:  # fmt: skip
+        self.order_id = order_id
+        self.order_name = order_name
+        self.format = format
+        self.annotations_path = Path(annotations_path)
+        self.images_written = images_written
+        self.counts: dict[str, int] = dict.fromkeys(
+            ("items", "exported", DONE, EMPTY, UNFINISHED, ONLY_CONFLICTED, NOT_ACCEPTED, "conflicted",
+             "turned_upright"), 0)  # fmt: skip
+        self._left_out = _Spool(spool_dir)
+        self._conflicted = _Spool(spool_dir)
 
     @property
     def report_path(self) -> Path:
@@ -40,11 +89,12 @@ class ExportReport:
     def count(self, item: ExportItem, file_name: str | None) -> None:
         """Note one item; ``file_name`` is its exported image (None when left out)."""
         outcome = item.outcome
+        exported = outcome in (DONE, EMPTY)
         self.counts["items"] += 1
         self.counts[outcome] += 1
-        self.counts["exported"] += item.exported
-        if not item.exported:
-            self.left_out.append({"item_id": item.id, "name": item.name, "reason": REASONS[outcome]})
+        self.counts["exported"] += exported
+        if not exported:
+            self._left_out.add({"item_id": item.id, "name": item.name, "reason": REASONS[outcome]})
         if item.open_conflicts:
             self.counts["conflicted"] += 1
             entry = {"item_id": item.id, "name": item.name, "open_conflicts": item.open_conflicts}
@@ -52,7 +102,7 @@ class ExportReport:
                 entry.update(file_name=file_name, note=CONFLICTED_NOTE)
             else:
                 entry["note"] = REASONS[outcome]
-            self.conflicted.append(entry)
+            self._conflicted.add(entry)
 
     def summary(self) -> str:
         c = self.counts
@@ -65,19 +115,38 @@ class ExportReport:
         )
         if c["turned_upright"]:
             line += f"; {c['turned_upright']} photos re-encoded upright"
+        if not self.images_written:
+            line += "; images not written (annotations only)"
         return line
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def write(self) -> Path:
+        """Write ``export_report.json`` (whole or not at all) and let go of the spooled lists."""
+        head: dict[str, Any] = {
             "order": {"id": self.order_id, "name": self.order_name},
             "format": self.format,
             "annotations": self.annotations_path.name,
-            "summary": self.summary(),
-            "counts": self.counts,
-            "left_out": self.left_out,
-            "conflicted": self.conflicted,
         }
-
-    def write(self) -> Path:
-        self.report_path.write_text(json.dumps(self.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        if not self.images_written:
+            head.update(images=None, note=NO_IMAGES_NOTE)
+        head.update(summary=self.summary(), counts=self.counts)
+        partial = self.report_path.with_name(REPORT_NAME + ".partial")
+        try:
+            with open(partial, "w", encoding="utf-8") as out:
+                out.write("{")
+                for key, entry in head.items():
+                    out.write(f"\n {value(key, 1)}: {value(entry, 1)},")
+                out.write('\n "left_out": ')
+                self._left_out.copy_to(out)
+                out.write(',\n "conflicted": ')
+                self._conflicted.copy_to(out)
+                out.write("\n}")
+            os.replace(partial, self.report_path)
+        finally:
+            partial.unlink(missing_ok=True)
+            self.close()
         return self.report_path
+
+    def close(self) -> None:
+        """Drop the spooled lists (``write`` does; an export that failed calls this)."""
+        self._left_out.close()
+        self._conflicted.close()

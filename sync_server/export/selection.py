@@ -59,9 +59,20 @@ class ExportItem:
         return self.outcome in (DONE, EMPTY)
 
 
+# rows fetched from the database at a time: one query, read through a server-side
+# cursor where the driver has one (PostgreSQL); SQLite's cursor steps lazily anyway
+PAGE_ROWS = 1000
+
+
+def count_order_items(conn: Connection, order_id: int) -> int:
+    return conn.execute(select(func.count()).select_from(items).where(items.c.order_id == order_id)).scalar_one()
+
+
 def order_items(conn: Connection, order_id: int, accepted_only: bool = False) -> Iterator[ExportItem]:
     """The order's items in id order, each with its head's shapes, open conflicts, who
-    made the head and who accepted it (a verdict counts only on the current head)."""
+    made the head and who accepted it (a verdict counts only on the current head).
+
+    Streamed: ``PAGE_ROWS`` rows are held at a time, whatever the order's size."""
     head = annotations.alias("head")
     waiting = annotations.alias("waiting")
     author = users.alias("author")
@@ -90,6 +101,10 @@ def order_items(conn: Connection, order_id: int, accepted_only: bool = False) ->
         .outerjoin(reviewer, (reviewer.c.id == items.c.reviewer_id) & accepted)
         .where(items.c.order_id == order_id)
         .order_by(items.c.id)
+        .execution_options(stream_results=True, yield_per=PAGE_ROWS)
     )
-    for row in rows:
-        yield ExportItem(*row, accepted_only=accepted_only)
+    try:
+        for row in rows:
+            yield ExportItem(*row, accepted_only=accepted_only)
+    finally:
+        rows.close()  # an export stopped halfway (ExportError) lets go of its cursor at once

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, select
 
 from sync_server.db.clock import as_utc, to_iso, utc_now
+from sync_server.db.locks import lock_batches
 from sync_server.db.progress import busy_annotators, free_batches, lease_expired
 from sync_server.db.tables import batches, orders, users
 from sync_server.orders.leasing import lease_batch, release_batch
@@ -73,7 +74,10 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
         raise BadUntil(f"until {text!r} is not an ISO 8601 time like 2026-12-01T18:00:00Z") from None
     if moment.tzinfo is None:
         raise BadUntil(f"until {text!r} has no time zone: add Z for UTC (or an offset such as +08:00)")
-    moment = moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59-23:59 in UTC is past the last moment Python holds
+        raise BadUntil(f"until {text!r} lies outside the years 1–9999 in UTC") from None
     if moment <= (now or utc_now()):
         raise BadUntil(f"until {text!r} has already passed; a lease must end in the future")
     return moment
@@ -89,14 +93,17 @@ def find_order(conn: Connection, office_id: int | None, order_id: int) -> int:
     return found
 
 
-def find_batch(conn: Connection, office_id: int | None, batch_id: int) -> FoundBatch:
+def find_batch(conn: Connection, office_id: int | None, batch_id: int, for_update: bool = False) -> FoundBatch:
+    """The batch and its lease; ``for_update`` locks its row to the end of the transaction
+    (PostgreSQL: a second lease of the same batch waits, then sees this one's holder)."""
     row = None
     if 0 < batch_id <= _MAX_INT64:
-        row = conn.execute(
+        query = (
             select(batches.c.id, batches.c.order_id, orders.c.office_id, batches.c.annotator_id, batches.c.lease_until)
             .join(orders, orders.c.id == batches.c.order_id)
             .where(batches.c.id == batch_id)
-        ).first()
+        )
+        row = conn.execute(query.with_for_update(of=batches) if for_update else query).first()
     if row is None or (office_id is not None and row.office_id != office_id):
         raise UnknownBatch(f"unknown batch {batch_id}")
     return FoundBatch(*row)
@@ -123,7 +130,7 @@ def assign_batch(
     holder's own batch is renewed. The assignee must be an active annotator of the
     batch's office (``NotAnAnnotator``)."""
     now = now or utc_now()
-    batch = find_batch(conn, office_id, batch_id)
+    batch = find_batch(conn, office_id, batch_id, for_update=True)  # leased exactly once, however many ask at once
     if as_utc(until) <= now:
         raise BadUntil("a lease must end in the future")
     _check_annotator(conn, batch.office_id, annotator_id)
@@ -140,7 +147,7 @@ def assign_batch(
 
 def unassign_batch(conn: Connection, office_id: int | None, batch_id: int) -> int | None:
     """Take the batch from its holder (nobody holds it after); returns who held it."""
-    find_batch(conn, office_id, batch_id)
+    find_batch(conn, office_id, batch_id, for_update=True)
     return release_batch(conn, batch_id)
 
 
@@ -155,6 +162,9 @@ def assign_idle(
     office = find_order(conn, office_id, order_id)
     if as_utc(until) <= now:
         raise BadUntil("a lease must end in the future")
+    # PostgreSQL: the order's batches locked before the free ones are picked, so a lease
+    # made meanwhile (another lead, another server process) is seen, not overwritten
+    lock_batches(conn, order_id=order_id)
     annotators = conn.execute(
         select(users.c.id)
         .where(users.c.office_id == office, users.c.role == "annotator", users.c.disabled_at.is_(None))

@@ -34,11 +34,17 @@ from sync_server.protocol import (
     to_wire,
 )
 
-# ADR 0008: a 1280-pixel WebP at quality 75 is ≤ 25% of a 1080p original's bytes
-# (design.md budget) and still sharp enough to place a box; shapes stay in original pixels
-DISPLAY_MAX_SIDE = 1280
+# ADR 0008 (revised, issue 12): a base's ≈ 1 Mbit/s link feeds 50 seats, so a display copy
+# is the sharpest WebP that fits DISPLAY_BUDGET_BYTES: the largest of DISPLAY_SIDES (longest
+# side, px) at which the lowest quality fits, at the highest of DISPLAY_QUALITIES that fits
+# there. 960 px is 2 original pixels per copy pixel for 1080p. A picture too detailed for
+# even 640 px at quality 40 goes at that, a little over: never less legible than that.
+# Shapes stay in original pixels; the desktop scales the copy up to the original's size.
 DISPLAY_FORMAT = ".webp"
-DISPLAY_QUALITY = 75
+DISPLAY_BUDGET_BYTES = 40_000
+DISPLAY_SIDES = (960, 800, 720, 640)
+DISPLAY_QUALITIES = (75, 60, 50, 40)  # highest first
+DISPLAY_MAX_SIDE = DISPLAY_SIDES[0]
 
 
 Progress = Callable[[int, int], None]  # (done, total), called after each image
@@ -81,22 +87,58 @@ def decode_upright(data: bytes) -> np.ndarray | None:
 def display_copy(image: np.ndarray, original: bytes | None = None) -> tuple[bytes, int, int]:
     """The bytes the desktop downloads for ``image`` (upright BGR), and their width and height.
 
-    The longest side is capped and the pixels re-encoded as WebP. An ``original``
-    that needs no shrinking, no turning and is already smaller than the re-encode
-    is sent as it is: a display copy is never bigger than the file it stands for.
+    The sharpest WebP within DISPLAY_BUDGET_BYTES (see DISPLAY_SIDES): at most one encode
+    per side that cannot hold the budget, and two more to choose the quality where it can.
+    An ``original`` that needs no shrinking, no turning and is already smaller than the
+    re-encode is sent as it is: a display copy is never bigger than the file it stands for.
     """
+    shown, data = image, b""
+    for side in DISPLAY_SIDES:
+        smaller = _shrunk(image, side)
+        if data and smaller.shape == shown.shape:
+            continue  # an image smaller than this side: the same pixels as the last try
+        shown = smaller
+        data = _fitting_webp(shown)
+        if len(data) <= DISPLAY_BUDGET_BYTES:
+            break
+    if original is not None and shown is image and len(original) <= len(data) and _already_upright(original, image):
+        data = original
+    return data, shown.shape[1], shown.shape[0]
+
+
+def _shrunk(image: np.ndarray, side: int) -> np.ndarray:
+    """``image`` with its longest side at most ``side``; INTER_AREA: no aliasing when shrinking."""
     height, width = image.shape[:2]
-    scale = DISPLAY_MAX_SIDE / max(width, height)
-    if scale < 1:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)  # INTER_AREA: no aliasing when shrinking
-    ok, encoded = cv2.imencode(DISPLAY_FORMAT, image, [cv2.IMWRITE_WEBP_QUALITY, DISPLAY_QUALITY])
+    scale = side / max(width, height)
+    if scale >= 1:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+def _webp(pixels: np.ndarray, quality: int) -> bytes:
+    ok, encoded = cv2.imencode(DISPLAY_FORMAT, pixels, [cv2.IMWRITE_WEBP_QUALITY, quality])
     if not ok:
         raise OrderImportError("could not encode a display copy")
-    data = encoded.tobytes()
-    if original is not None and scale >= 1 and len(original) <= len(data) and _already_upright(original, image):
-        data = original
-    return data, image.shape[1], image.shape[0]
+    return encoded.tobytes()
+
+
+def _fitting_webp(pixels: np.ndarray) -> bytes:
+    """The WebP of ``pixels`` at the highest of DISPLAY_QUALITIES within the budget; at the
+    lowest when none is (the caller then tries a smaller side). Bytes grow with quality, so
+    the qualities are halved: (75, 60, 50, 40) takes at most three encodes."""
+    lowest = _webp(pixels, DISPLAY_QUALITIES[-1])
+    if len(lowest) > DISPLAY_BUDGET_BYTES:
+        return lowest
+    fits, lo, hi = lowest, 0, len(DISPLAY_QUALITIES) - 1  # the answer is in [lo, hi]; hi fits
+    while lo < hi:
+        mid = (lo + hi) // 2
+        data = _webp(pixels, DISPLAY_QUALITIES[mid])
+        if len(data) <= DISPLAY_BUDGET_BYTES:
+            fits, hi = data, mid
+        else:
+            lo = mid + 1
+    return fits
 
 
 def _already_upright(original: bytes, upright: np.ndarray) -> bool:

@@ -130,6 +130,7 @@ class LoginResponse:
     user: UserInfo
     server_time: str
     server_id: str = ""  # the server database's id (see ChangesResponse)
+    bundle_key: str = ""  # hex; signs this user's USB bundles both ways (ADR 0007); keep it like the token
 
 
 @dataclass

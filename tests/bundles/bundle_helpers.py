@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
 from aidou_desktop.sync.bundle import import_pull_bundle
-from sync_server.bundles import write_user_bundle
+from sync_server.bundles.container import key_id, manifest_mac
+from sync_server.bundles.office import write_user_bundle
 from sync_server.db import tables
 from sync_server.db.engine import read_connection
 
@@ -53,10 +54,14 @@ def rewrite_zip(
     change: dict[str, Callable[[bytes], bytes]] | None = None,
     extra: dict[str, bytes] | None = None,
     manifest: Callable[[dict], None] | None = None,
+    sign_with: str | None = None,
 ) -> Path:
-    """A copy of a bundle with some entries' bytes changed, entries added, or the manifest edited."""
+    """A copy of a bundle with some entries' bytes changed, entries added, or the manifest
+    edited; ``sign_with`` (a hex bundle key) signs the edited manifest, as someone holding
+    that key could, so that the checks behind the signature are reached."""
     change = change or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        raw_manifest = None
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "manifest.json" and manifest is not None:
@@ -65,6 +70,11 @@ def rewrite_zip(
                 data = json.dumps(doc).encode()
             elif info.filename in change:
                 data = change[info.filename](data)
+            if info.filename == "manifest.json":
+                raw_manifest = data
+            if info.filename == "signature.json" and sign_with is not None:
+                key = bytes.fromhex(sign_with)
+                data = json.dumps({"alg": "HMAC-SHA256", "key_id": key_id(key), "mac": manifest_mac(key, raw_manifest)}).encode()
             zout.writestr(info.filename, data)
         for name, data in (extra or {}).items():
             zout.writestr(name, data)

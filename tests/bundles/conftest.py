@@ -2,6 +2,9 @@
 desktop Store logged in as anno1, who holds batch 1 of a 4-image order.
 
 Office "测试基地": lead, anno1 (batch 1), anno2 (batch 2). Office "别的基地": far1.
+
+Every test runs on each database engine (``tests/conftest.py``): on PostgreSQL the
+template world's database is a template database, copied per test.
 """
 
 from __future__ import annotations
@@ -16,22 +19,46 @@ from sqlalchemy import select  # noqa: E402
 
 from aidou_desktop.store import Store  # noqa: E402
 from sync_server.db import tables  # noqa: E402
-from sync_server.db.accounts import create_office, create_user, user_info  # noqa: E402
+from sync_server.db.accounts import bundle_key, create_office, create_user, user_info  # noqa: E402
 from sync_server.db.blobs import BlobStore  # noqa: E402
 from sync_server.db.clock import utc_now  # noqa: E402
 from sync_server.db.engine import default_db_url, make_engine, write_transaction  # noqa: E402
 from sync_server.orders.importing import import_order  # noqa: E402
 from sync_server.orders.leasing import lease_batch  # noqa: E402
 from sync_server.protocol import LoginResponse  # noqa: E402
+from tests import db_engines  # noqa: E402
 from tests.server.server_helpers import PASSWORD, SCHEMA, write_images  # noqa: E402
+
+_TEMPLATE_DATABASES: dict[str, str] = {}  # PostgreSQL: the template database of each template dir
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_engine(module_database):
+    return module_database
+
+
+@pytest.fixture(autouse=True)
+def _test_engine(engine_database):
+    return engine_database
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("bundle-template")
+def template(tmp_path_factory, db_engine) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp(f"bundle-template-{db_engine}")
     data_dir = root / "server"
     data_dir.mkdir()
+    if db_engine == "postgresql":
+        found: list[dict] = []
+        name = db_engines.migrated_template("tpl_bundles", lambda engine: found.append(_build(engine, root, data_dir)))
+        _TEMPLATE_DATABASES[str(data_dir)] = name
+        return data_dir, found[0]
     engine = make_engine(default_db_url(data_dir))
+    world = _build(engine, root, data_dir)
+    engine.dispose()  # checkpoints the WAL: the copy below is a whole database
+    return data_dir, world
+
+
+def _build(engine, root: Path, data_dir: Path) -> dict:
     blob_store = BlobStore(data_dir / "blobs")
     until = utc_now() + timedelta(days=7)
     with write_transaction(engine) as conn:
@@ -50,9 +77,9 @@ def template(tmp_path_factory) -> tuple[Path, dict]:
         lease_batch(conn, batch1, ids["anno1"], until)
         lease_batch(conn, batch2, ids["anno2"], until)
         users = {name: user_info(conn, user_id) for name, user_id in ids.items()}
+        keys = {name: bundle_key(conn, user_id) for name, user_id in ids.items()}  # as their logins made them
         batch1_items = list(conn.execute(select(tables.items.c.id).where(tables.items.c.batch_id == batch1)).scalars())
-    engine.dispose()  # checkpoints the WAL: the copy below is a whole database
-    return data_dir, {"users": users, "batch1": batch1, "batch2": batch2, "batch1_items": batch1_items}
+    return {"users": users, "keys": keys, "batch1": batch1, "batch2": batch2, "batch1_items": batch1_items}
 
 
 @pytest.fixture
@@ -61,10 +88,15 @@ def world(template) -> dict:
 
 
 @pytest.fixture
-def server_dir(template, tmp_path) -> Path:
+def server_dir(template, tmp_path, db_engine, monkeypatch) -> Path:
+    """A copy of the template server: its folder, and on PostgreSQL its database too."""
     target = tmp_path / "server"
     shutil.copytree(template[0], target)
-    return target
+    if db_engine == "postgresql":
+        _name, url = db_engines.new_database(_TEMPLATE_DATABASES[str(template[0])])
+        monkeypatch.setenv(db_engines.DB_URL_ENV, url)
+        db_engines.bind_data_dir(target, url)
+    return target  # its database is dropped with the test's (engine_database)
 
 
 @pytest.fixture
@@ -88,6 +120,7 @@ def desk_dir(tmp_path) -> Path:
 def store(desk_dir, world):
     """anno1's PC: logged in once (so offline work and bundles know who works here)."""
     s = Store(desk_dir)
-    s.remember_login("http://server.test", PASSWORD, LoginResponse("tok", world["users"]["anno1"], "2026-01-01T00:00:00Z"))
+    login = LoginResponse("tok", world["users"]["anno1"], "2026-01-01T00:00:00Z", bundle_key=world["keys"]["anno1"])
+    s.remember_login("http://server.test", PASSWORD, login)
     yield s
     s.close()

@@ -63,7 +63,7 @@ def test_the_usb_walk(store, desk_dir, server_dir, engine, world, tmp_path):
 def test_bundle_format_imports_without_server_dependencies():
     # the desktop ships the format module; it must not drag SQLAlchemy or FastAPI in
     code = (
-        "import sys, sync_server.bundle_format, aidou_desktop.sync.bundle;"
+        "import sys, sync_server.bundles, aidou_desktop.sync.bundle;"
         "bad = sorted({'sqlalchemy', 'fastapi', 'starlette', 'uvicorn'} & set(sys.modules));"
         "assert not bad, bad"
     )

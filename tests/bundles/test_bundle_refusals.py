@@ -10,8 +10,8 @@ from sync_server.db.feed import cursor_at
 from bundle_helpers import annotate, first_contact, flip_byte, rewrite_zip, row_counts
 
 from aidou_desktop.sync.bundle import export_push_bundle, import_pull_bundle
-from sync_server.bundle_format import BundleError, Manifest, write_push_bundle
-from sync_server.bundles import import_push_bundle, write_user_bundle
+from sync_server.bundles import BundleError, Manifest, write_push_bundle
+from sync_server.bundles.office import import_push_bundle, write_user_bundle
 from sync_server.protocol import AnnotationRecord, Shape, uuid7
 
 
@@ -57,7 +57,8 @@ def test_truncated_pull_bundle_is_refused_and_the_pc_unchanged(pull_bundle, stor
 def test_an_entry_missing_from_the_file_is_named(push_bundle, engine, tmp_path):
     bad = tmp_path / "bad.aidou"
     with zipfile.ZipFile(push_bundle) as zin, zipfile.ZipFile(bad, "w") as zout:
-        zout.writestr("manifest.json", zin.read("manifest.json"))  # the page itself is gone
+        for name in ("manifest.json", "signature.json"):  # the page itself is gone
+            zout.writestr(name, zin.read(name))
     assert "push/000001.json is in the manifest but missing" in refused(import_push_bundle, engine, bad)
 
 
@@ -88,7 +89,7 @@ def test_a_bad_second_page_stops_the_first_from_being_applied(engine, world, tmp
     item = world["batch1_items"][0]
     records = [AnnotationRecord(uuid7(), item, None, None, [Shape("box", "car", [[1, 1], [9, 9]])]) for _ in range(501)]
     path = tmp_path / "big.aidou"
-    write_push_bundle(path, Manifest("push", anno1, "test", "2026-11-25T00:00:00Z"), records)
+    write_push_bundle(path, Manifest("push", anno1, "test", "2026-11-25T00:00:00Z"), records, bytes.fromhex(world["keys"]["anno1"]))
     bad = rewrite_zip(path, tmp_path / "bad.aidou", change={"push/000002.json": flip_byte})
     before = row_counts(engine)
     assert "push/000002.json" in refused(import_push_bundle, engine, bad)
@@ -113,13 +114,15 @@ def test_path_tricks_are_refused(push_bundle, engine, tmp_path, name):
     assert not (tmp_path.parent / "evil.txt").exists() and not (tmp_path / "evil.txt").exists()
 
 
-def test_an_entry_bigger_than_its_manifest_entry_is_refused(push_bundle, engine, tmp_path):
+def test_an_entry_bigger_than_its_manifest_entry_is_refused(push_bundle, engine, world, tmp_path):
     bomb = b"\0" * (8 << 20)  # deflates to a few kB: the size check, not the disk, stops it
 
     def small(doc):
         doc["entries"][0]["size"] = 10
 
-    bad = rewrite_zip(push_bundle, tmp_path / "bad.aidou", change={"push/000001.json": lambda _b: bomb}, manifest=small)
+    # signed by anno1's own key: the sizes are checked even when the signature holds
+    bad = rewrite_zip(push_bundle, tmp_path / "bad.aidou", change={"push/000001.json": lambda _b: bomb}, manifest=small,
+                      sign_with=world["keys"]["anno1"])  # fmt: skip
     assert "push/000001.json is 8388608 bytes, the manifest says 10" in refused(import_push_bundle, engine, bad)
 
 
@@ -158,7 +161,8 @@ def test_the_pc_refuses_an_older_bundle_than_the_last_it_read(pull_bundle, store
     def last_week(doc):
         doc["created_at"] = "2026-11-18T09:00:00.000Z"
 
-    old = rewrite_zip(pull_bundle, tmp_path / "old.aidou", manifest=last_week)
+    # as the server would have signed a bundle made last week
+    old = rewrite_zip(pull_bundle, tmp_path / "old.aidou", manifest=last_week, sign_with=world["keys"]["anno1"])
     import_pull_bundle(store, pull_bundle)
     cursor = store.cursor()
     assert "out of date" in refused(import_pull_bundle, store, old)  # it would step the PC back

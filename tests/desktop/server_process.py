@@ -20,9 +20,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _database_of(data_dir: Path) -> str | None:
+    """The database a server on ``data_dir`` uses in this test: the one its world was built
+    in, else the one the test's fixtures name (PostgreSQL runs); None: SQLite in the data dir."""
+    from tests import db_engines
+
+    return db_engines.bound_url(data_dir) or (os.environ.get(db_engines.DB_URL_ENV) or None)
+
+
 class ServerProcess:
     def __init__(self, data_dir: Path, port: int | None = None):
         self.data_dir = data_dir
+        found = _database_of(data_dir)
+        if found:  # from now on this data dir's server uses that database, whatever the test names later
+            from tests import db_engines
+
+            db_engines.bind_data_dir(data_dir, found)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -34,6 +47,10 @@ class ServerProcess:
         env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         cmd = [sys.executable, "-m", "sync_server.cli", "serve", "--data-dir", str(self.data_dir),
                "--host", "127.0.0.1", "--port", str(self.port), "--demo"]  # fmt: skip
+        self.db_url = _database_of(self.data_dir)  # a test may point data_dir at another world
+        env.pop("AIDOU_DB_URL", None)
+        if self.db_url:
+            env["AIDOU_DB_URL"] = self.db_url  # the environment, not --db: a URL may hold a password
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout  # seeding the demo images takes a few seconds

@@ -1,4 +1,8 @@
-"""Fixtures for the fault tests: a seeded server subprocess, the proxy, child sync processes."""
+"""Fixtures for the fault tests: a seeded server subprocess, the proxy, child sync processes.
+
+Every fault test runs on each database engine (``tests/conftest.py``); a world built
+with ``build_world`` gets its own database on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,16 @@ def start_world(tmp_path_factory, annotators: int = 3, batch_size: int = 20, pri
     server.user_ids = ids
     server.start()
     return server
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_engine(module_database):
+    return module_database
+
+
+@pytest.fixture(autouse=True)
+def _test_engine(engine_database):
+    return engine_database
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 Built in-process with the server's own functions (``import_order``, ``lease_batch``)
 from small generated JPEGs, then served by the real ``aidou-server serve`` subprocess.
+On a PostgreSQL run each world gets a database of its own (``tests/db_engines.py``).
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ if str(ROOT) not in sys.path:
 from sync_server.db.accounts import create_office, create_user
 from sync_server.db.blobs import BlobStore
 from sync_server.db.clock import utc_now
-from sync_server.db.engine import default_db_url, make_engine, write_transaction
+from sync_server.db.engine import make_engine, write_transaction
 from sync_server.db.tables import batches
 from sync_server.orders.importing import import_order
 from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import TASK_BBOX, Label, LabelSchema
+from tests import db_engines
 
 PASSWORD = "pw123456"
 LEAD = "lead"
@@ -61,7 +63,7 @@ def build_world(data_dir: Path, annotators: int = 3, batch_size: int = 20, seed:
     Returns user ids by name."""
     data_dir.mkdir(parents=True, exist_ok=True)
     images = make_images(data_dir.parent / f"{data_dir.name}-images", annotators * batch_size, seed)
-    engine = make_engine(default_db_url(data_dir))
+    engine = make_engine(db_engines.new_server_database(data_dir))
     try:
         with write_transaction(engine) as conn:
             office = create_office(conn, "故障测试基地")
@@ -82,14 +84,15 @@ def build_world(data_dir: Path, annotators: int = 3, batch_size: int = 20, seed:
 
 def server_annotation_ids(data_dir: Path) -> Counter:
     """How many rows each annotation id has in the server's database (opened read-only)."""
-    conn = sqlite3.connect(f"file:{data_dir / 'server.db'}?mode=ro", uri=True)
-    try:
-        return Counter(r[0] for r in conn.execute("SELECT id FROM annotations"))
-    finally:
-        conn.close()
+    return Counter(r[0] for r in server_rows(data_dir, "SELECT id FROM annotations"))
 
 
 def server_rows(data_dir: Path, sql: str, params=()) -> list[tuple]:
+    """Rows of ``sql`` (``?`` placeholders) from the database of ``data_dir``'s server;
+    SQLite's opened read-only. Booleans come back as 0/1 on both engines."""
+    url = db_engines.url_for(data_dir)
+    if url.startswith("postgresql"):
+        return db_engines.pg_rows(url, sql.replace("?", "%s"), tuple(params))
     conn = sqlite3.connect(f"file:{data_dir / 'server.db'}?mode=ro", uri=True)
     try:
         return conn.execute(sql, params).fetchall()

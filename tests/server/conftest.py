@@ -3,6 +3,11 @@
 The template holds two offices. Office 1 has a lead, anno1 and anno2 and a
 4-image bbox order in two batches (batch 1 leased to anno1, batch 2 to anno2).
 Office 2 has one annotator and a 1-image order, to prove office scoping.
+
+Every test here runs on each engine (``tests/conftest.py``): on SQLite the template
+is a data dir whose ``server.db`` is copied with it; on PostgreSQL the data dir holds
+the blobs and its database is a template database, copied per test with
+``CREATE DATABASE … TEMPLATE`` and named to the server by ``AIDOU_DB_URL``.
 """
 
 from __future__ import annotations
@@ -23,8 +28,29 @@ from sync_server.db.clock import utc_now
 from sync_server.db.engine import default_db_url, make_engine, write_transaction
 from sync_server.orders.importing import import_order
 from sync_server.orders.leasing import lease_batch
+from tests import db_engines
 
 from server_helpers import PASSWORD, SCHEMA, World, write_images
+
+# the template database of each template data dir (PostgreSQL)
+_TEMPLATE_DATABASES: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_engine(module_database):
+    """A module's own servers (``fuzz_server``) find a copy of the template world."""
+    return module_database
+
+
+@pytest.fixture(autouse=True)
+def _test_engine(engine_database):
+    """Every server test runs on each engine, with its own database."""
+    return engine_database
+
+
+@pytest.fixture(scope="session")
+def module_template(template):
+    return _TEMPLATE_DATABASES.get(str(template[0]))
 
 
 def _batch_items(conn, batch_id: int) -> list[int]:
@@ -32,11 +58,22 @@ def _batch_items(conn, batch_id: int) -> list[int]:
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory) -> tuple[Path, World]:
-    root = tmp_path_factory.mktemp("template")
+def template(tmp_path_factory, db_engine) -> tuple[Path, World]:
+    root = tmp_path_factory.mktemp(f"template-{db_engine}")
     data_dir = root / "data"
     data_dir.mkdir()
+    if db_engine == "postgresql":
+        found: list[World] = []
+        name = db_engines.migrated_template("tpl_server", lambda engine: found.append(_build(engine, root, data_dir)))
+        _TEMPLATE_DATABASES[str(data_dir)] = name
+        return data_dir, found[0]
     engine = make_engine(default_db_url(data_dir))
+    world = _build(engine, root, data_dir)
+    engine.dispose()  # checkpoints the WAL: the copy below is a whole database
+    return data_dir, world
+
+
+def _build(engine, root: Path, data_dir: Path) -> World:
     blob_store = BlobStore(data_dir / "blobs")
     until = utc_now() + timedelta(days=7)
     with write_transaction(engine) as conn:
@@ -57,8 +94,7 @@ def template(tmp_path_factory) -> tuple[Path, World]:
             office, other_office, lead, anno1, anno2, far_anno, order, batch1, batch2,
             _batch_items(conn, batch1), _batch_items(conn, batch2), _batch_items(conn, far_batch)[0],
         )
-    engine.dispose()  # checkpoints the WAL: the copy below is a whole database
-    return data_dir, world
+    return world
 
 
 @pytest.fixture
@@ -67,10 +103,15 @@ def world(template) -> World:
 
 
 @pytest.fixture
-def data_dir(template, tmp_path) -> Path:
+def data_dir(template, tmp_path, db_engine, monkeypatch) -> Path:
+    """A copy of the template world: its folder, and on PostgreSQL its database too."""
     target = tmp_path / "data"
     shutil.copytree(template[0], target)
-    return target
+    if db_engine == "postgresql":
+        _name, url = db_engines.new_database(_TEMPLATE_DATABASES[str(template[0])])
+        monkeypatch.setenv(db_engines.DB_URL_ENV, url)
+        db_engines.bind_data_dir(target, url)
+    return target  # its database is dropped with the test's (engine_database)
 
 
 @pytest.fixture

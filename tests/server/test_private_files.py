@@ -10,7 +10,10 @@ import pytest
 
 from sync_server.api.app import create_app
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="file modes are POSIX; Windows keeps ACLs")
+pytestmark = [
+    pytest.mark.skipif(os.name == "nt", reason="file modes are POSIX; Windows keeps ACLs"),
+    pytest.mark.engines("sqlite", reason="the database files in the data dir are SQLite's"),
+]
 
 
 def _mode(path: Path) -> int:

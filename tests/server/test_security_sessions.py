@@ -259,6 +259,45 @@ def test_hashing_runs_outside_the_connection_with_bounded_concurrency(client, mo
     assert 1 < most[0] <= accounts.MAX_HASHES_IN_FLIGHT
 
 
+def _slow_hashing(monkeypatch) -> None:
+    real_verify = accounts.verify_hash
+
+    def slow_verify(password_hash: str, password: str) -> bool:
+        time.sleep(0.05)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "verify_hash", slow_verify)
+
+
+def _burst(client, attempts: list[tuple[str, str]]) -> list[int]:
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda u=u, p=p: answers.append(_login(client, u, p).status_code)) for u, p in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_a_burst_of_parallel_guesses_is_checked_at_most_the_limit(client, monkeypatch, fake_clock):
+    # counting failures only after the slow hash let every parallel guess through
+    _slow_hashing(monkeypatch)
+    answers = _burst(client, [("anno1", f"guess-{n}") for n in range(30)])
+    assert answers.count(401) == 5 and answers.count(429) == 25
+    answers = _burst(client, [(f"nobody{n}", "guess") for n in range(60)])  # names, from one address
+    assert answers.count(401) == 20 - 5 and answers.count(429) == 45  # anno1's five count for the address too
+
+
+def test_a_burst_of_right_passwords_from_one_address_only_queues(client, engine, world, monkeypatch):
+    # a base office behind one address, everyone logging in at 8 o'clock
+    _slow_hashing(monkeypatch)
+    with write_transaction(engine) as conn:
+        for n in range(30):
+            create_user(conn, world.office, f"early{n}", "早班", "annotator", PASSWORD)
+    answers = _burst(client, [(f"early{n}", PASSWORD) for n in range(30)] + [("anno1", "wrong-pass")] * 3)
+    assert answers.count(200) == 30 and answers.count(401) == 3
+
+
 def test_a_disabled_account_is_told_only_after_the_right_password(client, engine, world):
     with write_transaction(engine) as conn:
         conn.execute(tables.users.update().where(tables.users.c.id == world.anno1).values(disabled_at=utc_now()))

@@ -1,8 +1,10 @@
 """The server's side of USB bundles: import a PC's push bundle, write a user's pull bundle.
 
-A push bundle goes through ``apply_push``, the very code an online push runs,
-in one write transaction: importing it twice, or importing it and then syncing
-online, stores each revision once (the second time answers ``duplicate``).
+A push bundle must be signed with its user's current bundle key (ADR 0007): the
+manifest's user is only a claim until the signature proves it. It then goes
+through ``apply_push``, the very code an online push runs, in one write
+transaction, a page at a time: importing it twice, or importing it and then
+syncing online, stores each revision once (the second time answers ``duplicate``).
 
 The answers go back in the reply: ``import_push_bundle`` returns them and
 ``write_user_bundle`` puts them in the pull bundle it writes for that user,
@@ -17,13 +19,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from sync_server.bundle_format import (
-    BundleError,
-    Manifest,
-    read_push_bundle,
-    write_pull_bundle,
-)
-from sync_server.db.accounts import user_id_by_name, user_info
+from sync_server.bundles.container import KIND_PUSH, BundleError, Manifest, VerifiedBundle, key_bytes
+from sync_server.bundles.pages import push_pages, write_pull_bundle
+from sync_server.db.accounts import bundle_key, user_id_by_name, user_info
 from sync_server.db.blobs import BlobStore, display_blob_visible
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.engine import read_connection, write_transaction
@@ -64,17 +62,30 @@ class PullExport:
 
 
 def import_push_bundle(engine: Engine, path: Path) -> PushImport:
-    """Verify the whole file first, then apply every record in one transaction.
-
-    BundleError (nothing applied) for a damaged file or a user who is not this
-    server's."""
-    manifest, records = read_push_bundle(path)
-    with write_transaction(engine) as conn:
-        user = _bundle_user(conn, manifest.user)
-        results: list[PushResult] = []
-        for start in range(0, len(records), MAX_PUSH_RECORDS):  # apply_push takes a request's worth
-            results.extend(apply_push(conn, user, records[start : start + MAX_PUSH_RECORDS]))
+    """Verify the whole file and its signature first, then apply every record in one
+    transaction. BundleError (nothing applied) for a damaged or forged file, or a user
+    who is not this server's."""
+    with VerifiedBundle(path, KIND_PUSH, lambda manifest: _signing_key(engine, manifest)) as bundle:
+        manifest = bundle.manifest
+        with write_transaction(engine) as conn:
+            user = _bundle_user(conn, manifest.user)
+            results: list[PushResult] = []
+            for records in push_pages(bundle):  # a page is at most a request's worth
+                results.extend(apply_push(conn, user, records))
     return PushImport(manifest, user, results)
+
+
+def _signing_key(engine: Engine, manifest: Manifest) -> bytes:
+    """The bundle key of the manifest's user, who must be this server's (same id and office)."""
+    with read_connection(engine) as conn:
+        user = _bundle_user(conn, manifest.user)
+        key = bundle_key(conn, user.id, create=False)
+    if key is None:
+        raise BundleError(
+            f"{user.username} has no bundle key on this server (disabled, signed out everywhere, or not logged "
+            "in since): their bundles are refused until they log in online once and export again"
+        )
+    return key_bytes(key)
 
 
 def _bundle_user(conn: Connection, claimed: UserInfo) -> UserInfo:
@@ -131,11 +142,22 @@ def write_user_bundle(
         return path.read_bytes()
 
     manifest = Manifest("pull", user, MADE_BY, to_iso(utc_now()), cursor=cursor, since=since)
+    key = _user_key(engine, user)
     try:
-        write_pull_bundle(out, manifest, pages, results or [], shas, read_blob)
+        write_pull_bundle(out, manifest, pages, results or [], key, shas, read_blob)
     except BundleError as exc:  # a blob on our disk that no longer matches its hash
         raise BundleError(f"could not write {out}: {exc}") from None
     return report
+
+
+def _user_key(engine: Engine, user: UserInfo) -> bytes:
+    """The key the user's PC checks our pull bundle with: the one their last login gave
+    it. Made now when they have none; their PC then needs an online login to read it."""
+    with write_transaction(engine) as conn:
+        key = bundle_key(conn, user.id)
+    if key is None:
+        raise BundleError(f"{user.username}'s account is disabled: no bundle is made for it")
+    return key_bytes(key)
 
 
 def _feed(conn: Connection, user: UserInfo, since: str) -> list[ChangesResponse]:

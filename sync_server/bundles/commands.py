@@ -48,8 +48,8 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
 
 
 def cmd_bundle(args: argparse.Namespace, open_fn: OpenFn) -> int:
-    from sync_server.bundle_format import BundleError
-    from sync_server.bundles import find_user, write_user_bundle
+    from sync_server.bundles.container import BundleError
+    from sync_server.bundles.office import find_user, write_user_bundle
 
     engine, blob_store = open_fn(args)
     try:
@@ -63,8 +63,8 @@ def cmd_bundle(args: argparse.Namespace, open_fn: OpenFn) -> int:
 
 
 def cmd_import_bundle(args: argparse.Namespace, open_fn: OpenFn) -> int:
-    from sync_server.bundle_format import BundleError
-    from sync_server.bundles import import_push_bundle, write_user_bundle
+    from sync_server.bundles.container import BundleError
+    from sync_server.bundles.office import import_push_bundle, write_user_bundle
 
     engine, blob_store = open_fn(args)
     try:

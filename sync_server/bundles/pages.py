@@ -3,35 +3,41 @@
 Standard library only, like ``sync_server.protocol``: the desktop reads and writes
 bundles without the server's dependencies.
 
-A bundle is a zip file (``sync_server.bundle_zip``) holding ``manifest.json``
+A bundle is a zip file (``sync_server.bundles.container``) holding ``manifest.json``
 (format and protocol version, kind, user, cursors, and every entry's name,
-size and sha256) and entries in the exact wire shapes of ``sync_server.protocol``:
+size and sha256), ``signature.json`` (the manifest's HMAC under the user's bundle
+key) and entries in the exact wire shapes of ``sync_server.protocol``:
 
 - a **push** bundle (``aidou-sync bundle export``): ``push/NNNNNN.json``, each a
-  ``PushRequest`` of at most ``MAX_PUSH_RECORDS`` records; the manifest carries
-  the PC's feed cursor and the display copies it still lacks, so the server's
-  answer can start where the PC stands;
+  ``PushRequest`` of at most ``MAX_PUSH_RECORDS`` records and about
+  ``PAGE_TARGET_BYTES``; the manifest carries the PC's feed cursor and the
+  display copies it still lacks, so the server's answer can start where the PC stands;
 - a **pull** bundle (``aidou-server bundle``, ``aidou-server import-bundle --reply``):
   ``changes/NNNNNN.json``, each a ``ChangesResponse`` (only the last has
   ``has_more`` false; its cursor is the manifest's), ``results/NNNNNN.json``
   (``PushResponse`` pages: the answers to the push bundle it replies to), and
   ``blobs/<sha256>``, the display copies the user's batches need.
+
+Readers take pages one at a time (``push_pages``, ``PullContent.changes``), so a
+bundle of any size is read in the memory of one page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sync_server.bundle_zip import (
+from sync_server.bundles.container import (
     KIND_PULL,
     KIND_PUSH,
+    PAGE_TARGET_BYTES,
     BundleError,
     BundleWriter,
-    Manifest,
+        Manifest,
     VerifiedBundle,
+    encode_json,
     page_name,
 )
 from sync_server.protocol import (
@@ -49,40 +55,48 @@ from sync_server.protocol import (
 )
 
 __all__ = [
-    "KIND_PULL",
-    "KIND_PUSH",
-    "BundleError",
-    "Manifest",
     "PullContent",
-    "VerifiedBundle",
+    "push_pages",
     "read_pull_bundle",
-    "read_push_bundle",
     "write_pull_bundle",
     "write_push_bundle",
 ]
 
 
-def write_push_bundle(path: Path | str, manifest: Manifest, records: list[AnnotationRecord]) -> Manifest:
+def write_push_bundle(path: Path | str, manifest: Manifest, records: list[AnnotationRecord], key: bytes) -> Manifest:
     """The PC's outbox as ``PushRequest`` pages (one page even when empty: the
-    manifest's cursor still asks the server for what is new)."""
+    manifest's cursor still asks the server for what is new), signed with ``key``."""
     manifest.kind = KIND_PUSH
     with BundleWriter(path) as writer:
         pages = [records[i : i + MAX_PUSH_RECORDS] for i in range(0, len(records), MAX_PUSH_RECORDS)] or [[]]
-        for n, page in enumerate(pages, 1):
-            writer.add_json(page_name("push", n), to_wire(PushRequest(page)))
-        return writer.finish(manifest)
+        n = 0
+        for page in pages:
+            for raw in _sized_pages(page):
+                n += 1
+                writer.add_page(page_name("push", n), raw)
+        return writer.finish(manifest, key)
 
 
-def read_push_bundle(path: Path | str) -> tuple[Manifest, list[AnnotationRecord]]:
-    """Verified and parsed, or BundleError; nothing is applied here."""
-    with VerifiedBundle(path, KIND_PUSH) as bundle:
-        records: list[AnnotationRecord] = []
-        for name, data in _pages(bundle, "push"):
-            request = _parse(PushRequest, data, name)
-            if len(request.annotations) > MAX_PUSH_RECORDS:
-                raise BundleError(f"entry {name}: more than {MAX_PUSH_RECORDS} records")
-            records.extend(request.annotations)
-        return bundle.manifest, records
+def _sized_pages(records: list[AnnotationRecord]) -> Iterator[bytes]:
+    """``records`` as encoded PushRequests of about PAGE_TARGET_BYTES each (halved until
+    they fit; a single record over the reader's cap is refused by the writer)."""
+    raw = encode_json(to_wire(PushRequest(records)))
+    if len(raw) <= PAGE_TARGET_BYTES or len(records) <= 1:
+        yield raw
+        return
+    half = len(records) // 2
+    yield from _sized_pages(records[:half])
+    yield from _sized_pages(records[half:])
+
+
+def push_pages(bundle: VerifiedBundle) -> Iterator[list[AnnotationRecord]]:
+    """The records of an open, verified push bundle, a page at a time (BundleError for a
+    page that does not parse: the caller applies inside a transaction it then rolls back)."""
+    for name in _page_names(bundle, "push"):
+        request = _parse(PushRequest, bundle.page(name), name)
+        if len(request.annotations) > MAX_PUSH_RECORDS:
+            raise BundleError(f"entry {name}: more than {MAX_PUSH_RECORDS} records")
+        yield request.annotations
 
 
 def write_pull_bundle(
@@ -90,10 +104,12 @@ def write_pull_bundle(
     manifest: Manifest,
     pages: list[ChangesResponse],
     results: list[PushResult],
+    key: bytes,
     blobs: Iterable[str] = (),
     blob_reader: Callable[[str], bytes | None] | None = None,
 ) -> Manifest:
-    """A user's feed pages, the answers to their last push bundle, and blobs.
+    """A user's feed pages, the answers to their last push bundle, and blobs, signed with
+    ``key`` (the user's bundle key).
 
     Each sha in ``blobs`` is fetched by ``blob_reader(sha)`` as it is written (so
     the images never sit in memory together); None skips it."""
@@ -107,50 +123,64 @@ def write_pull_bundle(
             data = blob_reader(sha) if blob_reader else None
             if data is not None:
                 writer.add_blob(sha, data)
-        return writer.finish(manifest)
+        return writer.finish(manifest, key)
+
+
+class _Changes:
+    """The changes of a verified pull bundle, decoded a page at a time on each pass."""
+
+    def __init__(self, bundle: VerifiedBundle, names: list[str]) -> None:
+        self._bundle = bundle
+        self._names = names
+
+    def __iter__(self) -> Iterator[Change]:
+        for name in self._names:
+            yield from _parse(ChangesResponse, self._bundle.page(name), name).changes
 
 
 @dataclass
 class PullContent:
     manifest: Manifest
-    changes: list[Change]
+    changes: Iterable[Change]  # read from the file as it is iterated: keep the bundle open
+    change_count: int
     cursor: str
     results: list[PushResult]
     blobs: list[str]
 
 
 def read_pull_bundle(bundle: VerifiedBundle) -> PullContent:
-    """The parsed pages of an open, verified pull bundle (blobs stay in the file)."""
-    changes: list[Change] = []
-    pages = _pages(bundle, "changes")
-    if not pages:
+    """Check every page of an open, verified pull bundle (one decoded at a time); the
+    changes are read again, page by page, when the caller iterates them."""
+    names = _page_names(bundle, "changes")
+    if not names:
         raise BundleError("the bundle has no changes page")
     cursor = bundle.manifest.since
-    for index, (name, data) in enumerate(pages):
-        page = _parse(ChangesResponse, data, name)
-        last = index == len(pages) - 1
+    count = 0
+    for index, name in enumerate(names):
+        page = _parse(ChangesResponse, bundle.page(name), name)
+        last = index == len(names) - 1
         if page.has_more != (not last):
             raise BundleError(f"entry {name}: pages are missing (has_more is {page.has_more})")
-        changes.extend(page.changes)
+        count += len(page.changes)
         cursor = page.cursor
     if cursor != bundle.manifest.cursor:
         raise BundleError(f"the last changes page ends at cursor {cursor!r}, the manifest says {bundle.manifest.cursor!r}")
     results: list[PushResult] = []
-    for name, data in _pages(bundle, "results"):
-        for result in _parse(PushResponse, data, name).results:
+    for name in _page_names(bundle, "results"):
+        for result in _parse(PushResponse, bundle.page(name), name).results:
             if result.status not in PUSH_STATUSES:
                 raise BundleError(f"entry {name}: unknown answer {result.status!r} for {result.id}")
             results.append(result)
-    return PullContent(bundle.manifest, changes, cursor, results, list(bundle.blobs))
+    return PullContent(bundle.manifest, _Changes(bundle, names), count, cursor, results, list(bundle.blobs))
 
 
-def _pages(bundle: VerifiedBundle, prefix: str) -> list[tuple[str, Any]]:
+def _page_names(bundle: VerifiedBundle, prefix: str) -> list[str]:
     """The pages under ``prefix`` in order; a gap in the numbering means one went missing."""
-    pages = bundle.page_list(prefix)
-    for n, (name, _data) in enumerate(pages, 1):
+    names = bundle.page_names(prefix)
+    for n, name in enumerate(names, 1):
         if name != page_name(prefix, n):
             raise BundleError(f"{page_name(prefix, n)} is missing from the bundle (found {name} instead)")
-    return pages
+    return names
 
 
 def _parse(cls: type, data: Any, name: str) -> Any:

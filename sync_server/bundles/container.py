@@ -1,31 +1,38 @@
-"""The bundle container: one zip file, a manifest of hashes, written atomically, read verified.
+"""The bundle container: one zip file, a signed manifest of hashes, written atomically, read verified.
 
 Standard library only, like ``sync_server.protocol`` (the desktop imports it without the
-server's dependencies). ``sync_server.bundle_format`` puts push and pull pages
+server's dependencies). ``sync_server.bundles.pages`` puts push and pull pages
 in it; the file layout is described there.
 
-The manifest names every entry with its size and sha256. ``VerifiedBundle``
-checks every entry against it when it opens the file, *before* the caller
-applies anything, so a truncated, damaged or tampered file is refused whole.
-Nothing is ever extracted to a path taken from the archive: names must match
-the few patterns a bundle uses, and every read is capped. The hashes catch
-accidents and casual edits, not a forger (docs/adr/0007-usb-bundles.md).
+The manifest names every entry with its size and sha256, and ``signature.json``
+holds an HMAC-SHA256 of the manifest's exact bytes under the user's bundle key
+(``sync_server.bundles.signing``; docs/adr/0007-usb-bundles.md). ``VerifiedBundle``
+checks, in this order and before the caller applies anything: the zip's own
+directory (entry count, names, declared sizes against the caps, the total), the
+manifest (bounded, depth-checked), the signature, then every entry's size and
+sha256, streamed. A truncated, damaged, forged or oversized file is refused whole.
+Nothing is ever extracted to a path taken from the archive, and pages are decoded
+one at a time when the caller reads them, so memory stays bounded by one page.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sync_server.protocol import PROTOCOL_VERSION, UserInfo, WireError, from_wire
+from sync_server.protocol.json_guard import HostileJson, loads_bounded
 
 FORMAT_NAME = "aidou-bundle"
 FORMAT_VERSION = 1
@@ -33,14 +40,26 @@ KIND_PUSH = "push"
 KIND_PULL = "pull"
 KINDS = (KIND_PUSH, KIND_PULL)
 MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "signature.json"
+SIGNATURE_ALG = "HMAC-SHA256"
 
-# Caps: a bundle is read from a stick someone handed over; never trust its sizes.
-MAX_MANIFEST_BYTES = 32 * 1024 * 1024
-MAX_PAGE_BYTES = 64 * 1024 * 1024  # 500 records are ~0.5 MB of JSON
-MAX_BLOB_BYTES = 256 * 1024 * 1024  # display copies are far smaller
+# Caps: a bundle is read from a stick someone handed over; never trust its sizes. All
+# are checked against the zip's directory before a byte is unpacked, and every read
+# stops at the size the manifest gives. A page is decoded only when read, one at a time.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # 100,000 entries are ~12 MB
+MAX_SIGNATURE_BYTES = 4096
+MAX_PAGE_BYTES = 8 * 1024 * 1024  # writers keep pages under PAGE_TARGET_BYTES
+PAGE_TARGET_BYTES = 2 * 1024 * 1024  # feed pages are ~1 MiB at most (the server caps them)
+MAX_BLOB_BYTES = 64 * 1024 * 1024  # display copies are far smaller
+MAX_JSON_TOTAL = 1024 * 1024 * 1024  # all pages together
+MAX_BLOBS_TOTAL = 32 * 1024 * 1024 * 1024  # all images together
 MAX_ENTRIES = 200_000
 MAX_MISSING_BLOBS = 100_000
+MAX_JSON_DEPTH = 32  # a page is 8 deep (page → list → record → shapes → shape → points → point)
+MAX_PAGE_CONTAINERS = 500_000  # arrays and objects in one page: ~60 bytes of memory each
 CHUNK = 1 << 20
+
+KeyFor = Callable[["Manifest"], bytes]  # the bundle key of the manifest's user, or BundleError
 
 _PAGE_RE = re.compile(r"(push|changes|results)/[0-9]{6}\.json")
 _BLOB_RE = re.compile(r"blobs/([0-9a-f]{64})")
@@ -65,7 +84,7 @@ class Manifest:
     kind: str  # KIND_PUSH | KIND_PULL
     user: UserInfo  # whose records (push) or whose feed (pull)
     created_by: str  # "aidou-sync" | "aidou-server"
-    created_at: str  # ISO 8601 UTC of the maker's clock; informational only
+    created_at: str  # ISO 8601 UTC of the maker's clock; a PC refuses a pull bundle older than its last
     cursor: str = ""  # push: the PC's feed cursor; pull: the cursor after the last change
     since: str = ""  # pull: where its changes start ("" = from the start of the feed)
     server_url: str | None = None  # push: the server the PC syncs with, for the admin's eyes
@@ -100,6 +119,37 @@ def _cap(name: str) -> int:
 # ---------------------------------------------------------------- writing
 
 
+def encode_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def new_bundle_key() -> str:
+    """A user's bundle key as the server issues it at login: 32 random bytes, hex."""
+    return secrets.token_hex(32)
+
+
+def key_bytes(key_hex: str) -> bytes:
+    """The key a bundle is signed with, from its hex form (BundleError when it is not one)."""
+    try:
+        key = bytes.fromhex(key_hex)
+    except (TypeError, ValueError):
+        key = b""
+    if len(key) < 16:
+        raise BundleError("the bundle key kept here is not a key: log in online once to get a new one")
+    return key
+
+
+def manifest_mac(key: bytes, raw_manifest: bytes) -> str:
+    """The signature of a manifest's exact bytes; the label keeps this key's MACs apart
+    from anything else it might ever sign."""
+    return hmac.new(key, b"aidou-bundle manifest\0" + raw_manifest, hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of a key: which key signed, without telling the key."""
+    return hashlib.sha256(b"aidou-bundle key id\0" + key).hexdigest()[:16]
+
+
 class BundleWriter:
     """Writes ``path`` + ".part" and renames it into place on ``finish``, so a
     half-written bundle (stick pulled out, disk full) never carries the final name."""
@@ -118,7 +168,9 @@ class BundleWriter:
             self.abort()
 
     def add_json(self, name: str, data: Any) -> None:
-        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.add_page(name, encode_json(data))
+
+    def add_page(self, name: str, raw: bytes) -> None:
         self._add(_check_name(name), raw, zipfile.ZIP_DEFLATED)
 
     def add_blob(self, sha: str, data: bytes) -> None:
@@ -129,17 +181,23 @@ class BundleWriter:
     def _add(self, name: str, data: bytes, compress: int) -> None:
         if len(data) > _cap(name):
             raise BundleError(f"entry {name} is {len(data)} bytes, over the cap of {_cap(name)}")
+        self._write(name, data, compress)
+        self.entries.append(Entry(name, len(data), hashlib.sha256(data).hexdigest()))
+
+    def _write(self, name: str, data: bytes, compress: int) -> None:
         info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
         info.compress_type = compress
         self._zip.writestr(info, data)
-        self.entries.append(Entry(name, len(data), hashlib.sha256(data).hexdigest()))
 
-    def finish(self, manifest: Manifest) -> Manifest:
+    def finish(self, manifest: Manifest, key: bytes) -> Manifest:
+        """The manifest, signed with ``key`` (the user's bundle key), and the file in place."""
         manifest.entries = list(self.entries)
-        data = json.dumps(dataclasses.asdict(manifest), ensure_ascii=False, indent=1).encode("utf-8")
-        info = zipfile.ZipInfo(MANIFEST_NAME, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        self._zip.writestr(info, data)
+        raw = json.dumps(dataclasses.asdict(manifest), ensure_ascii=False, indent=1).encode("utf-8")
+        if len(raw) > MAX_MANIFEST_BYTES:
+            raise BundleError(f"the manifest would be {len(raw)} bytes, over the cap of {MAX_MANIFEST_BYTES}")
+        signature = {"alg": SIGNATURE_ALG, "key_id": key_id(key), "mac": manifest_mac(key, raw)}
+        self._write(MANIFEST_NAME, raw, zipfile.ZIP_DEFLATED)
+        self._write(SIGNATURE_NAME, encode_json(signature), zipfile.ZIP_DEFLATED)
         self._zip.close()
         with open(self._part, "rb+") as f:  # on the stick before the name says "complete"
             os.fsync(f.fileno())
@@ -157,12 +215,15 @@ class BundleWriter:
 
 
 class VerifiedBundle:
-    """An open bundle whose every entry matched the manifest when it was opened.
+    """An open bundle whose every entry matched its signed manifest when it was opened.
 
-    JSON pages are held in memory (decoded); blobs are read again on demand by
-    ``blob_bytes``, which checks the hash once more (a stick can change under us)."""
+    ``key_for(manifest)`` gives the bundle key of the manifest's user (or raises
+    BundleError: an unknown user, no key yet); it is called after the manifest is read
+    and before anything else is trusted. Pages are decoded by ``page`` when asked for
+    and blobs read by ``blob_bytes``; both check the hash again (a stick can change
+    under us), so nothing decoded is held here."""
 
-    def __init__(self, path: Path | str, kind: str) -> None:
+    def __init__(self, path: Path | str, kind: str, key_for: KeyFor) -> None:
         self.path = Path(path)
         try:
             self._zip = zipfile.ZipFile(self.path)
@@ -173,10 +234,12 @@ class VerifiedBundle:
                 f"{self.path} is not a complete bundle (truncated, damaged, or not a bundle at all): {exc}"
             ) from None
         try:
-            self.manifest = self._read_manifest(kind)
-            self.pages: dict[str, Any] = {}
-            self.blobs: list[str] = []
-            self._verify_entries()
+            self._check_directory()
+            raw = self._read(MANIFEST_NAME, MAX_MANIFEST_BYTES)
+            self.manifest = self._parse_manifest(raw, kind)
+            self._check_signature(raw, key_for(self.manifest))
+            self._entries = self._verify_entries()
+            self.blobs = [n.removeprefix("blobs/") for n in sorted(self._entries) if n.startswith("blobs/")]
         except BaseException:
             self._zip.close()
             raise
@@ -190,24 +253,39 @@ class VerifiedBundle:
     def close(self) -> None:
         self._zip.close()
 
-    def _read_manifest(self, kind: str) -> Manifest:
+    def _check_directory(self) -> None:
+        """The zip's own directory, before anything is unpacked: how many entries, their
+        names, how they are packed, and the sizes they claim."""
         infos = self._zip.infolist()
-        if len(infos) > MAX_ENTRIES + 1:
+        if len(infos) > MAX_ENTRIES + 2:
             raise BundleError(f"{self.path}: {len(infos)} entries, more than a bundle ever has")
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise BundleError(f"{self.path}: an entry name appears twice (refused)")
         if MANIFEST_NAME not in names:
             raise BundleError(f"{self.path}: no {MANIFEST_NAME}; this is not an AI豆 bundle")
+        json_total = blobs_total = 0
         for info in infos:
-            if info.filename != MANIFEST_NAME:
-                _check_name(info.filename)
             if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise BundleError(f"entry {info.filename}: encrypted or compressed in a way bundles never are")
-        raw = self._read(MANIFEST_NAME, MAX_MANIFEST_BYTES)
+            cap = {MANIFEST_NAME: MAX_MANIFEST_BYTES, SIGNATURE_NAME: MAX_SIGNATURE_BYTES}.get(info.filename)
+            if cap is None:
+                cap = _cap(_check_name(info.filename))
+            if info.file_size > cap:
+                raise BundleError(f"entry {info.filename} unpacks to {info.file_size} bytes, over the cap of {cap} (refused)")
+            if info.filename.startswith("blobs/"):
+                blobs_total += info.file_size
+            else:
+                json_total += info.file_size
+        if json_total > MAX_JSON_TOTAL or blobs_total > MAX_BLOBS_TOTAL:
+            raise BundleError(
+                f"{self.path} unpacks to {json_total} bytes of pages and {blobs_total} of images, over the caps "
+                f"of {MAX_JSON_TOTAL} and {MAX_BLOBS_TOTAL} (refused)"
+            )
+
+    def _parse_manifest(self, raw: bytes, kind: str) -> Manifest:
         try:
-            data = json.loads(raw)
-            manifest = _manifest_from_json(data)
+            manifest = _manifest_from_json(loads_bounded(raw, MAX_JSON_DEPTH, 4 * MAX_ENTRIES + 100))
         except (ValueError, TypeError, KeyError, WireError) as exc:
             raise BundleError(f"{MANIFEST_NAME} is damaged: {exc}") from None
         if manifest.format != FORMAT_NAME:
@@ -228,8 +306,28 @@ class VerifiedBundle:
             )
         return manifest
 
-    def _verify_entries(self) -> None:
-        listed = {}
+    def _check_signature(self, raw_manifest: bytes, key: bytes) -> None:
+        who = self.manifest.user.username
+        if SIGNATURE_NAME not in self._zip.namelist():
+            raise BundleError(f"{self.path} is not signed (made by an older version?): refused; make it again")
+        try:
+            signature = loads_bounded(self._read(SIGNATURE_NAME, MAX_SIGNATURE_BYTES), 4, 4)
+            alg, signed_by, mac = signature["alg"], signature["key_id"], signature["mac"]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise BundleError(f"{SIGNATURE_NAME} is damaged: {exc}") from None
+        if alg != SIGNATURE_ALG or not isinstance(mac, str):
+            raise BundleError(f"{SIGNATURE_NAME}: signature kind {alg!r} is not {SIGNATURE_ALG!r}")
+        if signed_by != key_id(key):
+            raise BundleError(
+                f"the bundle is signed with a key that is not {who}'s current bundle key (key {str(signed_by)[:16]!r}): "
+                "made before they signed out everywhere, changed password or were disabled, or by someone else; "
+                f"{who} logs in online once, then makes the bundle again"
+            )
+        if not hmac.compare_digest(mac, manifest_mac(key, raw_manifest)):
+            raise BundleError(f"the signature does not match the manifest: the bundle was altered or forged (refused)")
+
+    def _verify_entries(self) -> dict[str, Entry]:
+        listed: dict[str, Entry] = {}
         for entry in self.manifest.entries:
             _check_name(entry.name)
             if entry.name in listed:
@@ -237,7 +335,7 @@ class VerifiedBundle:
             if not entry.name.startswith(_PAGE_PREFIX[self.manifest.kind]):
                 raise BundleError(f"entry {entry.name} does not belong in a {self.manifest.kind} bundle")
             listed[entry.name] = entry
-        present = {i.filename: i for i in self._zip.infolist() if i.filename != MANIFEST_NAME}
+        present = {i.filename: i for i in self._zip.infolist() if i.filename not in (MANIFEST_NAME, SIGNATURE_NAME)}
         for name in sorted(listed.keys() - present.keys()):
             raise BundleError(f"entry {name} is in the manifest but missing from the file (truncated?)")
         for name in sorted(present.keys() - listed.keys()):
@@ -250,14 +348,8 @@ class VerifiedBundle:
             blob = _BLOB_RE.fullmatch(name)
             if blob and entry.sha256 != blob.group(1):
                 raise BundleError(f"entry {name}: the manifest gives it another sha256 ({entry.sha256})")
-            data = self._read(name, entry.size, entry.sha256, keep=not blob)
-            if blob:
-                self.blobs.append(blob.group(1))
-                continue  # blobs are read again when applied: not kept in memory
-            try:
-                self.pages[name] = json.loads(data)
-            except ValueError as exc:
-                raise BundleError(f"entry {name} is not valid JSON: {exc}") from None
+            self._read(name, entry.size, entry.sha256, keep=False)  # streamed: only its hash is kept
+        return listed
 
     def _read(self, name: str, limit: int, sha256: str | None = None, keep: bool = True) -> bytes:
         """The entry's bytes, never more than ``limit``; checked against ``sha256``."""
@@ -286,15 +378,26 @@ class VerifiedBundle:
                 raise BundleError(f"entry {name} is damaged or altered: its sha256 does not match the manifest")
         return b"".join(parts)
 
-    def blob_bytes(self, sha: str) -> bytes:
-        name = blob_name(sha)
-        entry = next((e for e in self.manifest.entries if e.name == name), None)
+    def _entry_bytes(self, name: str) -> bytes:
+        entry = self._entries.get(name)
         if entry is None:
             raise BundleError(f"no {name} in this bundle")
         return self._read(name, entry.size, entry.sha256)
 
-    def page_list(self, prefix: str) -> list[tuple[str, Any]]:
-        return sorted((n, d) for n, d in self.pages.items() if n.startswith(prefix + "/"))
+    def blob_bytes(self, sha: str) -> bytes:
+        return self._entry_bytes(blob_name(sha))
+
+    def page_names(self, prefix: str) -> list[str]:
+        return sorted(n for n in self._entries if n.startswith(prefix + "/"))
+
+    def page(self, name: str) -> Any:
+        """One page, read again (hash-checked) and decoded within the depth and size caps."""
+        try:
+            return loads_bounded(self._entry_bytes(name), MAX_JSON_DEPTH, MAX_PAGE_CONTAINERS)
+        except HostileJson as exc:
+            raise BundleError(f"entry {name} {exc} (refused)") from None
+        except ValueError as exc:
+            raise BundleError(f"entry {name} is not valid JSON: {exc}") from None
 
 
 def _manifest_from_json(data: Any) -> Manifest:
@@ -307,6 +410,10 @@ def _manifest_from_json(data: Any) -> Manifest:
     missing = data.get("missing_blobs", [])
     if not isinstance(entries, list) or not isinstance(missing, list) or len(missing) > MAX_MISSING_BLOBS:
         raise ValueError("entries and missing_blobs must be lists")
+    if len(entries) > MAX_ENTRIES:
+        raise ValueError(f"{len(entries)} entries, more than a bundle ever has")
+    if not all(isinstance(e, dict) and set(e) == {"name", "size", "sha256"} for e in entries):
+        raise ValueError("an entry is not {name, size, sha256}")
     fields["entries"] = [Entry(**e) for e in entries]
     for e in fields["entries"]:
         if not isinstance(e.size, int) or isinstance(e.size, bool) or not 0 <= e.size <= _cap(_check_name(e.name)):

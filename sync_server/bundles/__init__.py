@@ -1,0 +1,39 @@
+"""USB bundles (design.md, sync contract 6; docs/bundles.md; ADR 0007).
+
+- ``container``: the zip, its signed manifest of hashes, the caps, ``VerifiedBundle``;
+- ``pages``: push and pull pages in the protocol's wire shapes;
+- ``office``: the server's side (import a push bundle, write a user's pull bundle);
+- ``commands``: ``aidou-server bundle`` and ``aidou-server import-bundle``.
+
+``container`` and ``pages`` are standard library only and re-exported here: the
+desktop reads and writes bundles through this package without the server's
+dependencies, so ``office`` and ``commands`` are never imported from here.
+"""
+
+from sync_server.bundles.container import (
+    KIND_PULL,
+    KIND_PUSH,
+    BundleError,
+    Manifest,
+    VerifiedBundle,
+    key_bytes,
+    key_id,
+    new_bundle_key,
+)
+from sync_server.bundles.pages import PullContent, push_pages, read_pull_bundle, write_pull_bundle, write_push_bundle
+
+__all__ = [
+    "KIND_PULL",
+    "KIND_PUSH",
+    "BundleError",
+    "Manifest",
+    "PullContent",
+    "VerifiedBundle",
+    "key_bytes",
+    "key_id",
+    "new_bundle_key",
+    "push_pages",
+    "read_pull_bundle",
+    "write_pull_bundle",
+    "write_push_bundle",
+]

@@ -1,0 +1,215 @@
+"""The schema as it stood when the server moved to migrations: revision 0001, frozen.
+
+A copy of ``sync_server/db/tables.py`` on that day. Never edit it: revision 0001 creates
+exactly this, and ``sync_server.db.migrate`` brings a database made before migrations
+(by ``create_all``) up to it before stamping it. Later changes are later revisions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# SQLite's INTEGER is 64 bits, PostgreSQL's 32: ids and counts are 64-bit on both, so a
+# number a client sends cannot fit one engine and overflow the other (an INTEGER PRIMARY
+# KEY stays SQLite's rowid; on PostgreSQL it becomes a BIGINT identity)
+Int = Integer().with_variant(BigInteger(), "postgresql")
+
+server_info = Table(
+    "server_info",
+    metadata,
+    # one row, made with the database: its id tells clients which database answers them,
+    # so a reinstalled server is noticed and reconciled against (ADR 0013)
+    Column("id", Int, primary_key=True),
+    Column("database_id", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("id", Int, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Int, primary_key=True),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(20), CheckConstraint("role IN ('annotator', 'lead', 'admin')"), nullable=False),
+    Column("password_hash", String(200), nullable=False),  # argon2id, never the password
+    # a disabled user's tokens stop working at once; their synced work stays
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("last_sync_at", DateTime(timezone=True)),  # their last feed read (kept to the minute)
+    # signs their USB bundles both ways (hex; ADR 0007): made at login, dropped with their tokens
+    Column("bundle_key", String(64)),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    # only the sha256 of the bearer token: a leaked database cannot be replayed
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # refused after this; moved to now + the lifetime on use (NULL: created_at + the lifetime)
+    Column("expires_at", DateTime(timezone=True)),
+    # when expires_at was last moved: renewed at most once an hour, not written per request
+    Column("last_used_at", DateTime(timezone=True)),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Int, primary_key=True),
+    Column("office_id", ForeignKey("offices.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("task_kind", String(30), nullable=False),
+    Column("schema", JSON, nullable=False),  # to_wire(LabelSchema), includes its version
+    Column("guidelines", Text, nullable=False, default=""),
+    Column("price_cents", Int, nullable=False, default=0),
+    Column("due", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+order_schemas = Table(
+    "order_schemas",
+    metadata,
+    # every label schema an order has had: work made against an older version is
+    # validated against that version and kept (ADR 10). ``orders.schema`` stays the
+    # current one; a version is written here when it is replaced (and the new one too).
+    Column("order_id", ForeignKey("orders.id"), primary_key=True),
+    Column("version", Int, primary_key=True),
+    Column("schema", JSON, nullable=False),  # to_wire(LabelSchema)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("kind", String(10), CheckConstraint("kind IN ('original', 'display')"), nullable=False),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Int, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    # the current lease, denormalised from ``leases`` so the feed and push read one row
+    Column("annotator_id", ForeignKey("users.id")),
+    Column("lease_until", DateTime(timezone=True)),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Int, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("batch_id", ForeignKey("batches.id"), index=True),
+    Column("name", String(500), nullable=False),
+    Column("width", Int, nullable=False),  # the upright original: shapes live in these pixels
+    Column("height", Int, nullable=False),
+    Column("original_sha256", ForeignKey("blobs.sha256"), nullable=False),
+    Column("display_sha256", ForeignKey("blobs.sha256"), nullable=False, index=True),
+    Column("display_size", Int, nullable=False),
+    Column("display_width", Int, nullable=False),
+    Column("display_height", Int, nullable=False),
+    # the latest revision stored without conflict: what conflicts are judged against and
+    # what exports use. Kept here so push never sorts revisions by (client-made) ids.
+    Column("head_annotation_id", String(36)),
+    Column("head_annotator_id", ForeignKey("users.id")),
+    # the lead's latest verdict and the revision it judged: the item counts as accepted or
+    # rejected only while that revision is still the head (a fix makes it "submitted" again)
+    Column("review_verdict", String(10)),
+    Column("review_annotation_id", String(36)),
+    Column("reviewer_id", ForeignKey("users.id")),
+    Column("reviewed_at", DateTime(timezone=True)),
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    # history, never updated: "was this batch ever leased to me" stays answerable
+    Column("id", Int, primary_key=True),
+    Column("batch_id", ForeignKey("batches.id"), nullable=False),
+    Column("annotator_id", ForeignKey("users.id"), nullable=False),
+    Column("leased_at", DateTime(timezone=True), nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+    Index("ix_leases_batch_annotator", "batch_id", "annotator_id"),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("id", String(36), primary_key=True),  # the client's UUIDv7: time-ordered inserts
+    Column("item_id", ForeignKey("items.id"), nullable=False, index=True),
+    Column("batch_id", ForeignKey("batches.id")),
+    Column("annotator_id", ForeignKey("users.id"), nullable=False),
+    Column("base_id", String(36)),
+    Column("shapes", JSON, nullable=False),
+    Column("schema_version", Int),
+    Column("time_spent_ms", Int, nullable=False, default=0),
+    Column("client_time", String(40)),  # informational only, as the client sent it
+    Column("received_at", DateTime(timezone=True), nullable=False),  # the server's clock
+    Column("conflict", Boolean, nullable=False, default=False),
+    Column("conflict_code", String(20)),  # protocol.CONFLICT_*: why it waits for a person
+    Column("conflict_reason", Text),  # the answer its push got, given again on a replay
+    Column("device_id", String(64)),  # the desktop install that made it
+    # a conflict a lead or admin settled (``sync_server.db.conflicts``): who and when
+    Column("resolved_by", ForeignKey("users.id")),
+    Column("resolved_at", DateTime(timezone=True)),
+    # the annotator's note for the lead ("not sure", "image unclear"), part of the revision
+    Column("flag", Text),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    # a lead's verdict on one revision, made offline with a client-made UUIDv7 and pushed
+    # through the outbox like an annotation: stored once, answered the same on a replay
+    Column("id", String(36), primary_key=True),
+    Column("annotation_id", String(36), ForeignKey("annotations.id"), nullable=False, index=True),
+    Column("item_id", ForeignKey("items.id"), nullable=False, index=True),
+    Column("reviewer_id", ForeignKey("users.id"), nullable=False),
+    Column("verdict", String(10), CheckConstraint("verdict IN ('accept', 'reject')"), nullable=False),
+    Column("comment", Text),
+    Column("client_time", String(40)),
+    Column("device_id", String(64)),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    # sqlite_autoincrement: a seq is never reused, even after the newest row is deleted
+    Column("seq", Int, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("office_id", ForeignKey("offices.id"), nullable=False),
+    # NULL: the office-wide feed (leads, admins); else the one annotator who reads it
+    Column("audience_user_id", ForeignKey("users.id")),
+    Column("data", JSON, nullable=False),
+    Index("ix_changes_audience", "audience_user_id", "seq"),
+    Index("ix_changes_office", "office_id", "seq"),
+    sqlite_autoincrement=True,
+)

@@ -1,0 +1,178 @@
+"""The schema by Alembic migrations, on each engine: a new database, one made before
+migrations (by ``create_all``) adopted without losing a row, servers starting together,
+and the migrations matching ``tables.py`` exactly."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData, inspect, select
+
+from sync_server.db import tables
+from sync_server.db.clock import utc_now
+from sync_server.db.engine import DatabaseUrlError, create_database_engine, database_url, make_engine, write_transaction
+from sync_server.db.identity import server_id
+from sync_server.db.migrate import BASELINE_REVISION, AdoptError, current_revision, head_revision
+from tests import db_engines
+
+
+@pytest.fixture
+def blank_url(db_engine, tmp_path) -> str:
+    """A database with nothing in it, not even the schema."""
+    if db_engine == "postgresql":
+        return db_engines.new_database("template0")[1]
+    return f"sqlite:///{tmp_path / 'blank.db'}"
+
+
+def _tables_without(*dropped: str) -> MetaData:
+    """``tables.metadata`` as the server made it before ``dropped`` ("table.column") existed."""
+    old = MetaData()
+    for table in tables.metadata.sorted_tables:
+        table.to_metadata(old)
+    for name in dropped:
+        table_name, column_name = name.split(".")
+        table = old.tables[table_name]
+        table._columns.remove(table.c[column_name])  # noqa: SLF001 — a schema from before that column
+    return old
+
+
+def test_a_new_database_is_made_by_the_migrations_and_matches_tables_py(blank_url):
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as conn:
+            assert current_revision(conn) == head_revision()
+            # autogenerate's comparison: nothing in tables.py that the migrations did not make
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), tables.metadata)
+            assert diff == []
+            assert server_id(conn)
+    finally:
+        engine.dispose()
+
+
+def test_opening_again_changes_nothing(blank_url):
+    make_engine(blank_url).dispose()
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as conn:
+            first = server_id(conn)
+            assert current_revision(conn) == head_revision()
+        engine.dispose()
+        engine = make_engine(blank_url)
+        with engine.connect() as conn:
+            assert server_id(conn) == first
+    finally:
+        engine.dispose()
+
+
+def test_a_database_from_before_migrations_is_adopted_with_its_data(blank_url):
+    # as the server made it before Alembic: create_all, and without a column added since
+    old = _tables_without("users.bundle_key")
+    engine = create_database_engine(blank_url)
+    old.create_all(engine)
+    with write_transaction(engine) as conn:
+        conn.execute(old.tables["offices"].insert().values(id=1, name="老基地"))
+        conn.execute(old.tables["users"].insert().values(
+            id=7, office_id=1, username="laowang", display_name="老王", role="annotator", password_hash="x"))  # fmt: skip
+        conn.execute(old.tables["server_info"].insert().values(id=1, database_id="old-db-id", created_at=utc_now()))
+    engine.dispose()
+
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as conn:
+            assert current_revision(conn) == head_revision()
+            assert "bundle_key" in {c["name"] for c in inspect(conn).get_columns("users")}
+            row = conn.execute(select(tables.users).where(tables.users.c.id == 7)).mappings().one()
+            assert (row["username"], row["display_name"], row["bundle_key"]) == ("laowang", "老王", None)
+            assert server_id(conn) == "old-db-id"  # the same database to its clients (ADR 0013)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), tables.metadata)
+            assert diff == []
+        with write_transaction(engine) as conn:  # and it works as any other: the new column too
+            conn.execute(tables.users.update().where(tables.users.c.id == 7).values(bundle_key="ab" * 32))
+    finally:
+        engine.dispose()
+
+
+def test_a_database_without_a_required_column_is_refused_not_changed(blank_url):
+    old = _tables_without("users.password_hash")
+    engine = create_database_engine(blank_url)
+    old.create_all(engine)
+    engine.dispose()
+    with pytest.raises(AdoptError, match="password_hash"):
+        make_engine(blank_url)
+    engine = create_database_engine(blank_url)
+    try:
+        with engine.connect() as conn:
+            assert current_revision(conn) is None  # not stamped: nothing was claimed
+    finally:
+        engine.dispose()
+
+
+def test_servers_starting_together_migrate_once(blank_url):
+    engines, errors = [], []
+    start = threading.Barrier(4)
+
+    def open_it():
+        try:
+            start.wait(10)
+            engines.append(make_engine(blank_url))
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    try:
+        assert not errors, errors
+        ids = set()
+        for engine in engines:
+            with engine.connect() as conn:
+                ids.add(server_id(conn))
+                assert current_revision(conn) == head_revision()
+        assert len(ids) == 1  # one database, one id
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_the_baseline_is_the_first_revision():
+    from alembic.script import ScriptDirectory
+
+    from sync_server.db.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_base() == BASELINE_REVISION
+    assert script.get_revision(BASELINE_REVISION).down_revision is None
+
+
+def test_the_url_chooses_the_engine(db_engine):
+    assert database_url("postgresql://u@h/db").drivername == "postgresql+psycopg"  # psycopg 3, not psycopg2
+    assert database_url("postgresql+psycopg://u@h/db").drivername == "postgresql+psycopg"
+    assert database_url("sqlite:///x.db").drivername == "sqlite"
+    with pytest.raises(DatabaseUrlError, match="unsupported database 'mysql'"):
+        database_url("mysql://u@h/db")
+    with pytest.raises(DatabaseUrlError):
+        database_url("not a url")
+
+
+def test_postgresql_without_its_driver_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now fails
+    with pytest.raises(DatabaseUrlError, match=r"pip install .*postgres"):
+        database_url("postgresql://u@h/db")
+
+
+def test_default_is_sqlite_in_the_data_dir_unless_aidou_db_url(monkeypatch, tmp_path: Path):
+    from sync_server.db.engine import default_db_url
+
+    monkeypatch.delenv("AIDOU_DB_URL", raising=False)
+    assert default_db_url(tmp_path) == f"sqlite:///{tmp_path / 'server.db'}"
+    monkeypatch.setenv("AIDOU_DB_URL", "postgresql+psycopg://aidou@db/aidou")
+    assert default_db_url(tmp_path) == "postgresql+psycopg://aidou@db/aidou"
+
