@@ -28,7 +28,6 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -81,11 +80,11 @@ def _u8(img: np.ndarray) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def _luma(bgr: np.ndarray) -> np.ndarray:
+def luma_of(bgr: np.ndarray) -> np.ndarray:
     return (0.114 * bgr[..., 0] + 0.587 * bgr[..., 1] + 0.299 * bgr[..., 2]).astype(np.float32)
 
 
-def _text(img, rng, text: str, x: int, y: int, width: int, height: int, colour) -> None:
+def _text(img, text: str, x: int, y: int, width: int, height: int, colour) -> None:
     """``text`` as large as fits in width × height at (x, y) (top left), anti-aliased."""
     (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)
     scale = min(width / tw, height / (th + base)) * 0.8
@@ -101,7 +100,7 @@ def _targets(img: np.ndarray, rng: np.random.Generator, count: int, sizes=(20, 3
     """Draw ``count`` objects apart from each other, each standing out from all around it:
     the boxes the annotator would draw (their edges are what the box error is measured on)."""
     boxes: list[Box] = []
-    luma = _luma(img)
+    luma = luma_of(img)
     tries = 0
     while len(boxes) < count and tries < 5000:
         tries += 1
@@ -126,7 +125,7 @@ def _targets(img: np.ndarray, rng: np.random.Generator, count: int, sizes=(20, 3
         img[y1 : y1 + h, x1 : x1 + w] = _u8(_colour(base, pink(rng, (h, w), 1.2), 8))
         if w > 50 and h > 24 and rng.random() < 0.6:  # a label or number plate on some of them
             ink = (20, 20, 20) if level > 128 else (240, 240, 240)
-            _text(img, rng, str(int(rng.integers(10, 999))), x1 + w // 6, y1 + h // 4, 2 * w // 3, h // 2, ink)
+            _text(img, str(int(rng.integers(10, 999))), x1 + w // 6, y1 + h // 4, 2 * w // 3, h // 2, ink)
         boxes.append(box)
     return boxes
 
@@ -215,8 +214,8 @@ def _shelf(rng):
                 sx, sy = x + int(rng.integers(0, w - 10)), y + 170 - int(rng.integers(10, h))
                 cv2.circle(img, (sx, sy), int(rng.integers(4, 16)), tuple(int(v) for v in rng.integers(0, 255, 3)), -1, cv2.LINE_AA)
             brand = "".join(rng.choice(list("ABCDEFGHKMNPRSTXZ"), 4))
-            _text(img, rng, brand, x, y + 170 - h + 4, w, h // 3, (255, 255, 255))
-            _text(img, rng, f"{int(rng.integers(1, 99))}.90", x, y + 172, w, 18, (20, 20, 20))
+            _text(img, brand, x, y + 170 - h + 4, w, h // 3, (255, 255, 255))
+            _text(img, f"{int(rng.integers(1, 99))}.90", x, y + 172, w, 18, (20, 20, 20))
             x += w + int(rng.integers(2, 12))
     return img, 1.5
 
@@ -294,10 +293,13 @@ SCENES = [("street (demo drawing)", _street, 6), ("landscape", _landscape, 5), (
           ("night, high ISO", _night, 5), ("crowd", _crowd, 6), ("room", _room, 6), ("1/f noise frame", _pink_frame, 6)]  # fmt: skip
 
 
-def make_scenes(seed: int = SEED) -> list[Scene]:
-    """The ten 1920×1080 originals with their drawn objects (same seed, same images)."""
+def make_scenes(seed: int = SEED, only: tuple[str, ...] = ()) -> list[Scene]:
+    """The ten 1920×1080 originals with their drawn objects (same seed, same images);
+    ``only``: those whose names start so (each is the same image alone as among all)."""
     out = []
     for n, (name, draw, count) in enumerate(SCENES):
+        if only and not name.startswith(only):
+            continue
         rng = np.random.default_rng([seed, n])
         img, noise = draw(rng)
         boxes = _targets(img, rng, count)
@@ -341,7 +343,7 @@ def avif_available() -> bool:
 
 def ssim(a: np.ndarray, b: np.ndarray) -> float:
     """Mean SSIM of two same-sized BGR images on luma (Wang et al. 2004: 11-tap Gaussian, σ 1.5)."""
-    x, y = _luma(a.astype(np.float32)), _luma(b.astype(np.float32))
+    x, y = luma_of(a.astype(np.float32)), luma_of(b.astype(np.float32))
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
 
     def blur(z: np.ndarray) -> np.ndarray:
@@ -418,7 +420,7 @@ class Reference:
 
     def __init__(self, scenes: list[Scene]) -> None:
         self.scenes = scenes
-        self.truth = [[snap_box(_luma(s.pixels.astype(np.float32)), b, 1.0, 1.0) for b in s.boxes] for s in scenes]
+        self.truth = [[snap_box(luma_of(s.pixels.astype(np.float32)), b, 1.0, 1.0) for b in s.boxes] for s in scenes]
         self._shrunk: dict[tuple[int, tuple[int, int]], np.ndarray] = {}
 
     def shrunk(self, n: int, size: tuple[int, int]) -> np.ndarray:
@@ -445,7 +447,7 @@ def score(row: Row, ref: Reference, n: int, data: bytes, encode_ms: float) -> No
     shown = cv2.resize(copy, (width, height), interpolation=cv2.INTER_LINEAR)
     row.ssim_full.append(ssim(shown, scene.pixels))
     sx, sy = width / copy.shape[1], height / copy.shape[0]
-    luma = _luma(copy.astype(np.float32))
+    luma = luma_of(copy.astype(np.float32))
     row.box_errors.extend(corner_error(snap_box(luma, b, sx, sy), t) for b, t in zip(scene.boxes, ref.truth[n]))
 
 

@@ -9,6 +9,8 @@ a resume at item 11, and from item 5,000 of a 10,000-item batch on a PC holding 
 the annotator's revisions (the same PC times opening that batch and the home list). Cold
 start goes through the login page, as a person does: offline (argon2 verify of the
 remembered hash) and online (a real server; argon2 on both ends), then "Start labelling".
+"Next item" is the key's work and the paint; the page asks for the decodes ahead (and lets
+go of the image left behind) once the item is painted, in the think time between steps.
 """
 
 from __future__ import annotations
@@ -197,7 +199,7 @@ def seed_online(root: Path, count: int = 20, labelled: int = 10) -> tuple[Path, 
 
 def _cold_line(title: str, found: dict[str, list[float]], with_login: bool) -> str:
     usable = found["usable"]
-    line = f"{title:<35}median {statistics.median(usable):7.0f} ms   min {min(usable):.0f} ms (n={len(usable)})"
+    line = f"{title:<46}median {statistics.median(usable):7.0f} ms   min {min(usable):.0f} ms (n={len(usable)})"
     if with_login:
         line += f"   login {statistics.median(found['login']):.0f} ms"
     line += f"   open {statistics.median(found['open']):.0f} ms   peak RSS {max(found['peak']):.0f} MiB"

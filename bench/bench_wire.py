@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import json
 import shutil
 import tempfile
 from pathlib import Path
 
 from aidou_desktop.store import Store
-from aidou_desktop.sync.client import SyncClient
+from aidou_desktop.sync.client import SyncClient, dumps
 from aidou_desktop.sync.engine import client_for
 from bench.live_server import (
     PASSWORD,
@@ -37,7 +36,7 @@ BUDGET = 120  # bytes per annotation, design.md
 
 
 def _dumps(data) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return dumps(data)  # what the client sends: compact UTF-8 JSON (orjson, ADR 0020)
 
 
 def codec_figures(records) -> list[str]:

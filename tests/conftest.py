@@ -129,11 +129,13 @@ def module_template(empty_template) -> str | None:
 @pytest.fixture(scope="module")
 def module_database(db_engine, module_template):
     """A database for the module's own servers: ``AIDOU_DB_URL`` names it while the module's
-    fixtures start (SQLite: unset, each data dir holds its own)."""
+    fixtures start (SQLite: unset, each data dir holds its own). A module fixture that
+    builds or copies a world (``build_world``, ``copy_data_dir``) names that one instead,
+    until the module ends. Returns the URL (None: SQLite)."""
     since = db_engines.mark()
     with pytest.MonkeyPatch.context() as patch:
-        name = db_engines.use_new_database(patch, db_engine, module_template)
-        yield name
+        db_engines.use_new_database(patch, db_engine, module_template)
+        yield os.environ.get(db_engines.DB_URL_ENV)
     db_engines.sweep(since)
 
 
@@ -143,15 +145,20 @@ DATABASE_FIXTURES = ("data_dir", "server_dir")
 
 @pytest.fixture
 def engine_database(request, db_engine, empty_template, module_database, monkeypatch):
-    """The test's own fresh database, named by ``AIDOU_DB_URL`` for the test (SQLite: unset).
-
-    A test that takes a template world (``DATABASE_FIXTURES``) gets its database from that
-    fixture; until then ``AIDOU_DB_URL`` names no database, so nothing falls back to SQLite
-    unnoticed on the PostgreSQL run."""
+    """The test's database, named by ``AIDOU_DB_URL`` for the test (SQLite: unset): a fresh
+    empty one, or the world a module fixture built for the test (a CLI run on a module's
+    data dir must find that world), or none yet when the test takes a template world
+    (``DATABASE_FIXTURES`` name its copy), so nothing falls back to SQLite unnoticed on
+    the PostgreSQL run. Databases made during the test are dropped after it."""
     since = db_engines.mark()
-    if db_engine == "postgresql" and any(name in request.fixturenames for name in DATABASE_FIXTURES):
+    current = os.environ.get(db_engines.DB_URL_ENV)
+    if db_engine != "postgresql":
+        monkeypatch.delenv(db_engines.DB_URL_ENV, raising=False)
+    elif any(name in request.fixturenames for name in DATABASE_FIXTURES):
         monkeypatch.setenv(db_engines.DB_URL_ENV, db_engines.cluster().url("no_database_for_this_test"))
-        yield None
+    elif current and current != module_database:
+        monkeypatch.setenv(db_engines.DB_URL_ENV, current)  # kept, and put back after the test
     else:
-        yield db_engines.use_new_database(monkeypatch, db_engine, empty_template)
-    db_engines.sweep(since)  # this test's, and those its fixtures or helpers made
+        db_engines.use_new_database(monkeypatch, db_engine, empty_template)
+    yield os.environ.get(db_engines.DB_URL_ENV)
+    db_engines.sweep(since)

@@ -120,7 +120,32 @@ class PostgresCluster:
         if started.returncode != 0:
             log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
             raise RuntimeError(f"pg_ctl start failed:\n{started.stdout}\n{started.stderr}\n{log}")
+        self._watchdog()
         return self
+
+    def _watchdog(self) -> None:
+        """A small process that stops the cluster and removes its folder if this one dies
+        without doing so (pytest killed, a CI timeout): no cluster outlives its session."""
+        code = (
+            "import os, shutil, subprocess, sys, time\n"
+            "parent, pg_ctl, data, root, as_postgres = int(sys.argv[1]), *sys.argv[2:5], sys.argv[5] == '1'\n"
+            "while os.path.isdir(data):\n"
+            "    try:\n"
+            "        os.kill(parent, 0)\n"
+            "    except ProcessLookupError:\n"
+            "        kw = {'user': 'postgres'} if as_postgres else {}\n"
+            "        subprocess.run([pg_ctl, '-D', data, '-m', 'immediate', 'stop'], capture_output=True, **kw)\n"
+            "        shutil.rmtree(root, ignore_errors=True)\n"
+            "        break\n"
+            "    time.sleep(1)\n"
+        )
+        import sys
+
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(os.getpid()), str(self.bin / "pg_ctl"), str(self.data), str(self.root),
+             "1" if self._as_postgres else "0"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
 
     def stop(self) -> None:
         with self._lock:
@@ -289,12 +314,61 @@ def drop(name: str | None) -> None:
 
 def pg_rows(url: str, sql: str, params: tuple = ()) -> list[tuple]:
     """Rows of one query (``%s`` placeholders) on a PostgreSQL database, booleans as 0/1
-    as SQLite gives them: helpers that read a server's database work on both engines."""
+    and JSON as text, as SQLite gives them: helpers that read a server's database work
+    on both engines."""
     import psycopg
+    import psycopg.types.string
     from sqlalchemy import make_url
 
     parsed = make_url(url)
     with psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username, dbname=parsed.database,
                          autocommit=True) as conn:  # fmt: skip
+        for name in ("json", "jsonb"):  # the stored text, as SQLite gives it
+            conn.adapters.register_loader(name, psycopg.types.string.TextLoader)
         rows = conn.execute(sql, params).fetchall()
     return [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in rows]
+
+
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """``shutil.copytree`` of a server's data dir, its database included: on SQLite the
+    ``server.db`` inside it; on PostgreSQL a copy of its database (``CREATE DATABASE …
+    TEMPLATE``; nothing may be connected to the source), bound to the copy and named by
+    ``AIDOU_DB_URL`` from now on, as ``build_world`` does."""
+    shutil.copytree(source, target)
+    source_url = bound_url(source)
+    if source_url is not None and source_url.startswith("postgresql"):
+        from sqlalchemy import make_url
+
+        _name, url = new_database(template=make_url(source_url).database)
+        os.environ[DB_URL_ENV] = url
+        bind_data_dir(target, url)
+    return target
+
+
+def backup_database(data_dir: Path, to: Path) -> str | None:
+    """PostgreSQL: copy the database of ``data_dir``'s server (stopped: nothing may be
+    connected) and note its name in ``to``; its name. SQLite: None (copy ``server.db``)."""
+    url = bound_url(data_dir)
+    if url is None or not url.startswith("postgresql"):
+        return None
+    from sqlalchemy import make_url
+
+    name, _url = new_database(template=make_url(url).database)
+    (Path(to) / "postgresql-backup").write_text(name, encoding="utf-8")
+    return name
+
+
+def restore_database(data_dir: Path, backup: Path) -> bool:
+    """PostgreSQL: put the copy ``backup_database`` made back as ``data_dir``'s database
+    (dropped and made again under its name, as a restore from a dump does); False on SQLite."""
+    note = Path(backup) / "postgresql-backup"
+    url = bound_url(data_dir)
+    if url is None or not url.startswith("postgresql") or not note.exists():
+        return False
+    from sqlalchemy import make_url
+
+    live = make_url(url).database
+    pg = cluster()
+    pg.drop_database(live)
+    pg.create_database(template=note.read_text(encoding="utf-8"), name=live)
+    return True

@@ -40,7 +40,8 @@ ORDER BY b.id
 # this annotator (the newest verdict on the item's current revision, theirs, is a reject:
 # what the review queue calls REJECTED) — else the first item nobody has a revision of
 # that the annotate page would show (``Store.annotation`` is None); NULL when neither.
-# Only items whose image is here count: they are the ones the page shows.
+# Only items whose image is here count: they are the ones the page shows. (download_order
+# derives the same rule over every item by dropping each " AND i.ready = 1" from this text.)
 _RESUME = """
 WITH reviewed AS (
     SELECT i.id AS item_id FROM items i

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QElapsedTimer, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -54,6 +54,9 @@ class AnnotatePage(QWidget):
         self.items: list[Item] = []
         self.index = -1
         self._step = 1  # the direction of travel: +1 forward (D), -1 back (A); prefetch follows it
+        # once this item is painted: letting go of the image left behind (8 MB to unmap) and
+        # starting decodes must not hold up showing this one; steps in a row prefetch once
+        self._prefetch_timer = QTimer(self, singleShot=True, interval=0, timeout=self._prefetch_current)
         self.undo_stack = QUndoStack(self)
         self._since_save = QElapsedTimer()
 
@@ -177,7 +180,7 @@ class AnnotatePage(QWidget):
         self.canvas.set_shapes(annotation.shapes if annotation else [], selected)
         self._since_save.start()
         self.refresh_status()
-        self._prefetch_around(index)
+        self._prefetch_timer.start()
         self.canvas.setFocus()
 
     def next_item(self) -> None:
@@ -185,6 +188,15 @@ class AnnotatePage(QWidget):
 
     def previous_item(self) -> None:
         self.go_to(self.index - 1)
+
+    def _prefetch_current(self) -> None:
+        if 0 <= self.index < len(self.items):
+            self._prefetch_around(self.index)
+
+    def hideEvent(self, event) -> None:
+        # out of sight (home page, or the window closing with its store): nothing to decode ahead
+        self._prefetch_timer.stop()
+        super().hideEvent(event)
 
     def _prefetch_around(self, index: int) -> None:
         """Decode ahead in the direction of travel and keep the item behind, most needed first:

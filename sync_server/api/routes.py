@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 
 from sync_server.api.deps import (
     LOGIN_BODY_BYTES,
@@ -22,6 +22,7 @@ from sync_server.api.deps import (
     protocol_header,
 )
 from sync_server.api.errors import ApiError
+from sync_server.api.json_response import JSONResponse
 from sync_server.api.openapi_doc import ERROR_TEXT, HEALTH_SCHEMA, NEEDS_TOKEN, errors, json_answer, request_body
 from sync_server.api.throttle import LoginThrottle, admit_or_refuse
 from sync_server.api.user_routes import record_sync

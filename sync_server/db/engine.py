@@ -70,7 +70,9 @@ def create_database_engine(url: str | URL) -> Engine:
         engine = create_engine(parsed)
         _tune_sqlite(engine)
     else:
-        engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # SQLAlchemy's pool (5, and 10 more at a peak) per server process: four processes stay
+        # well inside PostgreSQL's default 100 connections; pre-ping outlives a database restart
+        engine = create_engine(parsed, pool_pre_ping=True)
         _tune_postgresql(engine)
     return engine
 

@@ -22,16 +22,19 @@ import argparse
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.operations import Operations
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BASELINE_REVISION = "0001"
+# The newest revision in versions/. Opening a database at it needs no Alembic at all (a
+# server or command starts faster); tests/server/test_migrations.py keeps it honest.
+HEAD_REVISION = "0001"
+VERSION_TABLE = "alembic_version"
 
 
 class AdoptError(RuntimeError):
@@ -39,6 +42,8 @@ class AdoptError(RuntimeError):
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -47,20 +52,33 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 @lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest revision, as Alembic reads ``versions/``."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    """The revision the database is at (None: none recorded), read with plain SQL."""
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def upgrade_schema(conn: Connection) -> str | None:
     """Bring the database to head inside ``conn``'s write transaction (which must hold
-    the schema lock: ``sync_server.db.engine.open_database`` takes it). Returns the
+    the schema lock: ``sync_server.db.engine.make_engine`` takes it). Returns the
     revision it started from (None: an empty database, or one adopted from before)."""
     start = current_revision(conn)
-    if start == head_revision():
+    if start == HEAD_REVISION:
         return start
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if start is not None and start not in known:
+        raise RuntimeError(f"this database's schema is at revision {start}, which this server does not know: "
+                           "a newer server made it; run that version (or newer)")  # fmt: skip
     if start is None and _has_server_tables(conn):
         adopt_unversioned(conn)
     command.upgrade(alembic_config(conn), "head")
@@ -77,6 +95,10 @@ def adopt_unversioned(conn: Connection) -> list[str]:
     """Bring a database made by ``create_all`` (before migrations) to revision 0001 and
     stamp it: create the tables it lacks, add the nullable columns it lacks. Never drops
     or rewrites anything. Returns what was added, as ``table`` or ``table.column``."""
+    from alembic import command
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
     from sync_server.db.migrations.baseline import metadata as baseline
 
     inspector = inspect(conn)
@@ -109,6 +131,9 @@ def adopt_unversioned(conn: Connection) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     from sync_server.db.engine import create_database_engine, open_database, schema_transaction
 
     parser = argparse.ArgumentParser(prog="python -m sync_server.db.migrate", description=__doc__.split("\n\n")[0])

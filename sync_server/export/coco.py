@@ -12,7 +12,6 @@ The text is what ``json.dumps(document, ensure_ascii=False, indent=1)`` wrote be
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from sync_server.db.entities import load_order
 from sync_server.export.categories import Categories, order_categories
 from sync_server.export.errors import ExportError
 from sync_server.export.images import FileNames, write_upright
-from sync_server.export.json_text import ArrayWriter, number, value
+from sync_server.export.json_text import BUFFER, ArrayWriter, append_file, number, value
 from sync_server.export.report import ExportReport
 from sync_server.export.selection import ExportItem, count_order_items, order_items
 from sync_server.protocol import to_wire
@@ -34,7 +33,6 @@ __all__ = ["ExportError", "export_coco"]
 
 ANNOTATIONS_NAME = "annotations.json"
 Progress = Callable[[int, int], None]  # (items done, items in the order)
-_BUFFER = 1 << 20
 
 
 def export_coco(
@@ -71,8 +69,8 @@ def export_coco(
                           spool_dir=out_dir)  # fmt: skip
     partial = out_dir / (ANNOTATIONS_NAME + ".partial")
     try:
-        with open(partial, "w", encoding="utf-8", buffering=_BUFFER) as out, \
-                tempfile.TemporaryFile("w+", encoding="utf-8", dir=out_dir, buffering=_BUFFER) as boxes:  # fmt: skip
+        with open(partial, "w", encoding="utf-8", buffering=BUFFER) as out, \
+                tempfile.TemporaryFile("w+", encoding="utf-8", dir=out_dir, buffering=BUFFER) as boxes:  # fmt: skip
             info = {"description": order.name, "version": str(order.schema.version)}
             out.write(f'{{\n "info": {value(info, 1)},\n "images": ')
             image_array, box_array = ArrayWriter(out, depth=1), ArrayWriter(boxes, depth=1)
@@ -94,8 +92,7 @@ def export_coco(
             image_array.close()
             box_array.close()
             out.write(',\n "annotations": ')
-            boxes.seek(0)
-            shutil.copyfileobj(boxes, out, _BUFFER)
+            append_file(out, boxes)
             out.write(f',\n "categories": {value(categories.as_coco(), 1)}\n}}')
         os.replace(partial, annotations_path)
         report.write()

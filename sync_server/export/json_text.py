@@ -14,10 +14,12 @@ and several times slower); anything else goes through ``json.dumps``.
 from __future__ import annotations
 
 import json
+import shutil
 from json.encoder import encode_basestring  # the C one when available; ensure_ascii=False
 from typing import Any, TextIO
 
 INFINITY = float("inf")
+BUFFER = 1 << 18  # file buffers and copy chunks
 
 
 def number(v: float | int) -> str:
@@ -81,3 +83,14 @@ class ArrayWriter:
 
     def close(self) -> None:
         self.out.write(self._end if self.count else "]")
+
+
+def append_file(out: TextIO, spool: TextIO) -> None:
+    """Copy all of ``spool`` (a text file written earlier) to the end of ``out``.
+
+    As bytes, not text: nothing is decoded and encoded again, and the newlines stay
+    as the text layer wrote them (``\r\n`` on Windows) in both files."""
+    spool.flush()
+    spool.seek(0)
+    out.flush()
+    shutil.copyfileobj(spool.buffer, out.buffer, BUFFER)

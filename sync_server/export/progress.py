@@ -25,11 +25,13 @@ class ExportProgress:
         self.drawn = False
 
     def __call__(self, done: int, total: int) -> None:
-        step = self.steps * done // total if total > 0 else self.steps
+        # ``total`` was counted before the items were read: on PostgreSQL items added
+        # meanwhile may make ``done`` pass it, which the bar must survive
+        step = min(self.steps * done // total, self.steps) if total > 0 else self.steps
         if step <= self.shown:
             return
         self.shown = step
-        percent = 100 * done // total if total > 0 else 100
+        percent = min(100 * done // total, 100) if total > 0 else 100
         counts = f"{done:,}/{total:,} items"
         if self.tty:
             filled = self.WIDTH * percent // 100

@@ -9,12 +9,11 @@ of the whole would be, without the whole ever being in memory.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from sync_server.export.json_text import ArrayWriter, flat_object, value
+from sync_server.export.json_text import BUFFER, ArrayWriter, append_file, flat_object, value
 from sync_server.export.selection import (
     CONFLICTED_NOTE,
     DONE,
@@ -31,7 +30,6 @@ NO_IMAGES_NOTE = (
     "images not written (--annotations-only): file_name is the name a full export gives each image, and "
     "boxes are in upright pixels, so an original with an EXIF orientation must be read with it applied"
 )
-_COPY_CHUNK = 1 << 20
 
 
 class _Spool:
@@ -53,8 +51,7 @@ class _Spool:
             out.write("[]")
             return
         self.array.close()
-        self.file.seek(0)
-        shutil.copyfileobj(self.file, out, _COPY_CHUNK)
+        append_file(out, self.file)
 
     def close(self) -> None:
         if self.file is not None:
@@ -131,7 +128,7 @@ class ExportReport:
         head.update(summary=self.summary(), counts=self.counts)
         partial = self.report_path.with_name(REPORT_NAME + ".partial")
         try:
-            with open(partial, "w", encoding="utf-8") as out:
+            with open(partial, "w", encoding="utf-8", buffering=BUFFER) as out:
                 out.write("{")
                 for key, entry in head.items():
                     out.write(f"\n {value(key, 1)}: {value(entry, 1)},")

@@ -1,8 +1,8 @@
 """The sync protocol, shared by the desktop client and the server: one package, imported
 as ``sync_server.protocol``.
 
-Standard library only: the desktop imports it without pulling in the server's
-dependencies (``sync_server/__init__.py`` stays empty for that reason).
+Standard library and orjson only (ADR 0020): the desktop imports it without pulling in
+the server's dependencies (``sync_server/__init__.py`` stays empty for that reason).
 
 - ``wire``: the protocol version, status and error codes, and the core wire types;
 - ``office``: the wire types of the lead's and admin's endpoints;

@@ -1,5 +1,5 @@
 """Encoding wire types for the network and checking what arrives: ``to_wire``, ``from_wire``
-and ``check_shape``. Standard library only."""
+and ``check_shape``. Standard library only (the JSON text itself is ``json_guard``'s)."""
 
 from __future__ import annotations
 
@@ -55,8 +55,7 @@ def _converter(cls: type, f: dataclasses.Field) -> Any:
     if nested is not None:
         return (lambda v: [_encode(o) for o in v]) if kind.startswith("list[") else _encode
     if kind == "list[list[float]]":
-        # ints skip the call: most stored coordinates are whole pixels (~25% of encoding a push)
-        return lambda v: [[x if type(x) is int else _number(x) for x in p] for p in v] if type(v) is list else _plain(v)
+        return _points
     if kind in ("int", "str", "bool", "int | None", "str | None"):
         return None
     return _plain
@@ -81,6 +80,30 @@ def _number(value: Any) -> Any:
     return _plain(value) if type(value) in (list, dict) else value
 
 
+def _points(points: Any) -> Any:
+    """A shape's points, each number as ``_number`` writes it. Unrolled for the usual pairs
+    of ints and floats: most stored coordinates are whole pixels, the rest x.5 (a push
+    encodes 120,000 of them for 10,000 records)."""
+    if type(points) is not list:
+        return _plain(points)
+    out = []
+    for p in points:
+        if type(p) is list and len(p) == 2:
+            x, y = p
+            if type(x) is float:
+                x = int(x) if x.is_integer() and -_EXACT_INT <= x <= _EXACT_INT else x
+            elif type(x) is not int:
+                x = _number(x)
+            if type(y) is float:
+                y = int(y) if y.is_integer() and -_EXACT_INT <= y <= _EXACT_INT else y
+            elif type(y) is not int:
+                y = _number(y)
+            out.append([x, y])
+        else:
+            out.append([x if type(x) is int else _number(x) for x in p])
+    return out
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready copy of anything (dataclasses, lists, dicts, numbers)."""
     kind = type(value)
@@ -96,14 +119,52 @@ def _plain(value: Any) -> Any:
 
 
 def _encode(obj: Any) -> dict[str, Any]:
-    out = {}
-    for name, default, convert in _encode_spec(type(obj)):
-        value = getattr(obj, name)
-        if default is _NO_DEFAULT or not _is_default(value, default):
-            out[name] = value if convert is None or value is None else convert(value)
-    if type(obj) is Change:
-        out["data"] = _compact_change_data(obj.kind, out["data"])
-    return out
+    """A dataclass as a dict, fields equal to their defaults left out (``_encoder``)."""
+    return (_ENCODERS.get(type(obj)) or _encoder(type(obj)))(obj)
+
+
+_ENCODERS: dict[type, Any] = {}
+
+
+def _encoder(cls: type) -> Any:
+    """Write, compile and keep the encoder of ``cls``: its ``_encode_spec`` as straight-line
+    code, one test per field (a loop over the spec was most of encoding a push; ADR 0020).
+    A field is left out when ``_is_default`` says so, and converted as its spec says."""
+    names: dict[str, Any] = {"_encode": _encode}
+    lines = ["def encode(obj):", "    out = {}"]
+    for k, (name, default, convert) in enumerate(_encode_spec(cls)):
+        nested = _NESTED.get((cls, name))
+        lines.append(f"    v = obj.{name}")
+        value = "v"
+        if nested is not None:  # its own encoder straight away when it is of the declared type
+            names[f"_N{k}"], names[f"_n{k}"] = nested, _ENCODERS.get(nested) or _encoder(nested)
+            if str(dataclasses.fields(cls)[k].type).startswith("list["):
+                value = f"[_n{k}(o) if type(o) is _N{k} else _encode(o) for o in v]"
+            else:
+                value = f"_n{k}(v) if type(v) is _N{k} else _encode(v)"
+        elif convert is not None:
+            names[f"_c{k}"] = convert
+            value = f"_c{k}(v)"
+        if default is _NO_DEFAULT:
+            lines.append(f"    out[{name!r}] = {value if value == 'v' else f'v if v is None else {value}'}")
+            continue
+        if default is None:  # _is_default(v, None) is ``v is None``
+            lines.append("    if v is not None:")
+        elif default is _EMPTY_FACTORY:
+            lines.append("    if not ((type(v) is list or type(v) is dict) and not v):")
+            value = value if value == "v" else f"v if v is None else {value}"
+        else:
+            names[f"_d{k}"], names[f"_t{k}"] = default, type(default)
+            lines.append(f"    if v is not _d{k} and not (type(v) is _t{k} and v == _d{k}):")
+            value = value if value == "v" else f"v if v is None else {value}"
+        lines.append(f"        out[{name!r}] = {value}")
+    if cls is Change:
+        names["_compact_change_data"] = _compact_change_data
+        lines.append('    out["data"] = _compact_change_data(obj.kind, out["data"])')
+    lines.append("    return out")
+    exec(compile("\n".join(lines), f"<to_wire {cls.__name__}>", "exec"), names)  # noqa: S102 — our own text
+    _ENCODERS[cls] = names["encode"]
+    return names["encode"]
 
 
 def _compact_change_data(kind: str, data: Any) -> Any:
@@ -164,51 +225,108 @@ _SIMPLE_TYPES = {
     "dict[str, Any]": dict,
 }
 
-# per class, once: (name, required, nested type, is a list of it, expected simple type, is an int field)
-_DECODE_SPECS: dict[type, tuple[tuple[str, bool, type | None, bool, Any, bool], ...]] = {}
-
-
-def _decode_spec(cls: type) -> tuple[tuple[str, bool, type | None, bool, Any, bool], ...]:
-    spec = _DECODE_SPECS.get(cls)
-    if spec is None:
-        spec = _DECODE_SPECS[cls] = tuple(
-            (
-                f.name,
-                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-                _NESTED.get((cls, f.name)),
-                str(f.type).startswith("list["),
-                _SIMPLE_TYPES.get(str(f.type)),
-                str(f.type).startswith("int"),
-            )
-            for f in dataclasses.fields(cls)
-        )
-    return spec
-
 
 def from_wire(cls: type, data: Any, where: str = "") -> Any:
     """Build ``cls`` from decoded JSON, checking field names and simple types.
     A missing field with a default gets it (``to_wire`` leaves such fields out)."""
-    where = where or cls.__name__
-    if not isinstance(data, dict):
-        raise WireError(f"{where}: expected an object, got {type(data).__name__}")
-    kwargs = {}
-    for name, required, nested, is_list, expected, is_int in _decode_spec(cls):
-        if name not in data:
-            if required:
-                raise WireError(f"{where}: missing field '{name}'")
-            continue
-        value = data[name]
+    decode = _DECODERS.get(cls) or _decoder(cls)
+    return decode(data, where or cls.__name__)
+
+
+# ---------------------------------------------------------------- decoders
+#
+# ``from_wire`` runs for every record and shape of every push (40,000 objects in a
+# 10,000-record push), so each class gets a decoder of its own, written out once as
+# straight-line code: the field loop, the per-field spec lookups and the path text of
+# every nested object ("PushRequest.annotations[12].shapes[0]") were most of its
+# time. The checks and messages are those of the generic walk it replaced, field by
+# field: a missing required field, a nested object or list of them, a simple type
+# (never a bool for an int). The path is kept as (parent, name, index) and only
+# written out when a message needs it.
+
+_DECODERS: dict[type, Any] = {}
+_MISSING = object()
+
+
+def _place(where: Any) -> str:
+    """The path text of ``where``: a str, or (parent, field name, list index or None)."""
+    if type(where) is str:
+        return where
+    parent, name, index = where
+    return f"{_place(parent)}.{name}" if index is None else f"{_place(parent)}.{name}[{index}]"
+
+
+def _type_check(expected: Any, is_int: bool, value: str, k: int, names: dict[str, Any]) -> str | None:
+    """The condition (as code) under which ``value`` has the wrong type, or None for no check."""
+    checks = [f"not isinstance({value}, _e{k})"] if expected is not None else []
+    if is_int:
+        checks.append(f"isinstance({value}, bool)")  # True is an int to isinstance, never to us
+    if not checks:
+        return None
+    wrong = " or ".join(checks)
+    if expected is None:
+        return wrong
+    names[f"_e{k}"] = expected
+    # the exact type JSON decodes to passes: checking it first skips the isinstance calls
+    optional = isinstance(expected, tuple)
+    names[f"_t{k}"] = expected[0] if optional else expected
+    fast = f"type({value}) is not _t{k}"
+    if optional:  # (T, NoneType)
+        fast = f"{value} is not None and {fast}"
+    return f"{fast} and ({wrong})"
+
+
+def _decoder(cls: type) -> Any:
+    """Write, compile and keep the decoder of ``cls``: ``decode(data, where) -> cls``."""
+    fields = dataclasses.fields(cls)
+    names: dict[str, Any] = {"WireError": WireError, "_place": _place, "_MISSING": _MISSING, "cls": cls}
+    lines = [
+        "def decode(data, where):",
+        "    if not isinstance(data, dict):",
+        '        raise WireError(f"{_place(where)}: expected an object, got {type(data).__name__}")',
+        "    get = data.get",
+    ]
+    args = []
+    for k, f in enumerate(fields):
+        if not f.init or f.kw_only:
+            raise TypeError(f"from_wire: {cls.__name__}.{f.name} must be an init field")
+        v = f"a{k}"
+        args.append(v)
+        kind = str(f.type)
+        nested = _NESTED.get((cls, f.name))
+        lines.append(f"    {v} = get({f.name!r}, _MISSING)")
+        lines.append(f"    if {v} is _MISSING:")
+        if f.default is not dataclasses.MISSING:
+            names[f"_d{k}"] = f.default
+            lines.append(f"        {v} = _d{k}")
+        elif f.default_factory is not dataclasses.MISSING:
+            names[f"_d{k}"] = f.default_factory
+            lines.append(f"        {v} = _d{k}()")
+        else:
+            lines.append(f"""        raise WireError(f"{{_place(where)}}: missing field '{f.name}'")""")
         if nested is not None:
-            if is_list:
-                if not isinstance(value, list):  # else one object would pass as a list of one
-                    raise WireError(f"{where}: field '{name}' should be a list, got {type(value).__name__}")
-                value = [from_wire(nested, v, f"{where}.{name}[{i}]") for i, v in enumerate(value)]
+            names[f"_n{k}"] = _DECODERS.get(nested) or _decoder(nested)
+            if kind.startswith("list["):
+                lines += [
+                    # else one object would pass as a list of one
+                    f"    elif type({v}) is not list and not isinstance({v}, list):",
+                    f"""        raise WireError(f"{{_place(where)}}: field '{f.name}' should be a list, got {{type({v}).__name__}}")""",
+                    "    else:",
+                    f"        {v} = [_n{k}(o, (where, {f.name!r}, i)) for i, o in enumerate({v})]",
+                ]
             else:
-                value = from_wire(nested, value, f"{where}.{name}")
-        elif expected is not None and not isinstance(value, expected) or (isinstance(value, bool) and is_int):
-            raise WireError(f"{where}: field '{name}' has the wrong type ({type(value).__name__})")
-        kwargs[name] = value
-    return cls(**kwargs)
+                lines += ["    else:", f"        {v} = _n{k}({v}, (where, {f.name!r}, None))"]
+            continue
+        wrong = _type_check(_SIMPLE_TYPES.get(kind), kind.startswith("int"), v, k, names)
+        if wrong is not None:
+            lines += [
+                f"    elif {wrong}:",
+                f"""        raise WireError(f"{{_place(where)}}: field '{f.name}' has the wrong type ({{type({v}).__name__}})")""",
+            ]
+    lines.append(f"    return cls({', '.join(args)})")
+    exec(compile("\n".join(lines), f"<from_wire {cls.__name__}>", "exec"), names)  # noqa: S102 — our own text
+    _DECODERS[cls] = names["decode"]
+    return names["decode"]
 
 
 def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str | None:
@@ -218,7 +336,27 @@ def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str
     if shape.kind != "box":
         return f"unknown shape kind {quoted(shape.kind)}"
     pts = shape.points
-    # unrolled, without generators: this runs for every shape of every push
+    # the common case first, at a few comparisons (this runs for every shape of every push):
+    # two pairs of plain numbers, inside the image with a positive size. Anything else,
+    # NaN included (it fails every comparison), goes through every check for its reason.
+    if len(pts) == 2:
+        p, q = pts
+        if type(p) is list and type(q) is list and len(p) == 2 and len(q) == 2:
+            (x1, y1), (x2, y2) = p, q
+            if (
+                (type(x1) is float or type(x1) is int)
+                and (type(y1) is float or type(y1) is int)
+                and (type(x2) is float or type(x2) is int)
+                and (type(y2) is float or type(y2) is int)
+                and 0 <= x1 < x2 <= width <= _EXACT_INT
+                and 0 <= y1 < y2 <= height <= _EXACT_INT
+            ):
+                return None
+    return _box_problem(pts, width, height)
+
+
+def _box_problem(pts: Any, width: int, height: int) -> str | None:
+    """``check_shape``'s every check of a box's points, in order, for the first that fails."""
     if len(pts) != 2:
         return "a box needs two points [[x1, y1], [x2, y2]]"
     p, q = pts

@@ -57,6 +57,7 @@ def server(tmp_path_factory):
     srv.stop()
 
 
+@pytest.mark.usefixtures("module_database", "engine_database")  # on each database engine
 def test_the_real_server_refuses_a_logged_out_token_only(server):
     here, there = SyncClient(server.url), SyncClient(server.url)
     here.login("anno1", "anno123")
@@ -70,6 +71,7 @@ def test_the_real_server_refuses_a_logged_out_token_only(server):
         SyncClient(server.url, old).logout()
 
 
+@pytest.mark.usefixtures("module_database", "engine_database")  # on each database engine
 def test_logout_everywhere_on_the_real_server(server):
     first, second = SyncClient(server.url), SyncClient(server.url)
     first.login("anno2", "anno123")

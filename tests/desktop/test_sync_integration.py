@@ -7,7 +7,6 @@ it start it again over the same data dir.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -21,6 +20,10 @@ from aidou_desktop.model import box_shape  # noqa: E402
 from aidou_desktop.store import Store  # noqa: E402
 from aidou_desktop.sync import NO_RETRY, Offline, SyncClient, client_for, download_batch, sync_once  # noqa: E402
 from tests.desktop.server_process import ROOT, ServerProcess  # noqa: E402
+from tests.faults.world import server_annotation_ids  # noqa: E402
+
+# the real server on each database engine, a database of its own per module (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("module_database", "engine_database")
 
 
 @pytest.fixture(scope="module")
@@ -111,14 +114,8 @@ def test_offline_round_trip(live, tmp_path):
     assert all(store.annotation(i.id).state == "synced" for i in items[:12])
 
     # the server holds each revision exactly once: its own table, and the feed of a fresh login
-    server_db = live.data_dir / "server.db"
-    if server_db.exists():
-        conn = sqlite3.connect(f"file:{server_db}?mode=ro", uri=True)
-        try:
-            stored = Counter(r[0] for r in conn.execute("SELECT id FROM annotations"))
-        finally:
-            conn.close()
-        assert all(stored[i] == 1 for i in local_ids)
+    stored = server_annotation_ids(live.data_dir)  # SQLite's file or PostgreSQL's database
+    assert all(stored[i] == 1 for i in local_ids)
     for user_name, password in (("anno1", "anno123"), ("lead", "lead123")):
         seen = feed_ids(live.url, user_name, password)
         assert {i: seen[i] for i in local_ids} == {i: 1 for i in local_ids}, user_name

@@ -25,6 +25,7 @@ from sync_server.db.engine import default_db_url, make_engine, write_transaction
 from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import AnnotationRecord, from_wire
 from tests.desktop.fake_server import FakeServer
+from tests import db_engines
 from tests.faults.conftest import start_world
 from tests.faults.helpers import batch_item_ids, login, my_batch, save_boxes
 from tests.faults.world import PASSWORD, build_world, server_rows
@@ -96,18 +97,20 @@ def _db_files(data_dir: Path) -> list[Path]:
 def _backup(world, to: Path) -> None:
     world.stop()
     to.mkdir()
-    for f in _db_files(world.data_dir):
-        if f.exists():
-            shutil.copy2(f, to / f.name)
+    if db_engines.backup_database(world.data_dir, to) is None:  # PostgreSQL: a copy of the database
+        for f in _db_files(world.data_dir):
+            if f.exists():
+                shutil.copy2(f, to / f.name)
     world.start()
 
 
 def _restore(world, backup: Path) -> None:
     world.stop()
-    for f in _db_files(world.data_dir):
-        f.unlink(missing_ok=True)
-        if (backup / f.name).exists():
-            shutil.copy2(backup / f.name, f)
+    if not db_engines.restore_database(world.data_dir, backup):  # PostgreSQL: the copy back in its place
+        for f in _db_files(world.data_dir):
+            f.unlink(missing_ok=True)
+            if (backup / f.name).exists():
+                shutil.copy2(backup / f.name, f)
     world.start()
 
 

@@ -57,13 +57,14 @@ def make_images(folder: Path, count: int, seed: int = 1, size: tuple[int, int] =
 
 
 def build_world(data_dir: Path, annotators: int = 3, batch_size: int = 20, seed: int = 1,
-                price_cents: int = 0) -> dict[str, int]:  # fmt: skip
-    """One batch of ``batch_size`` images per annotator (anno1…annoN), leased for 30 days.
+                price_cents: int = 0, db_url: str | None = None) -> dict[str, int]:  # fmt: skip
+    """One batch of ``batch_size`` images per annotator (anno1…annoN), leased for 30 days,
+    in a new database (``db_url``, else the engine's own: ``db_engines.new_server_database``).
 
     Returns user ids by name."""
     data_dir.mkdir(parents=True, exist_ok=True)
     images = make_images(data_dir.parent / f"{data_dir.name}-images", annotators * batch_size, seed)
-    engine = make_engine(db_engines.new_server_database(data_dir))
+    engine = make_engine(db_url or db_engines.new_server_database(data_dir))
     try:
         with write_transaction(engine) as conn:
             office = create_office(conn, "故障测试基地")

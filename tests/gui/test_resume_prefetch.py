@@ -76,6 +76,7 @@ def step(qtbot, page, go, by: int) -> None:
     ``by`` away must come from the cache decoded, not be decoded on demand."""
     target = page.index + by
     path, cache = path_of(page, target), page.cache
+    qtbot.wait(1)  # the page asks for its decodes once the item is painted
     qtbot.waitUntil(lambda: path not in cache.held() or cache.is_decoded(path), timeout=5_000)
     assert cache.is_decoded(path), f"item {target + 1} is not held: evicted (or never asked for) before it was needed"
     stats = page.cache.stats

@@ -16,7 +16,7 @@ from sync_server.db import tables
 from sync_server.db.clock import utc_now
 from sync_server.db.engine import DatabaseUrlError, create_database_engine, database_url, make_engine, write_transaction
 from sync_server.db.identity import server_id
-from sync_server.db.migrate import BASELINE_REVISION, AdoptError, current_revision, head_revision
+from sync_server.db.migrate import BASELINE_REVISION, HEAD_REVISION, AdoptError, current_revision, head_revision
 from tests import db_engines
 
 
@@ -148,6 +148,19 @@ def test_the_baseline_is_the_first_revision():
     script = ScriptDirectory.from_config(alembic_config())
     assert script.get_base() == BASELINE_REVISION
     assert script.get_revision(BASELINE_REVISION).down_revision is None
+    assert script.get_current_head() == HEAD_REVISION  # the fast path at start trusts this constant
+
+
+def test_a_database_from_a_newer_server_is_refused(blank_url):
+    from sqlalchemy import text
+
+    make_engine(blank_url).dispose()
+    engine = create_database_engine(blank_url)
+    with write_transaction(engine) as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="revision 9999, which this server does not know"):
+        make_engine(blank_url)
 
 
 def test_the_url_chooses_the_engine(db_engine):

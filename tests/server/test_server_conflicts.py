@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -19,6 +18,7 @@ from sync_server.db.push import apply_push
 from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import AnnotationRecord, from_wire, is_uuid
 from tests.faults.world import build_world, server_rows
+from tests.db_engines import copy_data_dir
 
 from server_helpers import PASSWORD, auth, box, feed, record, row_counts
 
@@ -239,7 +239,7 @@ def cli_template(tmp_path_factory):
 @pytest.fixture
 def cli_world(cli_template, tmp_path):
     data_dir, *rest = cli_template
-    shutil.copytree(data_dir, tmp_path / "server")
+    copy_data_dir(data_dir, tmp_path / "server")  # and its database, on PostgreSQL
     return (tmp_path / "server", *rest)
 
 

@@ -13,7 +13,7 @@ from sync_server.cli import main
 from sync_server.db import tables
 from sync_server.db.blobs import BlobStore
 from sync_server.db.engine import read_connection, write_transaction
-from sync_server.orders.importing import DISPLAY_MAX_SIDE, OrderImportError, import_order
+from sync_server.orders.importing import DISPLAY_BUDGET_BYTES, DISPLAY_MAX_SIDE, DISPLAY_SIDES, OrderImportError, import_order
 
 
 def _import(engine, data_dir, office, paths, batch_size=2) -> int:
@@ -54,11 +54,13 @@ def test_items_keep_original_size_and_get_a_capped_display_copy(engine, data_dir
     items = _items(engine, order_id)
     assert len(items) == 5
     assert {(i["width"], i["height"]) for i in items} == {(2000, 1000)}
-    assert {(i["display_width"], i["display_height"]) for i in items} == {(DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE // 2)}
+    # uniform noise fits the budget only at the smallest side (ADR 0008), aspect kept
+    smallest = DISPLAY_SIDES[-1]
+    assert {(i["display_width"], i["display_height"]) for i in items} == {(smallest, smallest // 2)}
     display = (data_dir / "blobs" / items[0]["display_sha256"][:2] / items[0]["display_sha256"]).read_bytes()
-    assert len(display) == items[0]["display_size"]
+    assert len(display) == items[0]["display_size"] <= DISPLAY_BUDGET_BYTES
     assert display[8:12] == b"WEBP"  # the desktop decodes it with cv2.imdecode as well
-    assert cv2.imdecode(np.frombuffer(display, np.uint8), cv2.IMREAD_COLOR).shape == (DISPLAY_MAX_SIDE // 2, DISPLAY_MAX_SIDE, 3)
+    assert cv2.imdecode(np.frombuffer(display, np.uint8), cv2.IMREAD_COLOR).shape == (smallest // 2, smallest, 3)
     original = data_dir / "blobs" / items[0]["original_sha256"][:2] / items[0]["original_sha256"]
     assert original.read_bytes() == paths[0].read_bytes()
     batch_sizes = [sum(1 for i in items if i["batch_id"] == b) for b in sorted({i["batch_id"] for i in items})]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -24,6 +23,7 @@ from sync_server.order_commands import ProgressBar
 from sync_server.orders.importing import import_order
 from sync_server.protocol import AnnotatorsResponse, BatchesResponse, BatchProgress, OrdersResponse, from_wire, uuid7
 from tests.faults.world import build_world
+from tests.db_engines import copy_data_dir
 
 from server_helpers import PASSWORD, SCHEMA, auth, feed, push, record, row_counts, write_images
 
@@ -300,7 +300,7 @@ def cli_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def cli_data(cli_template, tmp_path) -> str:
-    shutil.copytree(cli_template, tmp_path / "server")
+    copy_data_dir(cli_template, tmp_path / "server")  # and its database, on PostgreSQL
     return str(tmp_path / "server")
 
 
