@@ -489,13 +489,14 @@ def settings(with_avif: bool) -> list[tuple[int, str, int]]:
     return [(side, codec, q) for side in SIDES for codec in codecs for q in QUALITIES[codec]]
 
 
-def choose(rows: list[Row], usable=lambda row: True) -> Row:
+def choose(rows: list[Row], usable=lambda row: True) -> Row | None:
     """Of the settings the desktop can decode (``usable``) whose median and p90 fit the budget,
     those whose box corners land within BOX_P95 original pixels for 95% of the objects; of
-    them, the one the annotator sees best: the highest median SSIM as the canvas shows it."""
+    them, the one the annotator sees best: the highest median SSIM as the canvas shows it.
+    None when none fits."""
     fitting = [r for r in rows if usable(r) and r.fits()]
     accurate = [r for r in fitting if r.box_p95() <= BOX_P95] or fitting
-    return max(accurate, key=lambda r: statistics.median(r.ssim_full))
+    return max(accurate, key=lambda r: statistics.median(r.ssim_full), default=None)
 
 
 def _line(r: Row, mark: str = "") -> str:
@@ -549,12 +550,13 @@ def run() -> str:
         "",
         f"the server's copies per image (longest side): {sides}",
         f"best fixed setting (median and p90 ≤ {TARGET_BYTES / 1000:.0f} KB, box p95 ≤ {BOX_P95} px, "
-        f"then SSIM as shown; no AVIF): {fixed.name}",
-        f"best of all, the server's rule included: {best.name}",
+        f"then SSIM as shown; no AVIF): {fixed.name if fixed else 'none fits'}",
+        f"best of all, the server's rule included: {best.name if best else 'none fits'}",
     ]
     if with_avif:
-        lines.append(f"were AVIF decodable on the desktop, the best fixed setting: {choose(rows).name}")
-    for r in (fixed, server):
+        avif = choose(rows)
+        lines.append(f"were AVIF decodable on the desktop, the best fixed setting: {avif.name if avif else 'none fits'}")
+    for r in (row for row in (fixed, server) if row is not None):
         found = _real_photo_sizes(r)
         if found:
             lines.append(f"real photos on this machine, tiled to 1920×1080, as {r.name}: "

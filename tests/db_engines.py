@@ -33,8 +33,8 @@ DB_URL_ENV = "AIDOU_DB_URL"  # what sync_server.db.engine.default_db_url reads
 ENGINES_ENV = "AIDOU_TEST_DB"
 ENGINES = ("sqlite", "postgresql")
 INSTALL_HINT = (
-    "PostgreSQL's server binaries (initdb, pg_ctl) were not found on PATH nor under "
-    "/usr/lib/postgresql/*/bin: install them (`apt-get install postgresql`), or run only "
+    "PostgreSQL's server binaries (initdb, pg_ctl) were not found ($AIDOU_PG_BIN, PATH, "
+    "/usr/lib/postgresql/*/bin): install them (`apt-get install postgresql`), or run only "
     f"SQLite with {ENGINES_ENV}=sqlite"
 )
 PG_USER = "aidou"
@@ -51,8 +51,16 @@ def selected_engines(option: str | None = None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+PG_BIN_ENV = "AIDOU_PG_BIN"  # a folder holding initdb and pg_ctl, to use instead of searching
+
+
 def find_pg_bin() -> Path | None:
-    """The folder holding initdb and pg_ctl: PATH first, then Debian's versioned folders."""
+    """The folder holding initdb and pg_ctl: ``$AIDOU_PG_BIN``, else PATH, else Debian's
+    versioned folders (newest first)."""
+    chosen = os.environ.get(PG_BIN_ENV)
+    if chosen:
+        folder = Path(chosen)
+        return folder if (folder / "initdb").exists() and (folder / "pg_ctl").exists() else None
     found = shutil.which("initdb")
     if found and shutil.which("pg_ctl"):
         return Path(os.path.realpath(found)).parent

@@ -125,14 +125,10 @@ class SyncClient:
         self.token = None
         return self._parse(SignOutResponse, data).revoked
 
-    def changes(self, since: str = "", limit: int = MAX_CHANGES_PAGE, compact: bool = False) -> ChangesResponse:
-        """A page of the feed after ``since``; ``compact`` leaves out what later rows
-        supersede (a first sync: the office's state, not its history; ADR 0012)."""
+    def changes(self, since: str = "", limit: int = MAX_CHANGES_PAGE) -> ChangesResponse:
         params: dict[str, Any] = {"limit": limit}
         if since:
             params["since"] = since
-        if compact:
-            params["compact"] = "true"
         return self._parse(ChangesResponse, self._json("GET", "/changes", params=params))
 
     def missing(self, ids: list[str]) -> list[str]:

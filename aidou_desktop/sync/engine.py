@@ -185,12 +185,9 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
           sizer: RequestSizer, user_id: int | None) -> None:  # fmt: skip
     cursor = store.cursor(user_id)
     known_server = store.server_id(user_id)
-    compact = not cursor  # read from the start: the current state, not every change ever made
     while True:
         try:
-            page = retrier.call(
-                lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size, compact=compact)), "pull"
-            )
+            page = retrier.call(lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size)), "pull")
         except ServerError as exc:
             if exc.code != "bad_cursor" or not cursor:
                 raise
@@ -200,7 +197,7 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
             log.warning("server refused cursor %r (%s); pulling from the start", cursor, exc)
             store.start_feed_again(None, user_id)
             report.restarted_feed = True
-            cursor, known_server, compact = "", None, True
+            cursor, known_server = "", None
             continue
         if page.server_id and page.server_id != known_server:
             if known_server is not None or cursor:
@@ -209,7 +206,7 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
                             page.server_id, known_server)  # fmt: skip
                 store.start_feed_again(page.server_id, user_id)
                 report.restarted_feed = True
-                cursor, known_server, compact = "", page.server_id, True
+                cursor, known_server = "", page.server_id
                 continue
             store.set_server_id(page.server_id, user_id)
             known_server = page.server_id
