@@ -5,7 +5,7 @@
 - ``office``: the server's side (import a push bundle, write a user's pull bundle);
 - ``commands``: ``aidou-server bundle`` and ``aidou-server import-bundle``.
 
-``container`` and ``pages`` are standard library only and re-exported here: the
+``container`` and ``pages`` need only the protocol package and are re-exported here: the
 desktop reads and writes bundles through this package without the server's
 dependencies, so ``office`` and ``commands`` are never imported from here.
 """

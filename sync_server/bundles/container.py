@@ -1,6 +1,6 @@
 """The bundle container: one zip file, a signed manifest of hashes, written atomically, read verified.
 
-Standard library only, like ``sync_server.protocol`` (the desktop imports it without the
+No server dependency, like ``sync_server.protocol`` (the desktop imports it without the
 server's dependencies). ``sync_server.bundles.pages`` puts push and pull pages
 in it; the file layout is described there.
 

@@ -1,6 +1,6 @@
 """USB bundles: everything a push or a pull carries, in one file (design.md, sync contract 6).
 
-Standard library only, like ``sync_server.protocol``: the desktop reads and writes
+No server dependency, like ``sync_server.protocol``: the desktop reads and writes
 bundles without the server's dependencies.
 
 A bundle is a zip file (``sync_server.bundles.container``) holding ``manifest.json``
