@@ -15,7 +15,6 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
 from sqlalchemy import Connection
 
