@@ -62,11 +62,17 @@ def execute_many(conn: Connection, stmt: UpdateBase, keys: tuple[str, ...], rows
     sql, names, order, steps, positional = _plan(conn, stmt, keys)
     if steps or order != tuple(range(len(keys))):
         out = []
+        last = [(None, None)] * len(steps)  # (value, processed): a push stamps one time on every row
         for row in rows:
             values = [row[i] for i in order]
-            for j, process in steps:
-                if values[j] is not None:
-                    values[j] = process(values[j])
+            for k, (j, process) in enumerate(steps):
+                value = values[j]
+                if value is not None:
+                    seen, done = last[k]
+                    if value is not seen:
+                        done = process(value)
+                        last[k] = (value, done)
+                    values[j] = done
             out.append(tuple(values))
         rows = out
     params = rows if positional else [dict(zip(names, row)) for row in rows]

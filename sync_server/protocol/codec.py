@@ -4,6 +4,7 @@ and ``check_shape``. Standard library only (the JSON text itself is ``json_guard
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from math import isfinite
 from typing import Any
 
@@ -329,7 +330,7 @@ def _decoder(cls: type) -> Any:
     return names["decode"]
 
 
-def check_shape(shape: Shape, width: int, height: int, labels: list[str]) -> str | None:
+def check_shape(shape: Shape, width: int, height: int, labels: Collection[str]) -> str | None:
     """Why ``shape`` is invalid for an image of this size and label set, or None."""
     if shape.label not in labels:
         return f"unknown label {quoted(shape.label)}"
