@@ -223,6 +223,7 @@ _SIMPLE_TYPES = {
     "list[int]": list,
     "list[str]": list,
     "list[list[float]]": list,
+    "float | None": (float, int, type(None)),
     "dict[str, Any]": dict,
 }
 
@@ -330,12 +331,14 @@ def _decoder(cls: type) -> Any:
     return names["decode"]
 
 
-def check_shape(shape: Shape, width: int, height: int, labels: Collection[str]) -> str | None:
-    """Why ``shape`` is invalid for an image of this size and label set, or None."""
+def check_shape(shape: Shape, width: int, height: int, labels: Collection[str], text_length: int = 0) -> str | None:
+    """Why ``shape`` is invalid for an item of this image size, text length (code points)
+    and label set, or None. Rules that look at all of a record's shapes together (one
+    class only, overlapping spans) are ``check_payload``'s."""
+    if shape.kind != SHAPE_BOX:
+        return _other_shape_problem(shape, width, height, labels, text_length)
     if shape.label not in labels:
         return f"unknown label {quoted(shape.label)}"
-    if shape.kind != "box":
-        return f"unknown shape kind {quoted(shape.kind)}"
     pts = shape.points
     # the common case first, at a few comparisons (this runs for every shape of every push):
     # two pairs of plain numbers, inside the image with a positive size. Anything else,
@@ -379,3 +382,73 @@ def _box_problem(pts: Any, width: int, height: int) -> str | None:
     if x1 < 0 or y1 < 0 or x2 > width or y2 > height:
         return f"box lies outside the {width}×{height} image"
     return None
+
+
+def _other_shape_problem(shape: Shape, width: int, height: int, labels: Collection[str], text_length: int) -> str | None:
+    kind, pts = shape.kind, shape.points
+    if kind == SHAPE_TEXT:
+        if shape.label and shape.label not in labels:
+            return f"unknown label {quoted(shape.label)}"
+        if not isinstance(shape.text, str):
+            return "a transcribed line needs its text"
+        if len(shape.text) > MAX_TEXT_LENGTH:
+            return f"a transcribed line is longer than {MAX_TEXT_LENGTH:,} characters"
+        return None if pts == [] else _box_problem(pts, width, height)
+    if shape.label not in labels:
+        return f"unknown label {quoted(shape.label)}"
+    if kind == SHAPE_CLASS:
+        return None if pts == [] else "a class takes no points"
+    if kind == SHAPE_SPAN:
+        if not (type(pts) is list and len(pts) == 1 and type(pts[0]) is list and len(pts[0]) == 2
+                and all(type(v) is int for v in pts[0])):  # fmt: skip
+            return "a span needs one pair of whole numbers [[start, end]]"
+        start, end = pts[0]
+        if not 0 <= start < end <= text_length:
+            return f"span [{start}, {end}) lies outside the text ({text_length} characters)"
+        return None
+    return f"unknown shape kind {quoted(kind)}"
+
+
+def check_payload(task_kind: str, shapes: list[Shape], options: dict[str, Any], flag: str | None = None) -> str | None:
+    """Why these shapes, each valid on its own, cannot be one answer for an item of an
+    order of ``task_kind`` whose label schema has these ``options`` (its wire dict, or
+    ``to_wire(schema)``: missing keys are the LabelSchema defaults), or None."""
+    allowed = TASK_SHAPES.get(task_kind, ())
+    for index, shape in enumerate(shapes):
+        if shape.kind not in allowed:
+            return f"shape {index + 1}: a {quoted(shape.kind)} has no place in a {task_kind} order"
+    if task_kind in (TASK_IMAGE_CLASS, TASK_TEXT_CLASS):
+        chosen = [shape.label for shape in shapes]
+        if len(set(chosen)) != len(chosen):
+            return "a class is chosen twice"
+        if len(chosen) > 1 and not options.get("multi_label", False):
+            return f"only one class may be chosen in this order, not {len(chosen)}"
+    elif task_kind == TASK_NER:
+        return _span_problem(shapes, options.get("nested_spans", False))
+    elif task_kind == TASK_TRANSCRIPTION and options.get("text_required", True) and flag is None:
+        if not any((shape.text or "").strip() for shape in shapes):
+            return "the transcription is empty; type the text, or flag the item with a reason"
+    return None
+
+
+def _span_problem(shapes: list[Shape], nested: bool) -> str | None:
+    """Overlapping spans: always refused when they cross, and unless ``nested`` when one
+    holds another; the same span with the same label twice is always refused."""
+    spans = sorted((s.points[0][0], -s.points[0][1], s.label) for s in shapes)
+    open_ends: list[int] = []  # ends of the spans that hold the current one, innermost last
+    previous = None
+    for start, neg_end, label in spans:
+        end = -neg_end
+        if previous == (start, end, label):
+            return f"span [{start}, {end}) is marked twice as {quoted(label)}"
+        previous = (start, end, label)
+        while open_ends and open_ends[-1] <= start:
+            open_ends.pop()
+        if open_ends:
+            if not nested:
+                return f"span [{start}, {end}) overlaps another; this order does not allow nested spans"
+            if end > open_ends[-1]:
+                return f"span [{start}, {end}) crosses another span's end ({open_ends[-1]})"
+        open_ends.append(end)
+    return None
+

@@ -44,7 +44,30 @@ ROLES = ("annotator", "lead", "admin")
 
 # Task kinds (only "bbox" is worked end to end so far).
 TASK_BBOX = "bbox"
-TASK_KINDS = ("bbox", "polygon", "image_class", "text_class", "ner", "transcription")
+TASK_POLYGON = "polygon"
+TASK_IMAGE_CLASS = "image_class"
+TASK_TEXT_CLASS = "text_class"
+TASK_NER = "ner"
+TASK_TRANSCRIPTION = "transcription"
+TASK_KINDS = (TASK_BBOX, TASK_POLYGON, TASK_IMAGE_CLASS, TASK_TEXT_CLASS, TASK_NER, TASK_TRANSCRIPTION)
+TEXT_TASKS = (TASK_TEXT_CLASS, TASK_NER)  # items are texts, not images
+
+# Shape kinds (Shape.kind) and what their points mean (docs/interfaces.md, "Payloads"):
+SHAPE_BOX = "box"  # [[x1, y1], [x2, y2]], top-left and bottom-right, in original image pixels
+SHAPE_POLYGON = "polygon"  # [[x, y], …], three or more vertices
+SHAPE_CLASS = "class"  # [] : the item (image or text) is of class ``label``
+SHAPE_SPAN = "span"  # [[start, end]]: characters start ≤ i < end of Item.text, in Unicode code points
+SHAPE_TEXT = "text"  # [] (the whole image) or a box: one transcribed line, in Shape.text
+# which shape kinds an order of each task kind takes
+TASK_SHAPES = {
+    TASK_BBOX: (SHAPE_BOX,),
+    TASK_POLYGON: (SHAPE_POLYGON, SHAPE_BOX),
+    TASK_IMAGE_CLASS: (SHAPE_CLASS,),
+    TASK_TEXT_CLASS: (SHAPE_CLASS,),
+    TASK_NER: (SHAPE_SPAN,),
+    TASK_TRANSCRIPTION: (SHAPE_TEXT,),
+}
+MAX_TEXT_LENGTH = 100_000  # characters of one item's text, or of one transcribed line
 
 # Change-feed entity kinds.
 CHANGE_ORDER = "order"
@@ -144,6 +167,9 @@ class Label:
 class LabelSchema:
     version: int
     labels: list[Label]
+    multi_label: bool = False  # classification: an item may take several classes
+    nested_spans: bool = False  # NER: a span may lie inside another (crossing spans never)
+    text_required: bool = True  # transcription: an item needs some text (or a flag saying why not)
 
     def names(self) -> list[str]:
         return [label.name for label in self.labels]
@@ -187,9 +213,10 @@ class Item:
 
 @dataclass
 class Shape:
-    kind: str  # "box" for now: points = [[x1, y1], [x2, y2]], top-left and bottom-right
-    label: str
+    kind: str  # SHAPE_*: what ``points`` mean
+    label: str  # a label name of the order's schema ("" for a transcribed line without one)
     points: list[list[float]]
+    text: str | None = None  # SHAPE_TEXT: the transcribed line
 
 
 @dataclass
@@ -211,6 +238,9 @@ class AnnotationRecord:
     device_id: str | None = None  # the desktop install that made it (kept, shown to the lead)
     status: str | None = None  # filled by the server in the feed: None, REV_CONFLICT or REV_RESOLVED
     flag: str | None = None  # the annotator's note for the lead (≤ MAX_FLAG_LENGTH); None = not flagged
+    # transcription: the character error rate of the PC's OCR suggestion against the final
+    # text (0: taken as it was); None: no suggestion was made
+    ocr_cer: float | None = None
 
 
 @dataclass
