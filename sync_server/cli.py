@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sync_server import conflict_commands, order_commands, paysheet_commands, user_commands
 from sync_server.bundles import commands as bundle_commands
+from sync_server.db_option import DB_HELP
 
 DEFAULT_DATA_DIR = "./aidou-server-data"
 DATA_DIR_ENV = "AIDOU_DATA_DIR"
@@ -199,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the sync server", description="Run the sync server.")
     _add_data_dir(serve)
-    serve.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    serve.add_argument("--db", metavar="URL", help=DB_HELP)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
     serve.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate (with --keyfile; docs/deployment.md)")
@@ -216,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="seed the demo base office", description="Seed the demo base office (only into an empty data dir).")
     _add_data_dir(demo)
-    demo.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    demo.add_argument("--db", metavar="URL", help=DB_HELP)
     demo.set_defaults(func=cmd_demo)
 
     export = commands.add_parser("export", help="write an order's results", description="Write an order's results in a format.")
@@ -236,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--progress", action="store_true", help="show progress on stderr even when it is not a terminal (on a terminal it always shows)"
     )
     _add_data_dir(export)
-    export.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    export.add_argument("--db", metavar="URL", help=DB_HELP)
     export.set_defaults(func=cmd_export)
 
     imp = commands.add_parser(
@@ -258,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         "by default one such image stops the import and nothing is imported",
     )
     _add_data_dir(imp)
-    imp.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    imp.add_argument("--db", metavar="URL", help=DB_HELP)
     imp.set_defaults(func=cmd_import_order)
     bundle_commands.add_parsers(commands, _add_data_dir, _open)  # bundle, import-bundle (USB sneakernet)
     conflict_commands.add_parsers(commands, _add_data_dir, _open)  # conflicts [resolve] (leads, admins)

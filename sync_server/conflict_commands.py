@@ -11,6 +11,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from sync_server.db_option import DB_HELP
+
 EXIT_REFUSED = 2  # as the other admin commands answer bad input
 
 OpenFn = Callable[[argparse.Namespace], tuple]  # cli._open: (engine, blob store)
@@ -30,7 +32,7 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
     conflicts.add_argument("--order", metavar="ORDER", help="only this order's (its id or name)")
     conflicts.add_argument("--all", action="store_true", help="also the conflicts already resolved")
     add_data_dir(conflicts)
-    conflicts.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    conflicts.add_argument("--db", metavar="URL", help=DB_HELP)
     conflicts.set_defaults(func=lambda args: cmd_conflicts(args, open_fn))
 
     # prog given: else it is derived from the two-line usage above
@@ -51,7 +53,7 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
     resolve.add_argument("--as", dest="as_user", required=True, metavar="USERNAME",
                          help="the lead or admin who decides (recorded as the resolver)")  # fmt: skip
     add_data_dir(resolve)
-    resolve.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    resolve.add_argument("--db", metavar="URL", help=DB_HELP)
     resolve.set_defaults(func=lambda args: cmd_resolve(args, open_fn))
 
 

@@ -13,6 +13,8 @@ import sys
 import unicodedata
 from collections.abc import Callable
 
+from sync_server.db_option import DB_HELP
+
 EXIT_REFUSED = 2  # as the other admin commands answer bad input
 
 OpenFn = Callable[[argparse.Namespace], tuple]  # cli._open: (engine, blob store)
@@ -27,7 +29,7 @@ _COUNTS_HELP = (
 def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, open_fn: OpenFn) -> None:
     def common(parser: argparse.ArgumentParser, func: Callable) -> None:
         add_data_dir(parser)
-        parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+        parser.add_argument("--db", metavar="URL", help=DB_HELP)
         parser.set_defaults(func=lambda args: func(args, open_fn))
 
     orders = commands.add_parser(

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sync_server.db_option import DB_HELP
+
 EXIT_REFUSED = 2
 
 
@@ -28,7 +30,7 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
     sheet.add_argument("--out", required=True, metavar="FILE", help="pay.csv or pay.xlsx")
     sheet.add_argument("--office", metavar="NAME", help="the base office (default: the first one)")
     add_data_dir(sheet)
-    sheet.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    sheet.add_argument("--db", metavar="URL", help=DB_HELP)
     sheet.set_defaults(func=lambda args: cmd_paysheet(args, open_fn))
 
 

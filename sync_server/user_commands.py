@@ -14,6 +14,8 @@ import sys
 import unicodedata
 from collections.abc import Callable
 
+from sync_server.db_option import DB_HELP
+
 EXIT_REFUSED = 2  # as the other admin commands answer bad input
 PASSWORD_ENV = "AIDOU_PASSWORD"
 
@@ -39,7 +41,7 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
 
     def finish(parser: argparse.ArgumentParser) -> None:
         add_data_dir(parser)
-        parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+        parser.add_argument("--db", metavar="URL", help=DB_HELP)
 
     listing = action(
         "list", "a table of accounts",

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sync_server.db_option import DB_HELP
+
 EXIT_REFUSED = 2  # as the other admin commands answer bad input
 
 OpenFn = Callable[[argparse.Namespace], tuple]  # cli._open: (engine, blob store)
@@ -29,7 +31,7 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
                         help="the PC's cursor (printed by `aidou-sync bundle export`); default: the whole feed")  # fmt: skip
     bundle.add_argument("--no-blobs", action="store_true", help="leave the images out (the PC has them)")
     add_data_dir(bundle)
-    bundle.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    bundle.add_argument("--db", metavar="URL", help=DB_HELP)
     bundle.set_defaults(func=lambda args: cmd_bundle(args, open_fn))
 
     imp = commands.add_parser(
@@ -43,7 +45,7 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
     imp.add_argument("file", metavar="FILE", help="the push bundle")
     imp.add_argument("--reply", metavar="OUT", help="write the PC's answer (a pull bundle) to OUT")
     add_data_dir(imp)
-    imp.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in the data dir)")
+    imp.add_argument("--db", metavar="URL", help=DB_HELP)
     imp.set_defaults(func=lambda args: cmd_import_bundle(args, open_fn))
 
 
