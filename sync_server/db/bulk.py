@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Text, TypeDecorator, cast
+from sqlalchemy import JSON, Connection, Table, Text, TypeDecorator, cast
 from sqlalchemy.sql.dml import Insert, UpdateBase
 
 
@@ -77,3 +77,28 @@ def execute_many(conn: Connection, stmt: UpdateBase, keys: tuple[str, ...], rows
         rows = out
     params = rows if positional else [dict(zip(names, row)) for row in rows]
     conn.exec_driver_sql(sql, params)
+
+
+def insert_many(
+    conn: Connection, stmt: Insert, keys: tuple[str, ...], rows: Sequence[Sequence[Any]], columns: tuple[str, ...]
+) -> None:
+    """``execute_many`` of an INSERT into ``stmt.table``; ``columns`` names the column each
+    key fills (a JSON_TEXT bind's key is not its column's name). PostgreSQL: one COPY."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        execute_many(conn, stmt, keys, rows)
+        return
+    _copy(conn, stmt.table, columns, rows)
+
+
+def _copy(conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
+    from psycopg import sql  # the postgres extra: only loaded on that engine
+
+    query = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    # the connection's own driver connection: the rows join this transaction
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(query) as copy:
+        for row in rows:
+            copy.write_row(row)
