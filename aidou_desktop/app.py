@@ -102,7 +102,7 @@ def _damaged_database_page(damage: DamagedDatabase, data_dir: Path, server_url: 
         window = MainWindow(store, server_url, owns_store=True)
         window.login_page.show_error(page.repaired_text(found.revisions, str(aside)))
         page.main_window = window  # the page (held by main()) keeps the window alive
-        window.show()
+        window.showMaximized()
         page.close()
 
     page.repair_requested.connect(repair_and_continue)
@@ -130,9 +130,17 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO)
     tune_gc()
     app = create_application(args.lang)
-    window = start_window(data_dir, args.server)
-    window.show()
+    show_window(start_window(data_dir, args.server))
     return app.exec()
+
+
+def show_window(window: QWidget) -> None:
+    """The main window maximised: within the screen's available geometry, so a Windows
+    taskbar never hides its bottom buttons. The damaged-database page stays small."""
+    if isinstance(window, MainWindow):
+        window.showMaximized()
+    else:
+        window.show()
 
 
 if __name__ == "__main__":

@@ -82,9 +82,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )  # fmt: skip
     server = uvicorn.Server(config)
     if args.desktop:
-        threading.Thread(target=_run_desktop, args=(server, args, data_dir), daemon=True).start()
+        desktop: list[int] = []  # the app's exit code, once it has closed
+        threading.Thread(target=_run_desktop, args=(server, args, desktop), daemon=True).start()
     _tune_gc()
     server.run()
+    if args.desktop and desktop and desktop[0] != 0:
+        print(f"error: the desktop app failed to start or crashed (exit code {desktop[0]}); "
+              "on Linux, Qt needs the system packages README.md lists", file=sys.stderr)  # fmt: skip
+        return 1
     return 0
 
 
@@ -98,15 +103,15 @@ def _tune_gc() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
-def _run_desktop(server, args: argparse.Namespace, data_dir: Path) -> None:
-    """Open the desktop app once the server listens; stop the server when the app closes."""
+def _run_desktop(server, args: argparse.Namespace, exit_code: list[int]) -> None:
+    """Open the desktop app once the server listens; stop the server when the app closes.
+    The app keeps its data where it always does ($AIDOU_DATA_DIR, else ~/.aidou), so
+    ``aidou-sync`` afterwards sees the same PC."""
     while not server.started and not server.should_exit:
         time.sleep(0.05)
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    # The app's own data dir (a PC's cache) lives beside the server's, never inside it.
-    app_dir = data_dir.resolve().parent / (data_dir.resolve().name + "-desktop")
-    cmd = [sys.executable, "-m", "aidou_desktop.app", "--server", f"http://{host}:{args.port}", "--data-dir", str(app_dir)]
-    subprocess.run(cmd, check=False)
+    cmd = [sys.executable, "-m", "aidou_desktop.app", "--server", f"http://{host}:{args.port}"]
+    exit_code.append(subprocess.run(cmd, check=False).returncode)
     server.should_exit = True
 
 

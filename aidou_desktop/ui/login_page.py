@@ -20,7 +20,7 @@ class LoginPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.server_edit = QLineEdit()
-        self.server_edit.setPlaceholderText("http://192.168.1.10:8000")
+        self.server_edit.setPlaceholderText("http://192.168.1.10:8765")
         self.username_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)

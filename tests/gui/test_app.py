@@ -64,3 +64,16 @@ def test_error_texts_tell_people_what_to_do(qapp):
     assert "kept on this PC" in error_text(Offline("down"))
     assert "batch 3 is leased" in error_text(ServerError("batch 3 is leased to another annotator"))
     assert sync_state_text("rejected", "box lies outside the image") == "Sent back: box lies outside the image"
+
+
+def test_the_main_window_opens_maximised(qtbot, tmp_path):
+    from aidou_desktop.app import show_window, start_window
+
+    window = start_window(tmp_path)
+    qtbot.addWidget(window)
+    show_window(window)
+    qtbot.waitUntil(window.isVisible)
+    # maximised, the window system fits it to the available geometry (the offscreen
+    # platform only records the state); a plain show() opened it at 1366×768 whatever the screen
+    assert window.isMaximized()
+    window.close()
