@@ -167,13 +167,13 @@ def _read_order_file(schema_file: Path) -> dict:
 def cmd_import_order(args: argparse.Namespace) -> int:
     from sync_server.db.accounts import first_office_id
     from sync_server.db.engine import write_transaction
-    from sync_server.orders.folder_import import import_folder
     from sync_server.orders.importing import OrderImportError
 
-    folder = Path(args.path)
-    if not folder.is_dir():
-        print(f"error: {folder} is not a folder of images", file=sys.stderr)
+    source = Path(args.path)
+    if not source.exists():
+        print(f"error: no such file or folder: {source}", file=sys.stderr)
         return 2
+    folder = source if source.is_dir() else source.parent
     schema_file = Path(args.schema) if args.schema else folder / "schema.json"
     if not schema_file.is_file():
         print(f"error: no label schema: give --schema FILE (or put schema.json in {folder})", file=sys.stderr)
@@ -187,16 +187,34 @@ def cmd_import_order(args: argparse.Namespace) -> int:
             if office_id is None:
                 print("error: this server has no office yet (try `aidou-server demo`)", file=sys.stderr)
                 return 2
-            done = import_folder(conn, blob_store, office_id, folder, spec, args.name, args.skip_bad, progress=bar)
+            if source.is_dir():
+                done = _import_images(conn, blob_store, office_id, source, spec, args, bar)
+            else:
+                done = _import_texts(conn, office_id, source, spec, args, bar)
     except OrderImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"imported order {done.order_id} from {folder}: {done.items} items in {done.batches} batches")
-    if done.left_out:
-        print(f"left out {len(done.left_out)} files:")
-        for problem in done.left_out:
-            print(f"  {problem}")
+    print(done)
     return 0
+
+
+def _import_images(conn, blob_store, office_id: int, folder: Path, spec: dict, args: argparse.Namespace, bar) -> str:
+    from sync_server.orders.folder_import import import_folder
+
+    done = import_folder(conn, blob_store, office_id, folder, spec, args.name, args.skip_bad, progress=bar)
+    lines = [f"imported order {done.order_id} from {folder}: {done.items} items in {done.batches} batches"]
+    if done.left_out:
+        lines.append(f"left out {len(done.left_out)} files:")
+        lines.extend(f"  {problem}" for problem in done.left_out)
+    return "\n".join(lines)
+
+
+def _import_texts(conn, office_id: int, path: Path, spec: dict, args: argparse.Namespace, bar) -> str:
+    from sync_server.orders.text_import import import_text_file
+
+    done = import_text_file(conn, office_id, path, spec, args.name, args.text_field, progress=bar)
+    return (f"imported order {done.order_id} from {path}: {done.items} texts in {done.batches} batches, "
+            f"{done.preannotated} with pre-annotations")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -227,7 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write an order's results", description="Write an order's results in a format.")
     export.add_argument("order", metavar="ORDER", help="the order's id or name")
-    export.add_argument("--format", required=True, metavar="FMT", help="coco (planned: yolo, voc, labelme, labelstudio, cvat, jsonl, conll, csv)")
+    export.add_argument(
+        "--format", required=True, metavar="FMT",
+        help="coco (box orders), jsonl (any order), conll (ner: BIO, a character a token), csv (classification); "
+        "planned: yolo, voc, labelme, labelstudio, cvat",
+    )  # fmt: skip
     export.add_argument(
         "--out", required=True, metavar="PATH", help="folder to write into (also gets export_report.json: what was left out and why)"
     )
@@ -247,20 +269,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser(
         "import-order",
-        help="bring an order in from a folder of images",
-        description="Bring an order in from a folder of images (subfolders too; an item is named by its "
-        "path below PATH) and a label schema JSON file "
-        '({"version": 1, "labels": [{"name", "title", "color"}, ...]}; optional keys: '
-        "task_kind, guidelines, price_cents, batch_size). Prints how many items and batches it made "
-        "and every file it did not take, with the reason.",
+        help="bring an order in from a folder of images or a file of texts",
+        description="Bring an order in. Images (bbox, polygon, image_class, transcription): PATH is a folder "
+        "(subfolders too; an item is named by its path below PATH). Texts (text_class, ner): PATH is a "
+        ".jsonl/.ndjson file (one object a line: the text field, optional id, meta, labels, spans), a .csv "
+        "file (a header row; the text column, optional id column) or a .txt file (one text a line), UTF-8. "
+        "The label schema JSON file: "
+        '{"version": 1, "labels": [{"name", "title", "color"}, ...]} and optional multi_label, nested_spans, '
+        "text_required; optional keys beside it: task_kind, guidelines, price_cents, batch_size. "
+        "Prints how many items and batches it made, and every file or line it did not take, with the "
+        "reason; a bad line stops a text import and nothing is imported.",
     )
-    imp.add_argument("path", metavar="PATH", help="folder of images (.jpg .jpeg .jfif .png .bmp .webp .tif .tiff)")
-    imp.add_argument("--schema", metavar="FILE", help="label schema JSON (default: PATH/schema.json)")
-    imp.add_argument("--name", help="the order's name (default: the folder's name)")
+    imp.add_argument("path", metavar="PATH", help="folder of images (.jpg .jpeg .jfif .png .bmp .webp .tif .tiff), "
+                     "or a .jsonl, .ndjson, .csv or .txt file of texts")  # fmt: skip
+    imp.add_argument("--schema", metavar="FILE", help="label schema JSON (default: schema.json in the folder, or beside the file)")
+    imp.add_argument("--name", help="the order's name (default: the folder's or file's name)")
+    imp.add_argument(
+        "--text-field", "--text-column", dest="text_field", default="text", metavar="NAME",
+        help="texts: the JSONL field or CSV column that holds the text (default: text)",
+    )  # fmt: skip
     imp.add_argument(
         "--skip-bad",
         action="store_true",
-        help="import the good images even when some cannot be taken (they are listed); "
+        help="images: import the good images even when some cannot be taken (they are listed); "
         "by default one such image stops the import and nothing is imported",
     )
     _add_data_dir(imp)

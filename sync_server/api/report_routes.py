@@ -26,6 +26,7 @@ from sync_server.api.openapi_doc import (
 from sqlalchemy import select
 
 from sync_server.db.earnings import month_bounds, pay_sheet, throughput
+from sync_server.db.import_account import PEOPLE
 from sync_server.db.tables import users
 from sync_server.protocol import API_PREFIX, UserInfo
 
@@ -53,7 +54,7 @@ def people(user: CurrentUser, db: Db) -> JSONResponse:
     with db.read() as conn:
         found = conn.execute(
             select(users.c.id, users.c.username, users.c.display_name, users.c.role)
-            .where(users.c.office_id == user.office_id)
+            .where(users.c.office_id == user.office_id, PEOPLE)
             .order_by(users.c.id)
         ).mappings()
         return JSONResponse({"people": [dict(row) for row in found]})

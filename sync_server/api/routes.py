@@ -133,10 +133,13 @@ def changes(
     db: Db,
     since: Annotated[str | None, Query(description="cursor from the last answer; empty = from the start")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PAGE)] = MAX_CHANGES_PAGE,
+    compact: Annotated[
+        bool, Query(description="leave out rows a later row of the same record replaces (a first sync)")
+    ] = False,
 ) -> JSONResponse:
     try:
         with db.read() as conn:
-            page = changes_since(conn, user, since, limit)
+            page = changes_since(conn, user, since, limit, compact)
     except BadCursor as exc:
         raise ApiError(400, "bad_cursor", str(exc)) from None
     record_sync(db, user.id)  # users.last_sync_at, for the admin's list

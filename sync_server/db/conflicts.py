@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import log_encoded_changes
+from sync_server.db.feed_entities import revision_entity
 from sync_server.db.push import feed_json
 from sync_server.db.tables import annotations, items, leases, orders, users
 from sync_server.protocol import CHANGE_ANNOTATION, ConflictInfo, UserInfo, is_uuid, uuid7
@@ -220,6 +221,7 @@ def _log(conn: Connection, office_id: int, batch_id: int | None, rows: list[dict
     entries = []
     for row in rows:
         data = feed_json(row)
-        entries.append((CHANGE_ANNOTATION, data, None))
-        entries.extend((CHANGE_ANNOTATION, data, holder) for holder in holders)
+        entity = revision_entity(row["id"], row["item_id"], row["annotator_id"], row["conflict"])
+        entries.append((CHANGE_ANNOTATION, data, None, entity))
+        entries.extend((CHANGE_ANNOTATION, data, holder, entity) for holder in holders)
     log_encoded_changes(conn, office_id, entries)

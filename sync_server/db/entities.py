@@ -39,10 +39,11 @@ def item_from_row(row: RowMapping) -> Item:
         name=row["name"],
         width=row["width"],
         height=row["height"],
-        blob=row["display_sha256"],
+        blob=row["display_sha256"] or "",  # "": a text item, nothing to download
         blob_size=row["display_size"],
         display_width=row["display_width"],
         display_height=row["display_height"],
+        text=row["text"],
     )
 
 
@@ -61,6 +62,7 @@ def annotation_from_row(row: RowMapping) -> AnnotationRecord:
         device_id=row["device_id"],
         status=revision_status(row),
         flag=row["flag"],
+        ocr_cer=row["ocr_cer"],
     )
 
 

@@ -13,6 +13,12 @@ change row and holds it to its commit, so seqs are allocated in commit order. Ev
 change row goes through ``_append``, the one place that takes that lock. A writer
 locks the rows it will change *before* it logs: after the feed lock a transaction
 only inserts, so no two writers wait on each other in a circle.
+
+Every row names the entity it is about (``feed_entities``). A compact read (ADR 0021: a
+PC's first sync) leaves out each row that a later row of the same entity, for the same
+reader, replaces: what it returns is the office's current state, not its history.
+Paging stays on seq, so a row replaced after one page was read comes again, newer, in a
+later page: nothing is lost, whatever commits between two pages.
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ from typing import Any
 import hashlib
 import json
 
-from sqlalchemy import Connection, Text, bindparam, cast, func, select
+from sqlalchemy import Connection, Select, Text, bindparam, cast, func, select
 
-from sync_server.db.bulk import JSON_TEXT, execute_many
+from sync_server.db.bulk import JSON_TEXT, insert_many
+from sync_server.db.feed_entities import entity_of
 from sync_server.db.identity import server_id as load_server_id
 from sync_server.db.tables import changes
 from sync_server.protocol import Change, ChangesResponse, UserInfo
@@ -68,29 +75,36 @@ def _append(conn: Connection, rows: list[dict[str, Any]] | None = None, encoded:
     if rows:
         conn.execute(changes.insert(), rows)
     if encoded:
-        execute_many(conn, _INSERT_ENCODED, ("kind", "office_id", "audience_user_id", "data_json"), encoded)
+        insert_many(conn, _INSERT_ENCODED, _ENCODED_KEYS, encoded, _ENCODED_COLUMNS)
 
 
 def log_changes(
     conn: Connection, office_id: int, entries: Iterable[tuple[str, dict[str, Any], int | None]]
 ) -> None:
-    """Append ``(kind, data, audience_user_id)`` entries in the order given."""
+    """Append ``(kind, data, audience_user_id)`` entries in the order given; each row's
+    entity comes from its kind and data (``feed_entities.entity_of``)."""
     rows = [
-        {"kind": kind, "office_id": office_id, "audience_user_id": audience, "data": data}
+        {"kind": kind, "office_id": office_id, "audience_user_id": audience, "data": data,
+         "entity_id": entity_of(kind, data)}
         for kind, data, audience in entries
-    ]
+    ]  # fmt: skip
     _append(conn, rows=rows)
 
 
 # ``data`` bound as text already encoded: one push event goes to several readers, and
 # JSON-encoding the same dict once per row was the largest cost of a big push
 _INSERT_ENCODED = changes.insert().values(data=bindparam("data_json", type_=JSON_TEXT))
+_ENCODED_KEYS = ("kind", "office_id", "audience_user_id", "data_json", "entity_id")
+_ENCODED_COLUMNS = ("kind", "office_id", "audience_user_id", "data", "entity_id")
 
 
-def log_encoded_changes(conn: Connection, office_id: int, entries: Iterable[tuple[str, str, int | None]]) -> None:
-    """``log_changes`` for ``(kind, json_text, audience_user_id)``: the text must be what
-    the ``data`` column's JSON type would write (``json.dumps`` with its defaults)."""
-    _append(conn, encoded=[(kind, office_id, audience, text) for kind, text, audience in entries])
+def log_encoded_changes(
+    conn: Connection, office_id: int, entries: Iterable[tuple[str, str, int | None, str | None]]
+) -> None:
+    """``log_changes`` for ``(kind, json_text, audience_user_id, entity_id)``: the writer
+    names the entity (``feed_entities``), and the text must be JSON the ``data`` column
+    reads back as the wire form."""
+    _append(conn, encoded=[(kind, office_id, audience, text, entity) for kind, text, audience, entity in entries])
 
 
 def high_water(conn: Connection) -> int:
@@ -139,24 +153,14 @@ def parse_cursor(conn: Connection, server_id: str, cursor: str | None) -> int:
     return seq
 
 
-def changes_since(conn: Connection, user: UserInfo, cursor: str | None, limit: int) -> ChangesResponse:
+def changes_since(
+    conn: Connection, user: UserInfo, cursor: str | None, limit: int, compact: bool = False
+) -> ChangesResponse:
+    """A page of the user's feed after ``cursor``. ``compact``: without the rows a later row
+    of the same entity replaces for this reader (ADR 0021); the cursor and paging are the same."""
     server_id = load_server_id(conn) or ""
     since = parse_cursor(conn, server_id, cursor)
-    size = func.length(cast(changes.c.data, Text)).label("size")  # characters of the stored text: near enough
-    query = select(changes.c.seq, changes.c.kind, changes.c.data, size).where(changes.c.seq > since)
-    if user.role == "annotator":
-        query = query.where(changes.c.audience_user_id == user.id)
-    else:
-        query = query.where(changes.c.office_id == user.office_id, changes.c.audience_user_id.is_(None))
-    rows = conn.execute(query.order_by(changes.c.seq).limit(limit + 1)).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    total = 0
-    for count, row in enumerate(rows):
-        total += row.size or 0
-        if total > MAX_PAGE_DATA_BYTES and count > 0:
-            rows, has_more = rows[:count], True
-            break
+    rows, has_more = _fit_page(conn.execute(page_query(user, since, limit + 1, compact)).all(), limit)
     if rows:
         last = rows[-1]
         next_cursor = make_cursor(server_id, last.seq, last.kind, last.data)
@@ -169,3 +173,42 @@ def changes_since(conn: Connection, user: UserInfo, cursor: str | None, limit: i
         server_id=server_id,
         high_water=high_water(conn),
     )
+
+
+def page_query(user: UserInfo, since: int, limit: int, compact: bool = False) -> Select:
+    """The user's feed rows after seq ``since``, ``limit`` at most (annotators: their own rows;
+    leads and admins: their office's), each with the size of its data."""
+    size = func.length(cast(changes.c.data, Text)).label("size")  # characters of the stored text: near enough
+    query = select(changes.c.seq, changes.c.kind, changes.c.data, size).where(changes.c.seq > since)
+    audience = user.id if user.role == "annotator" else None
+    if audience is not None:
+        query = query.where(changes.c.audience_user_id == audience)
+    else:
+        query = query.where(changes.c.office_id == user.office_id, changes.c.audience_user_id.is_(None))
+    if compact:
+        query = query.where(~_replaced_later(audience))
+    return query.order_by(changes.c.seq).limit(limit)
+
+
+def _replaced_later(audience: int | None):
+    """A later row of the row's entity for the same reader exists: one probe of
+    ``ix_changes_entity`` per row read (entity ids are global: the office needs no check)."""
+    later = changes.alias("later")
+    same_reader = later.c.audience_user_id.is_(None) if audience is None else later.c.audience_user_id == audience
+    return (
+        select(later.c.seq)
+        .where(later.c.entity_id == changes.c.entity_id, same_reader, later.c.seq > changes.c.seq)
+        .exists()
+    )
+
+
+def _fit_page(rows: list, limit: int) -> tuple[list, bool]:
+    """The rows that fit one page (``limit`` rows, ~``MAX_PAGE_DATA_BYTES``), and whether more wait."""
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    total = 0
+    for count, row in enumerate(rows):
+        total += row.size or 0
+        if total > MAX_PAGE_DATA_BYTES and count > 0:
+            return rows[:count], True
+    return rows, has_more

@@ -9,17 +9,20 @@ writes with ``executemany``: a 500-record push is a handful of statements.
 from __future__ import annotations
 
 import dataclasses
-import json
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+import orjson
+from sqlalchemy import Connection, bindparam, func, select, text
 
-from sync_server.db.bulk import JSON_TEXT, execute_many
+from sync_server.db.bulk import JSON_TEXT, execute_many, insert_many
 from sync_server.db.clock import as_utc, to_iso, utc_now
 from sync_server.db.entities import revision_status
 from sync_server.db.feed import log_encoded_changes
+from sync_server.db.feed_entities import revision_entity
 from sync_server.db.locks import lock_items
 from sync_server.db.reviews import apply_reviews
 from sync_server.db.schemas import older_schemas
@@ -39,11 +42,12 @@ from sync_server.protocol import (
     MAX_QUOTED,
     MAX_SHAPES_PER_RECORD,
     REJECTED,
-
+    TASK_SHAPES,
     AnnotationRecord,
     PushResult,
     ReviewRecord,
     UserInfo,
+    check_payload,
     check_shape,
     is_uuid,
     quoted,
@@ -51,30 +55,36 @@ from sync_server.protocol import (
 
 
 def _content(item_id: int, base_id: str | None, shapes: list[dict], time_spent_ms: int, client_time: str | None,
-             flag: str | None):  # fmt: skip
+             flag: str | None, ocr_cer: float | None):  # fmt: skip
     """What must match for a resent id to count as the same revision (floats normalised: 10 == 10.0)."""
     normal_shapes = [
-        (s["kind"], s["label"], tuple(tuple(float(v) for v in p) for p in s["points"])) for s in shapes
+        (s["kind"], s["label"], tuple(tuple(float(v) for v in p) for p in s["points"]), s.get("text")) for s in shapes
     ]
-    return (item_id, base_id, normal_shapes, time_spent_ms, client_time, flag)
+    return (item_id, base_id, normal_shapes, time_spent_ms, client_time, flag, None if ocr_cer is None else float(ocr_cer))
 
 
 def _shape_dicts(record: AnnotationRecord) -> list[dict[str, Any]]:
     # by hand: dataclasses.asdict deep-copies, and is the slowest step of a big push
-    return [{"kind": s.kind, "label": s.label, "points": s.points} for s in record.shapes]
+    return [
+        {"kind": s.kind, "label": s.label, "points": s.points}
+        if s.text is None
+        else {"kind": s.kind, "label": s.label, "points": s.points, "text": s.text}
+        for s in record.shapes
+    ]
 
 
 def _record_content(record: AnnotationRecord):
     return _content(record.item_id, record.base_id, _shape_dicts(record), record.time_spent_ms, record.client_time,
-                    record.flag)  # fmt: skip
+                    record.flag, record.ocr_cer)  # fmt: skip
 
 
 def _row_content(row: dict[str, Any]):
     return _content(row["item_id"], row["base_id"], row["shapes"], row["time_spent_ms"], row["client_time"],
-                    row["flag"])  # fmt: skip
+                    row["flag"], row["ocr_cer"])  # fmt: skip
 
 
 _MAX_INT32 = 2**31 - 1
+_MAX_CER = 1e6  # a suggestion far longer than the text: edits / characters, unbounded above; NaN fails
 _MAX_INT64 = 2**63 - 1
 
 
@@ -97,17 +107,24 @@ class _PushContext:
             items.c.head_annotation_id,
             items.c.head_annotator_id,
             items.c.order_id,
+            # code points on both engines (SQLite's length() of TEXT, PostgreSQL's of a UTF8 database);
+            # texts never hold NUL, where SQLite's would stop (the import refuses it)
+            func.coalesce(func.length(items.c.text), 0),
         ).where(items.c.id.in_(item_ids))
-        item_rows = [dict(row) for row in conn.execute(item_query).mappings()]
+        keys = ("id", "batch_id", "width", "height", "head_annotation_id", "head_annotator_id", "order_id", "text_length")
+        item_rows = [dict(zip(keys, row)) for row in conn.execute(item_query).all()]  # tuples: .mappings() cost more
         # each order's schema is decoded once, not once per item: it was ~40% of a push
-        order_query = select(orders.c.id, orders.c.schema).where(
+        order_query = select(orders.c.id, orders.c.schema, orders.c.task_kind).where(
             orders.c.id.in_({row["order_id"] for row in item_rows}), orders.c.office_id == user.office_id
         )
-        schemas = dict(conn.execute(order_query).all())
+        order_rows = {order_id: (schema, task_kind) for order_id, schema, task_kind in conn.execute(order_query)}
         self.items = {
-            row["id"]: {**row, "schema": schemas[row["order_id"]]} for row in item_rows if row["order_id"] in schemas
+            row["id"]: {**row, "schema": order_rows[row["order_id"]][0], "task_kind": order_rows[row["order_id"]][1]}
+            for row in item_rows
+            if row["order_id"] in order_rows
         }
         self.heads = {i: row["head_annotation_id"] for i, row in self.items.items()}
+        self.label_sets: dict[int, set[str]] = {}  # id(schema) → its label names: built once, not per record
         # work made offline against an older label schema is checked against that version
         self.old_schemas = older_schemas(
             conn,
@@ -121,8 +138,9 @@ class _PushContext:
             ),
         )
         batch_ids = {row["batch_id"] for row in self.items.values() if row["batch_id"] is not None}
+        # (holder, lease end, end of its grace period): the time arithmetic done once per batch
         self.current_lease = {
-            batch_id: (holder, until)
+            batch_id: (holder, until, None if until is None else as_utc(until) + LEASE_GRACE)
             for batch_id, holder, until in conn.execute(
                 select(batches.c.id, batches.c.annotator_id, batches.c.lease_until).where(batches.c.id.in_(batch_ids))
             )
@@ -165,12 +183,20 @@ def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) 
     if schema is None:
         return (f"label schema version {record.schema_version} is unknown for order {item['order_id']} "
                 f"(it is at version {item['schema']['version']})")  # fmt: skip
-    labels = [label["name"] for label in schema["labels"]]
+    labels = ctx.label_sets.get(id(schema))
+    if labels is None:
+        labels = ctx.label_sets[id(schema)] = {label["name"] for label in schema["labels"]}
+    allowed = TASK_SHAPES.get(item["task_kind"], ())
     for index, shape in enumerate(record.shapes):
-        reason = check_shape(shape, item["width"], item["height"], labels)
+        if shape.kind not in allowed:  # said first: a box's size means nothing in an order of texts
+            return f"shape {index + 1}: a {quoted(shape.kind)} has no place in a {item['task_kind']} order"
+        reason = check_shape(shape, item["width"], item["height"], labels, item["text_length"])
         if reason:
             return f"shape {index + 1}: {reason}"
-    return None
+    # type(): JSON's true is an int to isinstance, never a rate
+    if record.ocr_cer is not None and not (type(record.ocr_cer) in (int, float) and 0 <= record.ocr_cer <= _MAX_CER):
+        return "ocr_cer is out of range"
+    return check_payload(item["task_kind"], record.shapes, schema, record.flag)
 
 
 def _schema_of(ctx: _PushContext, item, record: AnnotationRecord) -> dict[str, Any] | None:
@@ -186,12 +212,12 @@ def _conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord, now) 
     item = ctx.items[record.item_id]
     batch_id = item["batch_id"]
     if user.role == "annotator":
-        holder, until = ctx.current_lease.get(batch_id, (None, None))
+        holder, until, grace_end = ctx.current_lease.get(batch_id, (None, None, None))
         # a lease that ran out and went to someone else: late work is kept, but the lead decides
         if holder != user.id:
             moved = "was released by a lead" if holder is None else "went to another annotator"
             return CONFLICT_LEASE_MOVED, f"batch {batch_id} {moved} after your lease: kept, the lead decides"
-        if until is not None and now > as_utc(until) + LEASE_GRACE:
+        if grace_end is not None and now > grace_end:
             return CONFLICT_LATE, (f"batch {batch_id}'s lease ended {to_iso(until)} and its grace period has passed: "
                                    "kept as late work, the lead decides")  # fmt: skip
     head_id = ctx.heads[record.item_id]
@@ -283,6 +309,7 @@ def _apply_annotations(conn: Connection, user: UserInfo, records: list[Annotatio
             "resolved_by": None,
             "resolved_at": None,
             "flag": record.flag,
+            "ocr_cer": None if record.ocr_cer is None else float(record.ocr_cer),
         }
         new_rows.append(row)
         ctx.stored[record.id] = row
@@ -306,39 +333,71 @@ _UPDATE_HEAD = (
 )
 
 
+# PostgreSQL: one statement for all of a push's heads (one UPDATE per item was a round
+# trip each); the arrays are bound parameters, never spliced text
+_UPDATE_HEADS_PG = text(
+    "UPDATE items SET head_annotation_id = v.head, head_annotator_id = v.by "
+    "FROM unnest(CAST(:item_ids AS BIGINT[]), CAST(:heads AS VARCHAR[]), CAST(:bys AS BIGINT[])) AS v(item, head, by) "
+    "WHERE items.id = v.item"
+)
+
+
+def _update_heads(conn: Connection, head_updates: dict[int, tuple[str, int]]) -> None:
+    if not head_updates:
+        return
+    if conn.dialect.name == "postgresql":
+        heads = list(head_updates.values())
+        conn.execute(_UPDATE_HEADS_PG, {"item_ids": list(head_updates), "heads": [h for h, _ in heads],
+                                        "bys": [b for _, b in heads]})  # fmt: skip
+        return
+    execute_many(conn, _UPDATE_HEAD, ("b_item", "b_head", "b_by"),
+                 [(item, head, by) for item, (head, by) in head_updates.items()])  # fmt: skip
+
+
 def _write(conn: Connection, user: UserInfo, ctx: _PushContext, new_rows, head_updates) -> None:
-    # each annotation's shapes are JSON-encoded once, and its feed event once for all its
-    # readers: encoding was the largest cost of a big push. The text is what the JSON
-    # columns would write themselves (json.dumps with its defaults), so reads see the same.
-    shapes_texts = [json.dumps(row["shapes"]) for row in new_rows]
-    execute_many(
+    # each annotation's shapes are JSON-encoded once (orjson), and its feed event once for
+    # all its readers: encoding was the largest cost of a big push. Readers parse the text,
+    # so its spacing and escaping need not be what the JSON column would write itself.
+    shapes_texts = [_dumps(row["shapes"]) for row in new_rows]
+    insert_many(
         conn,
         _INSERT_ANNOTATION,
         _ANNOTATION_KEYS,
         [(*[row[name] for name in _ANNOTATION_COLUMNS], text) for row, text in zip(new_rows, shapes_texts)],
+        (*_ANNOTATION_COLUMNS, "shapes"),
     )
-    execute_many(
-        conn, _UPDATE_HEAD, ("b_item", "b_head", "b_by"), [(item, head, by) for item, (head, by) in head_updates.items()]
-    )
+    _update_heads(conn, head_updates)
     entries = []
     for row, shapes_text in zip(new_rows, shapes_texts):
         data = feed_json(row, shapes_text)
-        entries.append((CHANGE_ANNOTATION, data, None))
-        entries.extend((CHANGE_ANNOTATION, data, holder) for holder in sorted(ctx.lease_holders[row["batch_id"]]))
+        entity = revision_entity(row["id"], row["item_id"], row["annotator_id"], row["conflict"])
+        entries.append((CHANGE_ANNOTATION, data, None, entity))
+        entries.extend(
+            (CHANGE_ANNOTATION, data, holder, entity) for holder in sorted(ctx.lease_holders[row["batch_id"]])
+        )
     log_encoded_changes(conn, user.office_id, entries)
 
 
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+@functools.lru_cache(maxsize=4)
+def _iso(moment: datetime) -> str:
+    return to_iso(moment)  # a push stamps one time on all its rows: formatted once
+
+
 def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
-    """json.dumps of the wire form of AnnotationRecord, with what the server filled in,
+    """The JSON text of the wire form of AnnotationRecord, with what the server filled in,
     keys in wire order, with the already-encoded shapes spliced in (the costly part)."""
     if shapes_text is None:
-        shapes_text = json.dumps(row["shapes"])
-    head = json.dumps({"id": row["id"], "item_id": row["item_id"], "batch_id": row["batch_id"], "base_id": row["base_id"]})
+        shapes_text = _dumps(row["shapes"])
+    head = _dumps({"id": row["id"], "item_id": row["item_id"], "batch_id": row["batch_id"], "base_id": row["base_id"]})
     tail = {
         "time_spent_ms": row["time_spent_ms"],
         "client_time": row["client_time"],
         "annotator_id": row["annotator_id"],
-        "received_at": to_iso(row["received_at"]),
+        "received_at": _iso(row["received_at"]),
         "schema_version": row["schema_version"],
     }
     if row["device_id"] is not None:
@@ -347,7 +406,10 @@ def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
         tail["status"] = revision_status(row)
     if row["flag"] is not None:
         tail["flag"] = row["flag"]
-    return f'{head[:-1]}, "shapes": {shapes_text}, {json.dumps(tail)[1:]}'
+    if row.get("ocr_cer") is not None:  # rows a conflict's resolution makes have none
+        cer = row["ocr_cer"]
+        tail["ocr_cer"] = int(cer) if cer.is_integer() else cer  # as to_wire writes a whole float
+    return f'{head[:-1]},"shapes":{shapes_text},{_dumps(tail)[1:]}'
 
 
 def missing_revisions(conn: Connection, user: UserInfo, ids: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.feed import log_encoded_changes
+from sync_server.db.feed_entities import review_entity
 from sync_server.db.tables import annotations, items, leases, orders, reviews
 from sync_server.protocol import (
     ACCEPTED,
@@ -143,9 +144,10 @@ def _write(conn: Connection, user: UserInfo, new_rows: list[tuple[dict[str, Any]
     entries = []
     for row, revision in new_rows:
         data = json.dumps(review_wire(row))
-        entries.append((CHANGE_REVIEW, data, None))  # the office: every lead's PC
+        entity = review_entity(row["item_id"], revision["head_annotation_id"] == row["annotation_id"])
+        entries.append((CHANGE_REVIEW, data, None, entity))  # the office: every lead's PC
         # the annotators of the batch: a rejection comes back to its author with the comment
-        entries.extend((CHANGE_REVIEW, data, holder) for holder in sorted(holders[revision["batch_id"]]))
+        entries.extend((CHANGE_REVIEW, data, holder, entity) for holder in sorted(holders[revision["batch_id"]]))
     log_encoded_changes(conn, user.office_id, entries)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -127,13 +128,19 @@ items = Table(
     Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
     Column("batch_id", ForeignKey("batches.id"), index=True),
     Column("name", String(500), nullable=False),
-    Column("width", Int, nullable=False),  # the upright original: shapes live in these pixels
+    # an image item: the upright original (shapes live in these pixels) and its display copy.
+    # A text item (text_class, ner) has no image: NULL blobs and 0 for the sizes (revision 0003)
+    Column("width", Int, nullable=False),
     Column("height", Int, nullable=False),
-    Column("original_sha256", ForeignKey("blobs.sha256"), nullable=False),
-    Column("display_sha256", ForeignKey("blobs.sha256"), nullable=False, index=True),
+    Column("original_sha256", ForeignKey("blobs.sha256")),
+    Column("display_sha256", ForeignKey("blobs.sha256"), index=True),
     Column("display_size", Int, nullable=False),
     Column("display_width", Int, nullable=False),
     Column("display_height", Int, nullable=False),
+    # a text item's text, exactly as imported: spans are offsets into it, in code points
+    Column("text", Text),
+    # what the customer's file said of the item besides its text (JSONL "meta"): given back on export
+    Column("meta", JSON),
     # the latest revision stored without conflict: what conflicts are judged against and
     # what exports use. Kept here so push never sorts revisions by (client-made) ids.
     Column("head_annotation_id", String(36)),
@@ -180,6 +187,8 @@ annotations = Table(
     Column("resolved_at", DateTime(timezone=True)),
     # the annotator's note for the lead ("not sure", "image unclear"), part of the revision
     Column("flag", Text),
+    # transcription: the character error rate of the PC's OCR suggestion against the final text
+    Column("ocr_cer", Float),
 )
 
 reviews = Table(
@@ -208,7 +217,12 @@ changes = Table(
     # NULL: the office-wide feed (leads, admins); else the one annotator who reads it
     Column("audience_user_id", ForeignKey("users.id")),
     Column("data", JSON, nullable=False),
+    # what the row is about (``sync_server.db.feed_entities``): a compact read skips a row once a
+    # later row of the same entity went to the same reader (ADR 0021). NULL: never skipped
+    Column("entity_id", String(60)),
     Index("ix_changes_audience", "audience_user_id", "seq"),
     Index("ix_changes_office", "office_id", "seq"),
+    # "is there a later row of this entity for this reader": one index probe per row read
+    Index("ix_changes_entity", "entity_id", "audience_user_id", "seq"),
     sqlite_autoincrement=True,
 )

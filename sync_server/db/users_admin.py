@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 
 from sync_server.db.accounts import create_user, password_hasher, revoke_tokens
 from sync_server.db.clock import as_utc, to_iso, utc_now
+from sync_server.db.import_account import PEOPLE
 from sync_server.db.tables import offices, users
 from sync_server.protocol import (
     MAX_DISPLAY_NAME_LENGTH,
@@ -82,9 +83,10 @@ def check_new_user(username: str, display_name: str, role: str, password: str) -
 
 
 def _record_query():
+    # people only: an office's import account (pre-annotations) is no one to manage
     return select(
         users.c.id, users.c.username, users.c.display_name, users.c.role, users.c.disabled_at, users.c.last_sync_at
-    )
+    ).where(PEOPLE)
 
 
 def _record(row) -> UserRecord:

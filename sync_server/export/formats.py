@@ -1,4 +1,4 @@
-"""Which export formats exist, and the one entry point the CLI calls."""
+"""Which export formats exist, which orders each takes, and the one entry point the CLI calls."""
 
 from __future__ import annotations
 
@@ -8,12 +8,32 @@ from sqlalchemy import Connection
 
 from sync_server.db.blobs import BlobStore
 from sync_server.export.coco import Progress, export_coco
+from sync_server.export.conll import ConllWriter
 from sync_server.export.errors import ExportError
+from sync_server.export.item_export import export_items, order_to_export
+from sync_server.export.jsonl import JsonlWriter
+from sync_server.export.label_csv import LabelCsvWriter
 from sync_server.export.report import ExportReport
+from sync_server.protocol import TASK_BBOX, TASK_IMAGE_CLASS, TASK_KINDS, TASK_NER, TASK_TEXT_CLASS
 
-# the formats design.md promises; only these are written so far
+# the formats design.md promises; only those in _WRITERS are written so far
 FORMATS = ("coco", "yolo", "voc", "labelme", "labelstudio", "cvat", "jsonl", "conll", "csv")
-_WRITERS = {"coco": export_coco}
+_LINE_WRITERS = {"jsonl": JsonlWriter, "conll": ConllWriter, "csv": LabelCsvWriter}
+_WRITERS = ("coco", *_LINE_WRITERS)
+# the task kinds each format can hold: never a text order as boxes, nor boxes as CoNLL
+ORDER_KINDS = {
+    "coco": (TASK_BBOX,),
+    "yolo": (TASK_BBOX,),
+    "voc": (TASK_BBOX,),
+    "jsonl": TASK_KINDS,
+    "conll": (TASK_NER,),
+    "csv": (TASK_IMAGE_CLASS, TASK_TEXT_CLASS),
+}
+
+
+def formats_for(task_kind: str) -> list[str]:
+    """The formats written today that take an order of ``task_kind``."""
+    return [fmt for fmt in _WRITERS if task_kind in ORDER_KINDS[fmt]]
 
 
 def export_order(
@@ -30,9 +50,16 @@ def export_order(
 
     ``annotations_only``: the annotation file and the report, no images copied.
     ``progress(done, total)`` hears of every item (total: the order's items)."""
-    writer = _WRITERS.get(fmt)
-    if writer is None:
-        supported = ", ".join(_WRITERS)
-        raise ExportError(f"format '{fmt}' is not supported yet; supported: {supported}")
-    return writer(conn, blob_store, order_id, Path(out_dir), accepted_only=accepted_only,
-                  annotations_only=annotations_only, progress=progress)  # fmt: skip
+    order = order_to_export(conn, order_id)
+    kinds = ORDER_KINDS.get(fmt)
+    if kinds is not None and order.task_kind not in kinds:
+        raise ExportError(f"format '{fmt}' takes {' and '.join(kinds)} orders, and order {order.id} ({order.name}) "
+                          f"is a {order.task_kind} order: use --format {' or '.join(formats_for(order.task_kind))}")  # fmt: skip
+    if fmt not in _WRITERS:
+        raise ExportError(f"format '{fmt}' is not supported yet; supported: {', '.join(_WRITERS)}")
+    if fmt == "coco":
+        return export_coco(conn, blob_store, order_id, Path(out_dir), accepted_only=accepted_only,
+                           annotations_only=annotations_only, progress=progress)  # fmt: skip
+    writer = _LINE_WRITERS[fmt](order.task_kind)
+    return export_items(conn, blob_store, order, Path(out_dir), fmt, writer, accepted_only=accepted_only,
+                        annotations_only=annotations_only, progress=progress)  # fmt: skip

@@ -63,16 +63,18 @@ class ExportReport:
     """Counts and lists of one export; ``write()`` makes ``export_report.json``.
 
     ``spool_dir`` is where the lists wait (the export's folder; None: the system's
-    temporary folder). ``images_written`` is False for an ``--annotations-only`` export.
+    temporary folder). ``images_written`` is False for an ``--annotations-only`` export,
+    None for an order of texts (it has no images). ``notes`` go into the report as they are.
     """
 
     def __init__(self, order_id: int, order_name: str, format: str, annotations_path: Path,
-                 images_written: bool = True, spool_dir: Path | None = None) -> None:  # fmt: skip
+                 images_written: bool | None = True, spool_dir: Path | None = None) -> None:  # fmt: skip
         self.order_id = order_id
         self.order_name = order_name
         self.format = format
         self.annotations_path = Path(annotations_path)
         self.images_written = images_written
+        self.notes: list[str] = []
         self.counts: dict[str, int] = dict.fromkeys(
             ("items", "exported", DONE, EMPTY, UNFINISHED, ONLY_CONFLICTED, NOT_ACCEPTED, "conflicted",
              "turned_upright"), 0)  # fmt: skip
@@ -96,9 +98,8 @@ class ExportReport:
             self.counts["conflicted"] += 1
             entry = {"item_id": item.id, "name": item.name, "open_conflicts": item.open_conflicts}
             if file_name is not None:
-                entry.update(file_name=file_name, note=CONFLICTED_NOTE)
-            else:
-                entry["note"] = REASONS[outcome]
+                entry["file_name"] = file_name
+            entry["note"] = CONFLICTED_NOTE if exported else REASONS[outcome]
             self._conflicted.add(entry)
 
     def summary(self) -> str:
@@ -112,7 +113,7 @@ class ExportReport:
         )
         if c["turned_upright"]:
             line += f"; {c['turned_upright']} photos re-encoded upright"
-        if not self.images_written:
+        if self.images_written is False:
             line += "; images not written (annotations only)"
         return line
 
@@ -123,9 +124,11 @@ class ExportReport:
             "format": self.format,
             "annotations": self.annotations_path.name,
         }
-        if not self.images_written:
+        if self.images_written is False:
             head.update(images=None, note=NO_IMAGES_NOTE)
         head.update(summary=self.summary(), counts=self.counts)
+        if self.notes:
+            head["notes"] = self.notes
         partial = self.report_path.with_name(REPORT_NAME + ".partial")
         try:
             with open(partial, "w", encoding="utf-8", buffering=BUFFER) as out:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from sync_server.db.tables import annotations, items, users
 
@@ -39,12 +40,17 @@ class ExportItem:
     name: str
     width: int
     height: int
-    original_sha256: str
+    original_sha256: str | None  # None: a text item
     shapes: list[dict[str, Any]] | None  # the head's; None without a head
     open_conflicts: int
     annotator: str | None = None  # who made the head revision
     reviewer: str | None = None  # who accepted it (None: not accepted)
     accepted_only: bool = False  # the export takes only accepted items
+    text: str | None = None  # a text item's text
+    meta: dict[str, Any] | None = None  # what the imported file said of it besides
+    received_at: datetime | None = None  # when the server stored the head
+    ocr_cer: float | None = None  # the head's: transcription only
+    verdict: str | None = None  # the lead's verdict on the current head ("accept", "reject")
 
     @property
     def outcome(self) -> str:
@@ -77,7 +83,8 @@ def order_items(conn: Connection, order_id: int, accepted_only: bool = False) ->
     waiting = annotations.alias("waiting")
     author = users.alias("author")
     reviewer = users.alias("reviewer")
-    accepted = (items.c.review_verdict == "accept") & (items.c.review_annotation_id == items.c.head_annotation_id)
+    on_head = items.c.review_annotation_id == items.c.head_annotation_id
+    accepted = (items.c.review_verdict == "accept") & on_head
     open_conflicts = (
         select(func.count())
         .where(waiting.c.item_id == items.c.id, waiting.c.conflict.is_(True), waiting.c.resolved_at.is_(None))
@@ -93,8 +100,13 @@ def order_items(conn: Connection, order_id: int, accepted_only: bool = False) ->
             items.c.original_sha256,
             head.c.shapes,
             open_conflicts.label("open_conflicts"),
-            author.c.username,
-            reviewer.c.username,
+            author.c.username.label("annotator"),
+            reviewer.c.username.label("reviewer"),
+            items.c.text,
+            items.c.meta,
+            head.c.received_at,
+            head.c.ocr_cer,
+            case((on_head, items.c.review_verdict)).label("verdict"),
         )
         .outerjoin(head, head.c.id == items.c.head_annotation_id)
         .outerjoin(author, author.c.id == items.c.head_annotator_id)
@@ -105,6 +117,6 @@ def order_items(conn: Connection, order_id: int, accepted_only: bool = False) ->
     )
     try:
         for row in rows:
-            yield ExportItem(*row, accepted_only=accepted_only)
+            yield ExportItem(**row._mapping, accepted_only=accepted_only)  # columns named as the fields
     finally:
         rows.close()  # an export stopped halfway (ExportError) lets go of its cursor at once

@@ -28,6 +28,7 @@ from sync_server.protocol import (
     CHANGE_ITEM,
     CHANGE_ORDER,
     TASK_KINDS,
+    TEXT_TASKS,
     LabelSchema,
     WireError,
     from_wire,
@@ -230,16 +231,9 @@ def import_order(
     caller has seen their problems and chosen to go on without those files.
     ``progress(done, total)`` hears of each image stored.
     """
-    if task_kind not in TASK_KINDS:
-        raise OrderImportError(f"unknown task kind {task_kind!r}; one of {', '.join(TASK_KINDS)}")
-    if batch_size < 1:
-        raise OrderImportError("batch size must be at least 1")
-    try:
-        schema = from_wire(LabelSchema, schema) if isinstance(schema, dict) else schema
-    except WireError as exc:
-        raise OrderImportError(f"label schema: {exc}") from exc
-    if not schema.labels or len(set(schema.names())) != len(schema.labels):
-        raise OrderImportError("label schema: needs at least one label, and label names must be unique")
+    schema = checked_schema(task_kind, schema, batch_size)
+    if task_kind in TEXT_TASKS:
+        raise OrderImportError(f"a {task_kind} order takes texts, not images: import a .jsonl, .csv or .txt file")
     if not isinstance(image_paths, CheckedImages):
         if not image_paths:
             raise OrderImportError("an order needs at least one image")
@@ -250,7 +244,41 @@ def import_order(
     if not checked:
         raise OrderImportError("an order needs at least one image")
 
-    order_id = conn.execute(
+    order_id = insert_order(conn, office_id, name, task_kind, schema, guidelines, price_cents, due)
+    changes = [(CHANGE_ORDER, to_wire(load_order(conn, order_id)), None)]
+    for start in range(0, len(checked), batch_size):
+        batch_id = insert_batch(conn, order_id, start // batch_size + 1)
+        for offset, (path, item) in enumerate(checked[start : start + batch_size], start + 1):
+            _store_item(conn, blob_store, order_id, batch_id, path, item)
+            if progress is not None:
+                progress(offset, len(checked))
+        changes.append((CHANGE_BATCH, to_wire(load_batch(conn, batch_id)), None))
+        changes.extend((CHANGE_ITEM, to_wire(item), None) for item in load_batch_items(conn, batch_id))
+    log_changes(conn, office_id, changes)
+    return order_id
+
+
+def checked_schema(task_kind: str, schema: LabelSchema | dict, batch_size: int = 1) -> LabelSchema:
+    """The order's label schema, or ``OrderImportError`` saying what is wrong with it (or
+    with the task kind or batch size that come with it)."""
+    if task_kind not in TASK_KINDS:
+        raise OrderImportError(f"unknown task kind {task_kind!r}; one of {', '.join(TASK_KINDS)}")
+    if batch_size < 1:
+        raise OrderImportError("batch size must be at least 1")
+    try:
+        schema = from_wire(LabelSchema, schema) if isinstance(schema, dict) else schema
+    except WireError as exc:
+        raise OrderImportError(f"label schema: {exc}") from exc
+    if not schema.labels or len(set(schema.names())) != len(schema.labels):
+        raise OrderImportError("label schema: needs at least one label, and label names must be unique")
+    if any(not name.strip() for name in schema.names()):  # "" is a transcribed line's "no label"
+        raise OrderImportError("label schema: a label name must not be blank")
+    return schema
+
+
+def insert_order(conn: Connection, office_id: int, name: str, task_kind: str, schema: LabelSchema, guidelines: str,
+                 price_cents: int = 0, due: datetime | None = None) -> int:  # fmt: skip
+    return conn.execute(
         orders.insert().values(
             office_id=office_id,
             name=name,
@@ -262,18 +290,15 @@ def import_order(
             created_at=utc_now(),
         )
     ).inserted_primary_key[0]
-    changes = [(CHANGE_ORDER, to_wire(load_order(conn, order_id)), None)]
-    for start in range(0, len(checked), batch_size):
-        number = start // batch_size + 1
-        batch_id = conn.execute(batches.insert().values(order_id=order_id, name=f"批次 {number:03d}")).inserted_primary_key[0]
-        for offset, (path, item) in enumerate(checked[start : start + batch_size], start + 1):
-            _store_item(conn, blob_store, order_id, batch_id, path, item)
-            if progress is not None:
-                progress(offset, len(checked))
-        changes.append((CHANGE_BATCH, to_wire(load_batch(conn, batch_id)), None))
-        changes.extend((CHANGE_ITEM, to_wire(item), None) for item in load_batch_items(conn, batch_id))
-    log_changes(conn, office_id, changes)
-    return order_id
+
+
+def batch_name(number: int) -> str:
+    """The name of an order's ``number``-th batch (from 1), as people count them: 批次 001."""
+    return f"批次 {number:03d}"
+
+
+def insert_batch(conn: Connection, order_id: int, number: int) -> int:
+    return conn.execute(batches.insert().values(order_id=order_id, name=batch_name(number))).inserted_primary_key[0]
 
 
 def _store_item(conn: Connection, blob_store: BlobStore, order_id: int, batch_id: int, path: Path, name: str) -> None:

@@ -83,6 +83,9 @@ VERDICTS = (VERDICT_ACCEPT, VERDICT_REJECT)
 MAX_REVIEW_COMMENT = 2000
 # An annotator's flag for the lead on a revision ("not sure", "image unclear", a note): at most this long
 MAX_FLAG_LENGTH = 200
+# ``device_id`` of a revision the server made from a pre-annotation in an imported file: a
+# suggestion shown pre-filled, nobody's work (the item is done once someone saves their own)
+PREANNOTATION_DEVICE = "aidou-import"
 
 MAX_PUSH_RECORDS = 500  # records per push request; keeps each request small on a slow link
 MAX_CHANGES_PAGE = 500

@@ -29,9 +29,12 @@ def blank_url(db_engine, tmp_path) -> str:
 
 
 def _tables_without(*dropped: str) -> MetaData:
-    """``tables.metadata`` as the server made it before ``dropped`` ("table.column") existed."""
+    """The schema of revision 0001 (what ``create_all`` made before migrations) as the server
+    made it before ``dropped`` ("table.column") existed."""
+    from sync_server.db.migrations.baseline import metadata as baseline
+
     old = MetaData()
-    for table in tables.metadata.sorted_tables:
+    for table in baseline.sorted_tables:
         table.to_metadata(old)
     for name in dropped:
         table_name, column_name = name.split(".")
@@ -189,3 +192,62 @@ def test_default_is_sqlite_in_the_data_dir_unless_aidou_db_url(monkeypatch, tmp_
     monkeypatch.setenv("AIDOU_DB_URL", "postgresql+psycopg://aidou@db/aidou")
     assert default_db_url(tmp_path) == "postgresql+psycopg://aidou@db/aidou"
 
+
+
+def test_a_feed_at_revision_0001_gets_entity_ids_and_reads_compact(blank_url):
+    """A server upgraded from 0001 keeps its feed and serves it compact at once: the rows
+    already there get their entity ids from their kind and data (issue 12, ADR 0021)."""
+    from alembic import command
+
+    from sync_server.db.engine import schema_transaction
+    from sync_server.db.feed import changes_since
+    from sync_server.db.migrate import alembic_config
+    from sync_server.db.migrations import baseline
+    from sync_server.protocol import UserInfo, uuid7
+
+    engine = create_database_engine(blank_url)
+    r1, r2, rival, v1, v2 = (uuid7() for _ in range(5))
+    revision = {"item_id": 5, "annotator_id": 2, "shapes": []}
+    feed = [  # (kind, data, audience): as the server of revision 0001 wrote them
+        ("order", {"id": 1, "name": "订单"}, None),
+        ("item", {"id": 5, "order_id": 1}, None),
+        ("annotation", {"id": r1, **revision}, None),
+        ("annotation", {"id": r1, **revision}, 2),
+        ("annotation", {"id": rival, **revision, "status": "conflict"}, None),
+        ("annotation", {"id": r2, **revision, "base_id": r1}, None),
+        ("annotation", {"id": r2, **revision, "base_id": r1}, 2),
+        ("review", {"id": v1, "annotation_id": r2, "item_id": 5, "verdict": "reject"}, None),
+        ("review", {"id": v2, "annotation_id": r2, "item_id": 5, "verdict": "accept"}, None),
+        ("order", {"id": 1, "name": "订单 v2"}, None),
+        ("order", {"note": "a row that names nothing"}, None),
+    ]
+    with schema_transaction(engine) as conn:
+        command.upgrade(alembic_config(conn), BASELINE_REVISION)
+        conn.execute(baseline.offices.insert().values(id=1, name="老基地"))
+        conn.execute(baseline.users.insert(), [
+            {"id": n, "office_id": 1, "username": name, "display_name": name, "role": role, "password_hash": "x"}
+            for n, name, role in ((1, "lead", "lead"), (2, "anno", "annotator"))
+        ])  # fmt: skip
+        conn.execute(baseline.changes.insert(), [
+            {"kind": kind, "office_id": 1, "audience_user_id": audience, "data": data} for kind, data, audience in feed
+        ])  # fmt: skip
+    engine.dispose()
+
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as conn:
+            assert current_revision(conn) == head_revision()
+            keys = conn.execute(select(tables.changes.c.entity_id).order_by(tables.changes.c.seq)).scalars().all()
+            assert keys == ["order:1", "item:5", "work:5:2", "work:5:2", f"rev:{rival}", "work:5:2", "work:5:2",
+                            f"review:{r2}", f"review:{r2}", "order:1", None]  # fmt: skip
+            lead = UserInfo(1, "lead", "lead", "lead", 1, "老基地")
+            page = changes_since(conn, lead, "", 500, compact=True)
+            assert [(c.kind, c.data.get("id")) for c in page.changes] == [
+                ("item", 5), ("annotation", rival), ("annotation", r2), ("review", v2), ("order", 1), ("order", None)
+            ]
+            assert page.changes[-2].data["name"] == "订单 v2"
+            anno = UserInfo(2, "anno", "anno", "annotator", 1, "老基地")
+            assert [c.data["id"] for c in changes_since(conn, anno, "", 500, compact=True).changes] == [r2]
+            assert len(changes_since(conn, lead, "", 500).changes) == 9  # and the whole feed is still there
+    finally:
+        engine.dispose()

@@ -8,6 +8,7 @@ from server_helpers import auth, feed
 from sync_server.api.app import create_app
 from sync_server.db.clock import as_utc, to_iso, utc_now
 from sync_server.orders.demo import DEMO_ACCOUNTS, seed_demo
+from sync_server.orders.demo_text_orders import ENTITY_ORDER, INTENT_ORDER, RECEIPT_ORDER
 from sync_server.orders.importing import DISPLAY_MAX_SIDE
 
 
@@ -24,27 +25,35 @@ def test_demo_seed_gives_each_annotator_a_batch_and_is_idempotent(tmp_path):
             login = client.post("/api/v1/login", json={"username": username, "password": passwords[username]}).json()
             assert login["user"]["office_name"] == "积石山 AI豆 基地"
             changes = feed(client, login["token"])["changes"]
-            orders = [c["data"] for c in changes if c["kind"] == "order"]
+            orders = {c["data"]["name"]: c["data"] for c in changes if c["kind"] == "order"}
             batches = [c["data"] for c in changes if c["kind"] == "batch"]
             items = [c["data"] for c in changes if c["kind"] == "item"]
-            assert [o["name"] for o in orders] == ["道路场景车辆标注"]
-            labels = orders[0]["schema"]["labels"]
+            assert list(orders) == ["道路场景车辆标注", INTENT_ORDER, ENTITY_ORDER, RECEIPT_ORDER]
+            assert [o["task_kind"] for o in orders.values()] == ["bbox", "text_class", "ner", "transcription"]
+            labels = orders["道路场景车辆标注"]["schema"]["labels"]
             assert [(l["name"], l["title"], l["color"]) for l in labels] == [
                 ("car", "轿车", "#e6194b"), ("truck", "货车", "#3cb44b"), ("bus", "公交车", "#4363d8"),
                 ("pedestrian", "行人", "#f58231"), ("cyclist", "骑行者", "#911eb4"),
             ]
-            assert "遮挡" in orders[0]["guidelines"]
-            assert len(batches) == 1 and len(items) == 20
-            assert {(i["width"], i["height"], i["display_width"]) for i in items} == {(1920, 1080, DISPLAY_MAX_SIDE)}
+            assert "遮挡" in orders["道路场景车辆标注"]["guidelines"]
+            by_order = {o["id"]: [i for i in items if i["order_id"] == o["id"]] for o in orders.values()}
+            assert len(batches) == 4 and [len(v) for v in by_order.values()] == [20, 20, 10, 3]
+            scenes, messages, dialogues, receipts = by_order.values()
+            assert {(i["width"], i["height"], i["display_width"]) for i in scenes} == {(1920, 1080, DISPLAY_MAX_SIDE)}
+            assert all(i["text"] and not i.get("blob") for i in messages + dialogues)
+            assert {(i["width"], i["height"]) for i in receipts} == {(810, 1080)} and all(i["blob"] for i in receipts)
+            suggested = [c["data"] for c in changes if c["kind"] == "annotation" and c["data"].get("device_id") == "aidou-import"]
+            assert len(suggested) in (3, 4) and {d["item_id"] for d in suggested} <= {i["id"] for i in dialogues}
             assert to_iso(utc_now() + timedelta(days=6)) < batches[0]["lease_until"] <= to_iso(as_utc(utc_now()) + timedelta(days=7))
+            assert all(lease["lease_until"] == batches[0]["lease_until"] for lease in batches)
             batches_seen.add(batches[0]["id"])
         assert len(batches_seen) == 3
         lead = client.post("/api/v1/login", json={"username": "lead", "password": "lead123"}).json()["token"]
         office = feed(client, lead)["changes"]
         items = {c["data"]["id"] for c in office if c["kind"] == "item"}
-        assert len(items) == 60
+        assert len(items) == 60 + 60 + 30 + 9
         # anno2's batch is finished, for the lead's review queue: every box inside its image
-        done = [c["data"] for c in office if c["kind"] == "annotation"]
+        done = [c["data"] for c in office if c["kind"] == "annotation" and c["data"].get("device_id") == "demo-pc-2"]
         assert len(done) == 20 and {d.get("status") for d in done} == {None}
         assert all(0 <= s["points"][0][0] < s["points"][1][0] <= 1920 for d in done for s in d["shapes"])
         assert client.get("/api/v1/changes", headers=auth(lead)).status_code == 200

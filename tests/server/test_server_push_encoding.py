@@ -34,6 +34,7 @@ def _row(annotation_id: str, **changes):
         "resolved_by": None,
         "resolved_at": None,
         "flag": None,
+        "ocr_cer": None,
     }
     return {**row, **changes}
 
