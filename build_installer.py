@@ -49,6 +49,8 @@ def _pyinstaller(script: Path, name: str, onefile: bool, windowed: bool) -> Path
         "--distpath", str(ROOT / "dist"),
         "--workpath", str(ROOT / "build"),
         "--add-data", f"{ROOT / 'resources' / 'i18n'}{sep}resources/i18n",
+        # the OCR's models (.onnx) and its config.yaml are package data PyInstaller does not see
+        "--collect-data", "rapidocr_onnxruntime",
         "--onefile" if onefile else "--onedir",
     ]  # fmt: skip
     for module in UNUSED_QT:

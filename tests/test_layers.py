@@ -15,6 +15,8 @@ HTTP = {"requests", "httpx", "urllib3", "fastapi", "starlette", "uvicorn"}
 RULES = [
     (["sync_server/protocol"], QT | SQL | HTTP | {"cv2", "numpy", "argon2"}, {"aidou_desktop"}),
     (["aidou_desktop/model"], QT | SQL | HTTP | {"cv2"}, {"aidou_desktop.store", "aidou_desktop.sync", "aidou_desktop.ui"}),
+    # on-PC OCR: plain Python over numpy, OpenCV and ONNX Runtime; the UI and the CLI drive it
+    (["aidou_desktop/ocr"], QT | SQL | HTTP, {"aidou_desktop.store", "aidou_desktop.sync", "aidou_desktop.ui"}),
     (["aidou_desktop/store"], QT | HTTP, {"aidou_desktop.sync", "aidou_desktop.ui", "sync_server.api", "sync_server.db"}),
     (["aidou_desktop/sync"], QT | SQL, {"aidou_desktop.ui", "sync_server.api", "sync_server.db"}),
     (["aidou_desktop/ui"], SQL | HTTP, {"sync_server.api", "sync_server.db"}),

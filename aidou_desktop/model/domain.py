@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sync_server.protocol import Shape, check_shape
+from sync_server.protocol import PREANNOTATION_DEVICE, Shape, check_shape
 
 # Where a local annotation revision stands with the server.
 QUEUED = "queued"  # saved locally, never sent: may still be edited in place
@@ -31,6 +31,12 @@ class Annotation:
     state: str = QUEUED
     reason: str | None = None
     flag: str | None = None  # the annotator's note for the lead ("not sure", …); None = not flagged
+    device_id: str | None = None  # who made it: PREANNOTATION_DEVICE for a suggestion imported with the order
+
+    @property
+    def is_suggestion(self) -> bool:
+        """A pre-annotation imported with the order: shown to check, nobody's work yet."""
+        return self.device_id == PREANNOTATION_DEVICE
 
 
 @dataclass

@@ -65,6 +65,33 @@ def set_cursor(conn: sqlite3.Connection, user_id: int | None, cursor: str) -> No
         raise LookupError(f"no account on this PC for user {user_id}: log in online first")
 
 
+def compact_read(conn: sqlite3.Connection, user_id: int | None) -> bool:
+    """Whether the user's next pull asks for a compact feed (ADR 0021): their read starts
+    from the beginning (or carries on such a read), and no revision or review that left
+    this PC lacks its place in the feed. Only a row's echo says where our own work stands
+    against others'; a compact feed leaves out the echoes of replaced work, so a PC
+    holding such work (after ``start_feed_again``, say) reads the whole feed instead."""
+    account = one(conn, "SELECT cursor, compact_read FROM accounts WHERE user_id IS ?", (user_id,))
+    if account is None or (account["cursor"] and not account["compact_read"]):
+        return False
+    return not _unplaced_work(conn)
+
+
+def _unplaced_work(conn: sqlite3.Connection) -> bool:
+    # queued and rejected work never reached the server: nothing in the feed speaks of it
+    return bool(scalar(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM annotations WHERE origin = 'local' AND feed_seq IS NULL"
+        "               AND state NOT IN ('queued', 'rejected'))"
+        " OR EXISTS (SELECT 1 FROM reviews WHERE origin = 'local' AND feed_seq IS NULL"
+        "            AND state NOT IN ('queued', 'rejected'))",
+    ))  # fmt: skip
+
+
+def set_compact_read(conn: sqlite3.Connection, user_id: int | None, under_way: bool) -> None:
+    conn.execute("UPDATE accounts SET compact_read = ? WHERE user_id IS ?", (int(under_way), user_id))
+
+
 def set_last_sync(conn: sqlite3.Connection, user_id: int, iso: str) -> None:
     conn.execute("UPDATE accounts SET last_sync = ? WHERE user_id = ?", (iso, user_id))
 

@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any
 
 from aidou_desktop.model.domain import CONFLICTED, QUEUED, REJECTED, SENDING, SYNCED
+from aidou_desktop.store import ocr_suggestions
 from aidou_desktop.store.db import one, rows, scalar
 from aidou_desktop.store.rows import now_iso, shapes_json, stored_shapes
 from sync_server.protocol import ACCEPTED, CONFLICT, DUPLICATE, MAX_FLAG_LENGTH, PushResult, Shape, uuid7
@@ -32,6 +33,17 @@ class _KeepFlag:
 
 
 KEEP = _KeepFlag()
+
+
+class _FromSuggestion:
+    """``save_shapes(ocr_cer=FROM_SUGGESTION)``: the error rate against the item's stored OCR
+    suggestion, worked out in the same transaction (None when there is none)."""
+
+    def __repr__(self) -> str:
+        return "FROM_SUGGESTION"
+
+
+FROM_SUGGESTION = _FromSuggestion()
 
 
 def clean_flag(note: str | None) -> str | None:
@@ -84,6 +96,7 @@ def save_shapes(
     annotator_id: int | None,
     device_id: str | None = None,
     flag: str | None | _KeepFlag = KEEP,
+    ocr_cer: float | None | _FromSuggestion = FROM_SUGGESTION,
 ) -> dict[str, Any]:
     item = one(conn, "SELECT id, batch_id, order_id FROM items WHERE id = ?", (item_id,))
     if item is None:
@@ -100,11 +113,13 @@ def save_shapes(
         flag = current["flag"] if current is not None and current["origin"] == "local" else None
     else:
         flag = clean_flag(flag)
+    if ocr_cer is FROM_SUGGESTION:
+        ocr_cer = ocr_suggestions.error_rate(conn, item_id, shapes)
     if current is not None and current["origin"] == "local" and current["state"] == QUEUED:
         conn.execute(
             "UPDATE annotations SET shapes = ?, time_spent_ms = time_spent_ms + ?, "
-            "client_time = ?, schema_version = ?, updated_at = ?, flag = ? WHERE id = ?",
-            (body, time_spent_ms, now, schema_version, now, flag, current["id"]),
+            "client_time = ?, schema_version = ?, updated_at = ?, flag = ?, ocr_cer = ? WHERE id = ?",
+            (body, time_spent_ms, now, schema_version, now, flag, ocr_cer, current["id"]),
         )
         return one(conn, "SELECT * FROM annotations WHERE id = ?", (current["id"],))
     if current is None:
@@ -120,10 +135,10 @@ def save_shapes(
     new_id = uuid7()
     conn.execute(
         "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, rev, annotator_id, shapes,"
-        " time_spent_ms, state, client_time, schema_version, updated_at, device_id, flag)"
-        " VALUES (?, ?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " time_spent_ms, state, client_time, schema_version, updated_at, device_id, flag, ocr_cer)"
+        " VALUES (?, ?, ?, ?, 'local', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new_id, item_id, item["batch_id"], base_id, rev, annotator_id, body,
-         total_ms + time_spent_ms, QUEUED, now, schema_version, now, device_id, flag),
+         total_ms + time_spent_ms, QUEUED, now, schema_version, now, device_id, flag, ocr_cer),
     )  # fmt: skip
     conn.execute("INSERT INTO outbox (annotation_id) VALUES (?)", (new_id,))
     return one(conn, "SELECT * FROM annotations WHERE id = ?", (new_id,))

@@ -8,12 +8,13 @@ indexes let both answer from indexes alone.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
 from aidou_desktop.store.db import rows, scalar
 from aidou_desktop.store.rows import ITEM_COLUMNS
-from sync_server.protocol import Item
+from sync_server.protocol import PREANNOTATION_DEVICE, Item
 
 # One row per batch leased to the annotator, its three counts made in one grouped pass
 # over the items of those batches: ``done`` = items with a revision of ours (or the
@@ -39,7 +40,8 @@ ORDER BY b.id
 # The item a batch opens at: rework first — the first of its items the lead sent back to
 # this annotator (the newest verdict on the item's current revision, theirs, is a reject:
 # what the review queue calls REJECTED) — else the first item nobody has a revision of
-# that the annotate page would show (``Store.annotation`` is None); NULL when neither.
+# that the annotate page would show (``Store.annotation`` is None; a suggestion imported
+# with the order is not work, so its item still counts as unlabelled); NULL when neither.
 # Only items whose image is here count: they are the ones the page shows. (download_order
 # derives the same rule over every item by dropping each " AND i.ready = 1" from this text.)
 _RESUME = """
@@ -67,7 +69,8 @@ SELECT coalesce(
     (SELECT i.id FROM items i
      WHERE i.batch_id = :batch AND i.ready = 1
      AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.item_id = i.id
-                     AND (a.origin = 'local' OR a.server_status IS NULL))
+                     AND (a.origin = 'local'
+                          OR (a.server_status IS NULL AND a.device_id IS NOT :import_device)))
      ORDER BY i.id LIMIT 1))
 """
 
@@ -85,9 +88,29 @@ def ready_items(conn: sqlite3.Connection, batch_id: int) -> list[Item]:
     return [Item(*row) for row in cur]
 
 
+def ready_item_ids(conn: sqlite3.Connection, batch_id: int) -> list[int]:
+    """The ids of the batch's items that can be shown (image here, or a text), in item order:
+    from the (batch_id, ready, id) index alone, whatever the items hold."""
+    cur = conn.execute("SELECT id FROM items WHERE batch_id = ? AND ready = 1 ORDER BY id", (batch_id,))
+    return [row[0] for row in cur]
+
+
+def items_with_ids(conn: sqlite3.Connection, ids: list[int]) -> list[Item]:
+    """These items (a page of a batch), in item order. The ids go in as one JSON array."""
+    cur = conn.execute(
+        f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(ids),),
+    )
+    return [Item(*row) for row in cur]
+
+
 def resume_item(conn: sqlite3.Connection, batch_id: int, annotator_id: int) -> int | None:
     """The id of the item the batch opens at (see ``_RESUME``), or None: all done."""
-    return scalar(conn, _RESUME, {"batch": batch_id, "annotator": annotator_id})
+    return scalar(conn, _RESUME, resume_params(batch_id, annotator_id))
+
+
+def resume_params(batch_id: int, annotator_id: int) -> dict[str, Any]:
+    return {"batch": batch_id, "annotator": annotator_id, "import_device": PREANNOTATION_DEVICE}
 
 
 def order_data(conn: sqlite3.Connection, batch_id: int, annotator_id: int) -> str | None:

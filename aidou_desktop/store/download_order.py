@@ -29,7 +29,7 @@ def resume_point(conn: sqlite3.Connection, batch_id: int, annotator_id: int | No
     (or nobody to resume for)."""
     if annotator_id is None:
         return None
-    found = conn.execute(_RESUME_ANY_ITEM, {"batch": batch_id, "annotator": annotator_id}).fetchone()
+    found = conn.execute(_RESUME_ANY_ITEM, batches.resume_params(batch_id, annotator_id)).fetchone()
     return found[0] if found else None
 
 

@@ -225,6 +225,30 @@ def m0006_batch_progress_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0007_compact_read(conn: sqlite3.Connection) -> None:
+    # 1 while the user's first read of the feed, a compact one (ADR 0021), is under way: a
+    # read cut short by a dropped link carries on compact, not as a replay of all history
+    _run(conn, ["ALTER TABLE accounts ADD COLUMN compact_read INTEGER NOT NULL DEFAULT 0"])
+
+
+def m0009_ocr(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        [
+            # issue 8: what the PC's OCR read on a transcription item's image, made in the
+            # background before the annotator opens it; ``lines`` is a JSON list of
+            # {"text", "box" [[x1, y1], [x2, y2]] in original image pixels, "score"}, reading order
+            """CREATE TABLE ocr_suggestions (
+                item_id INTEGER PRIMARY KEY,
+                lines TEXT NOT NULL,
+                made_at TEXT NOT NULL)""",
+            # the revision's character error rate against that suggestion (AnnotationRecord.ocr_cer);
+            # NULL: no suggestion existed when it was saved
+            "ALTER TABLE annotations ADD COLUMN ocr_cer REAL",
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
@@ -232,6 +256,8 @@ MIGRATIONS: list[Migration] = [
     ("0004_reviews", m0004_reviews),
     ("0005_annotation_flags", m0005_annotation_flags),
     ("0006_batch_progress_indexes", m0006_batch_progress_indexes),
+    ("0007_compact_read", m0007_compact_read),
+    ("0009_ocr", m0009_ocr),
 ]
 
 

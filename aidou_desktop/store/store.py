@@ -19,7 +19,9 @@ from aidou_desktop.store.blobs import BlobDir, check_sha
 from aidou_desktop.store.db import Writer, one, open_database, rows, scalar
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.store.health import check_database, classify_open_error
+from aidou_desktop.store.item_pages import ItemPages
 from aidou_desktop.store.migrations import migrate
+from aidou_desktop.store.ocr_suggestions import OcrSuggestionMethods
 from aidou_desktop.store.paths import DB_NAME, private_dir
 from aidou_desktop.store.review_store import ReviewMethods
 from aidou_desktop.store.rows import annotation_from_row, dumps, item_from_row, now_iso, record_from_row
@@ -34,7 +36,7 @@ DEVICE_ID = "device_id"  # this install, made once (migration 0003)
 PEOPLE = "people"  # a lead's PC: the office's names by user id (the feed carries only ids)
 
 
-class Store(ReviewMethods):
+class Store(ReviewMethods, OcrSuggestionMethods):
     def __init__(self, data_dir: Path | str):
         """Open (or make) ``data_dir/aidou.db``. ``DamagedDatabase`` when the file is there but
         cannot be used (empty after use, corrupt, unreadable), or the dir cannot be written
@@ -218,6 +220,18 @@ class Store(ReviewMethods):
 
         return self._w.write(fn, "store the changes pulled from the server")
 
+    def compact_read(self, user_id: int | None = None) -> bool:
+        """Whether the user's pull should ask for a compact feed (ADR 0021): from an empty
+        cursor, or carrying on a compact read a dropped link cut short, and only while every
+        revision and review that left this PC has been placed by its echo in the feed."""
+        uid = self._user_id(user_id)
+        return self._w.read(lambda c: accounts.compact_read(c, uid))
+
+    def set_compact_read(self, under_way: bool, user_id: int | None = None) -> None:
+        """Note that the user's compact read started (True) or reached the end of the feed."""
+        uid = self._user_id(user_id)
+        self._w.write(lambda c: accounts.set_compact_read(c, uid, under_way))
+
     def unconfirmed(self, limit: int, user_id: int | None = None) -> list[str]:
         """The user's revisions the server answered but that its feed has not shown since."""
         uid = self._user_id(user_id)
@@ -256,27 +270,36 @@ class Store(ReviewMethods):
         """The annotator's batches with their counts, for the home list (one query)."""
         return [BatchSummary(**r) for r in self._w.read(lambda c: batches.summaries(c, annotator_id))]
 
-    def open_batch(self, batch_id: int, annotator_id: int) -> tuple[Order, list[Item], int] | None:
-        """What the annotate page opens: the batch's order, its items whose image is here, and
-        the index among them to start at — the first item the lead sent back, else the first
-        unlabelled one, else 0. The resume point is one query however far into the batch it is.
+    def open_batch(self, batch_id: int, annotator_id: int) -> tuple[Order, ItemPages, int] | None:
+        """What the annotate page opens: the batch's order, its items that can be shown (image
+        here, or a text), and the index among them to start at — the first item the lead sent
+        back, else the first unlabelled one, else 0. The resume point is one query however far
+        into the batch it is; the items are read a page at a time when shown (``ItemPages``).
         None when the batch is not leased to ``annotator_id``."""
 
         def fn(c):
             data = batches.order_data(c, batch_id, annotator_id)
             if data is None:
                 return None
-            return data, batches.ready_items(c, batch_id), batches.resume_item(c, batch_id, annotator_id)
+            return data, batches.ready_item_ids(c, batch_id), batches.resume_item(c, batch_id, annotator_id)
 
         opened = self._w.read(fn)
         if opened is None:
             return None
-        data, items, resume = opened
-        start = next((i for i, item in enumerate(items) if item.id == resume), 0)
-        return from_wire(Order, json.loads(data)), items, start
+        data, ids, resume = opened
+        items = ItemPages(ids, self.items_with_ids)
+        start = items.index_of(resume) if resume is not None else None
+        return from_wire(Order, json.loads(data)), items, start or 0
 
     def ready_items(self, batch_id: int) -> list[Item]:
         return self._w.read(lambda c: batches.ready_items(c, batch_id))
+
+    def ready_item_pages(self, batch_id: int) -> ItemPages:
+        """``ready_items`` read a page at a time: only the ids now."""
+        return ItemPages(self._w.read(lambda c: batches.ready_item_ids(c, batch_id)), self.items_with_ids)
+
+    def items_with_ids(self, ids: list[int]) -> list[Item]:
+        return self._w.read(lambda c: batches.items_with_ids(c, ids))
 
     def missing_blobs(self, batch_id: int, annotator_id: int | None = None) -> list[tuple[str, int]]:
         """The batch's images not here yet, (sha, size), in the order ``annotator_id`` (default:
@@ -339,16 +362,18 @@ class Store(ReviewMethods):
 
     # ------------------------------------------------------------ saving and the outbox
 
-    def save_shapes(self, item_id: int, shapes: list[Shape], time_spent_ms: int = 0, flag=ann.KEEP) -> Annotation:
+    def save_shapes(self, item_id: int, shapes: list[Shape], time_spent_ms: int = 0, flag=ann.KEEP,
+                    ocr_cer=ann.FROM_SUGGESTION) -> Annotation:  # fmt: skip
         """Save the item's shapes durably (one transaction); ``time_spent_ms`` is added to the
-        revision's total (pass the time since the previous save); ``flag``: KEEP the current one."""
+        revision's total (pass the time since the previous save); ``flag``: KEEP the current one;
+        ``ocr_cer``: by default the text's error rate against the item's OCR suggestion, if any."""
         user = self.current_user()
         device = self.device_id()
         row = self._w.write(
-            lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id, device, flag),
+            lambda c: ann.save_shapes(c, item_id, shapes, time_spent_ms, user and user.id, device, flag, ocr_cer),
             "save the annotation",
         )
-        return annotation_from_row(row)
+        return annotation_from_row(row, shapes)
 
     def outbox_count(self, user_id: int | None = None) -> int:
         """Revisions and reviews waiting to upload: the user's, or everybody's when ``user_id`` is None."""

@@ -3,8 +3,9 @@
 Commands:
   aidou-sync [--data-dir DIR] login --server URL --user NAME
       log in online and store a token (password from $AIDOU_PASSWORD or a prompt)
-  aidou-sync [--data-dir DIR] run [--quiet] [--no-blobs] [--retries N]
-      push what waits, pull the change feed, download the images of your batches
+  aidou-sync [--data-dir DIR] run [--quiet] [--no-blobs] [--no-ocr] [--retries N]
+      push what waits, pull the change feed, download the images of your batches,
+      then OCR the downloaded transcription items, so they open pre-filled
   aidou-sync [--data-dir DIR] status
       what waits to upload, last sync, server address (no network)
   aidou-sync [--data-dir DIR] bundle export FILE | bundle import FILE
@@ -90,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Push the outbox, pull the change feed, fetch missing images.")  # fmt: skip
     run.add_argument("--quiet", action="store_true", help="print nothing unless something is wrong")
     run.add_argument("--no-blobs", action="store_true", help="skip downloading the images of your batches")
+    run.add_argument("--no-ocr", action="store_true",
+                     help="skip reading the text of downloaded transcription items (the app does it later)")  # fmt: skip
     run.add_argument("--retries", type=int, default=CLI_POLICY.attempts, metavar="N",
                      help=f"tries per request while offline (default {CLI_POLICY.attempts}; 1 = no retry)")  # fmt: skip
     sub.add_parser("status", help="what waits to upload, last sync, server address",
@@ -198,7 +201,10 @@ def _recorded_run(args: argparse.Namespace, data_dir: Path) -> int:
             log.warning("could not record the run: %s", exc)
         with SyncLock(data_dir):
             policy = dataclasses.replace(CLI_POLICY, attempts=max(1, args.retries))
-            return _run(store, quiet=args.quiet, blobs=not args.no_blobs, policy=policy, result=result)
+            code = _run(store, quiet=args.quiet, blobs=not args.no_blobs, policy=policy, result=result)
+        if not args.no_ocr:  # after the lock: minutes of OCR must not hold up the app's sync
+            _read_transcriptions(store, args.quiet)
+        return code
 
     try:
         code, message = _guarded(body, result)
@@ -304,6 +310,28 @@ def _run_user(store: Store, user_id: int, blobs: bool, policy: RetryPolicy, resu
         lines.append(f"{name}: {len(failed)} image(s) not downloaded")
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _read_transcriptions(store: Store, quiet: bool) -> None:
+    """OCR the transcription items whose image is here and that have no suggestion yet, so
+    they open pre-filled in the morning. A failure is logged and leaves the exit code alone:
+    the app tries again."""
+    waiting = store.items_waiting_for_ocr()
+    if not waiting:
+        return
+    from aidou_desktop.ocr.engine import OcrError  # ONNX Runtime loads only when there is work
+    from aidou_desktop.ocr.suggest import suggest
+
+    done = 0
+    for item in waiting:
+        try:
+            done += suggest(store, item) is not None
+        except OcrError as exc:
+            log.warning("OCR of item %s failed: %s", item.id, exc)
+    line = f"OCR: read {done} of {len(waiting)} transcription item(s)"
+    log.info(line)
+    if not quiet:
+        print(line)
 
 
 def _status(data_dir: Path) -> int:

@@ -125,10 +125,14 @@ class SyncClient:
         self.token = None
         return self._parse(SignOutResponse, data).revoked
 
-    def changes(self, since: str = "", limit: int = MAX_CHANGES_PAGE) -> ChangesResponse:
+    def changes(self, since: str = "", limit: int = MAX_CHANGES_PAGE, compact: bool = False) -> ChangesResponse:
+        """A page of the feed after ``since``. ``compact``: without the rows a later row of the
+        same record replaces (a first sync, ADR 0021); a server that predates it sends them all."""
         params: dict[str, Any] = {"limit": limit}
         if since:
             params["since"] = since
+        if compact:
+            params["compact"] = "true"
         return self._parse(ChangesResponse, self._json("GET", "/changes", params=params))
 
     def missing(self, ids: list[str]) -> list[str]:

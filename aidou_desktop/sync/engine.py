@@ -185,9 +185,12 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
           sizer: RequestSizer, user_id: int | None) -> None:  # fmt: skip
     cursor = store.cursor(user_id)
     known_server = store.server_id(user_id)
+    compact = _start_read(store, user_id)
     while True:
         try:
-            page = retrier.call(lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size)), "pull")
+            page = retrier.call(
+                lambda: sizer.timed(sizer.size, lambda: client.changes(cursor, sizer.size, compact)), "pull"
+            )
         except ServerError as exc:
             if exc.code != "bad_cursor" or not cursor:
                 raise
@@ -198,6 +201,7 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
             store.start_feed_again(None, user_id)
             report.restarted_feed = True
             cursor, known_server = "", None
+            compact = _start_read(store, user_id)
             continue
         if page.server_id and page.server_id != known_server:
             if known_server is not None or cursor:
@@ -207,6 +211,7 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
                 store.start_feed_again(page.server_id, user_id)
                 report.restarted_feed = True
                 cursor, known_server = "", page.server_id
+                compact = _start_read(store, user_id)
                 continue
             store.set_server_id(page.server_id, user_id)
             known_server = page.server_id
@@ -215,10 +220,22 @@ def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
         if progress:
             progress(report.pulled, report.pulled + (1 if page.has_more else 0), "pull")
         if not page.has_more:
+            if compact:
+                store.set_compact_read(False, user_id)
             return
         if page.cursor == cursor and not page.changes:
             raise ServerError("the change feed says has_more but does not advance")
         cursor = page.cursor
+
+
+def _start_read(store: Store, user_id: int | None) -> bool:
+    """Whether this read of the feed asks for a compact one: the office's current state
+    instead of its whole history (ADR 0021; ``Store.compact_read`` says when). Noted as
+    under way, so a read a dropped link cuts short carries on compact next time."""
+    compact = store.compact_read(user_id)
+    if compact and not store.cursor(user_id):
+        store.set_compact_read(True, user_id)
+    return compact
 
 
 def download_batch(store: Store, client: SyncClient, batch_id: int, progress: Progress | None = None,

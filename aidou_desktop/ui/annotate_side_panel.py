@@ -1,4 +1,4 @@
-"""The annotate page's right-hand column: labels, box tools, keys, guidelines."""
+"""The annotate page's right-hand column: labels, the editor's tools and keys, guidelines."""
 
 from __future__ import annotations
 
@@ -19,22 +19,18 @@ class SidePanel(QWidget):
         labels_title.setStyleSheet("font-weight: bold;")
         self.labels = LabelList()
         self.count_label = QLabel()
-        self.delete_button = QPushButton(self.tr("Delete box (Del)"))
-        self.empty_button = QPushButton(self.tr("No objects (E)"))
-        self.empty_button.setToolTip(self.tr("This image has nothing to label: mark it as done without boxes"))
+        self.delete_button = QPushButton()
+        self.empty_button = QPushButton()
         self.flag_button = QPushButton(self.tr("Unsure (Q)"))
         self.flag_button.setToolTip(self.tr("Flag this item for the lead: not sure, image not clear, or a note"))
         for button in (self.delete_button, self.empty_button, self.flag_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setStyleSheet("padding: 6px 4px;")  # three in 290 px: the words, not the padding
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.empty_button)
         buttons.addWidget(self.flag_button)
-        self.keys_label = QLabel(
-            self.tr(
-                "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.\nD / → next · A / ← previous\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit"
-            )
-        )
+        self.keys_label = QLabel()
         self.keys_label.setObjectName("muted")
         self.keys_label.setWordWrap(True)
         self.guidelines = GuidelinesPanel()
@@ -48,7 +44,18 @@ class SidePanel(QWidget):
         layout.addWidget(self.keys_label)
         layout.addWidget(self.guidelines, 1)
 
-    def show_counts(self, boxes: int, has_selection: bool) -> None:
-        self.count_label.setText(self.tr("%n box(es) on this image", "", boxes))
-        self.delete_button.setEnabled(has_selection)
-        self.empty_button.setEnabled(boxes == 0)
+    def set_editor(self, editor) -> None:
+        """Words of the item editor in use (an ``ItemEditor``): its keys and its buttons."""
+        self.keys_label.setText(editor.keys_help())
+        self.delete_button.setText(editor.delete_text())
+        self.empty_button.setText(editor.empty_text())
+        self.empty_button.setToolTip(editor.empty_tip())
+        self.empty_button.setVisible(bool(editor.empty_text()))
+
+    def show_state(self, editor, has_item: bool) -> None:
+        """What the item holds now: counts, which buttons apply, the label marks."""
+        shapes = editor.shapes() if has_item else []
+        self.count_label.setText(editor.count_text())
+        self.delete_button.setEnabled(editor.selected >= 0 or (editor.deletes_all and bool(shapes)))
+        self.empty_button.setEnabled(has_item and not shapes)
+        self.labels.show_marks(editor.current_label(), editor.chosen_labels())

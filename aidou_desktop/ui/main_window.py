@@ -16,6 +16,7 @@ from aidou_desktop.model.review import SUBMITTED
 from aidou_desktop.store import Store
 from aidou_desktop.sync import AuthError
 from aidou_desktop.ui.annotate_page import AnnotatePage
+from aidou_desktop.ui.background_ocr import BackgroundOcr
 from aidou_desktop.ui.home_page import HomePage
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
@@ -48,6 +49,8 @@ class MainWindow(QMainWindow):
         self.login_page = LoginPage()
         self.home_page = HomePage()
         self.annotate_page = AnnotatePage(store, self.image_cache)
+        # transcription items are read by OCR as their images arrive, the annotator's first
+        self.ocr = BackgroundOcr(store, self.annotate_page.current_item, self)
         self.review_page = ReviewPage(store, self.image_cache)
         self.office_page: OfficePage | None = None  # made when a lead or admin opens it
         self.pages = QStackedWidget()
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         c.sync_due.connect(self.sync_now)
         c.download_finished.connect(self._downloaded)
         c.images_ready.connect(self._images_arrived)
+        self.ocr.suggestion_ready.connect(self.annotate_page.show_suggestion)
         c.work_failed.connect(self._work_failed)
 
         self.annotate_page.home_requested.connect(self.show_home)
@@ -114,6 +118,7 @@ class MainWindow(QMainWindow):
         self.home_page.show_message("")
         self.show_home()
         self.controller.start_background()
+        self.ocr.add_waiting()  # batches downloaded before: their transcription items too
         if mode != OFFLINE:
             self.sync_now()
 
@@ -179,9 +184,10 @@ class MainWindow(QMainWindow):
         """Images of a batch are here while the rest download: it can be opened (its first item
         comes first), and the annotator already in it can step on to the new ones."""
         self.refresh_home()
+        self.ocr.add_waiting(batch_id)
         page = self.annotate_page
-        if page.items and page.items[0].batch_id == batch_id:
-            page.add_ready_items(self.store.ready_items(batch_id))
+        if page.batch_id == batch_id:
+            page.add_ready_items(self.store.ready_item_pages(batch_id))
 
     def _downloaded(self, batch_id: int, report) -> None:
         self._images_arrived(batch_id)
@@ -254,8 +260,10 @@ class MainWindow(QMainWindow):
         # sync work is safe to cut at any point (the outbox keeps it); wait briefly so the store closes cleanly
         self.controller.wait(5_000)
         self.logout.wait(5_000)  # a logout just clicked: let the server hear it (short timeouts)
+        self.ocr.stop(5_000)  # the item being read: its suggestion is stored, or made again next time
         # answers of finished jobs may still wait in the event queue: they must not reach a closed store
         self.controller.blockSignals(True)
+        self.ocr.blockSignals(True)
         self.image_cache.shutdown()
         if self._owns_store:
             self.store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from PySide6.QtCore import QCoreApplication
@@ -10,6 +11,8 @@ from aidou_desktop.imaging import DecodeError
 from aidou_desktop.store.errors import DiskFull
 from aidou_desktop.sync import AuthError, Offline, ServerError, SyncBusy, UpdateRequired
 from aidou_desktop.ui.sync_controller import NotLoggedIn
+
+log = logging.getLogger(__name__)
 
 
 def error_text(exc: BaseException) -> str:
@@ -46,10 +49,45 @@ def error_text(exc: BaseException) -> str:
             "office's CA file (office-ca.pem) and put it in this PC's data folder.",
         )
     if isinstance(exc, ServerError):
-        return QCoreApplication.translate("Messages", "The server refused the request: %1").replace("%1", str(exc))
-    return QCoreApplication.translate("Messages", "Something went wrong: %1").replace(
-        "%1", str(exc) or type(exc).__name__
+        log.info("server refused: %s (%s, %s)", exc.message, exc.status, exc.code)
+        return server_error_text(exc.code)
+    log.error("unexpected error", exc_info=exc)
+    return QCoreApplication.translate(
+        "Messages", "Something went wrong. Your saved work is safe; the details are in the log file (desktop.log)."
     )
+
+
+def server_error_text(code: str) -> str:
+    """A sentence for a server refusal, chosen by its code: the server's own message is
+    English for the log, and never reaches the screen."""
+    if code in ("bad_json", "bad_request", "invalid_request", "too_large", "too_many_records", "rejected"):
+        return QCoreApplication.translate(
+            "Messages",
+            "The server could not take what this PC sent. Your work is kept on this PC; tell your base admin.",
+        )
+    if code in ("not_found", "method_not_allowed"):
+        return QCoreApplication.translate(
+            "Messages", "The server does not know this request: check the server address, or the server is too old."
+        )
+    if code == "forbidden":
+        return QCoreApplication.translate("Messages", "Your account may not do this.")
+    if code == "unknown_blob":
+        return QCoreApplication.translate(
+            "Messages", "An image of this batch is no longer on the server. Tell your team lead."
+        )
+    if code == "account_disabled":
+        return QCoreApplication.translate("Messages", "This account is disabled. Ask your base admin.")
+    if code in ("bad_credentials", "bad_token"):
+        return QCoreApplication.translate(
+            "Messages", "The server did not accept your login. Please log out and log in again."
+        )
+    if code in ("please_update", "server_too_old"):
+        return QCoreApplication.translate(
+            "Messages", "This app and the server are different versions. Please ask your base admin to update."
+        )
+    return QCoreApplication.translate(
+        "Messages", "The server refused the request (%1). Your work is kept on this PC; try again later."
+    ).replace("%1", code or "?")
 
 
 def login_error_text(exc: BaseException) -> str:

@@ -2,82 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AnnotatePage</name>
+    <name>AnnotateHeader</name>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="71"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="33"/>
         <source>← Home</source>
         <translation>← 返回首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="79"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="39"/>
         <source>← Previous (A)</source>
         <translation>← 上一项 (A)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="80"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="40"/>
         <source>Next (D) →</source>
         <translation>下一项 (D) →</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="203"/>
-        <source>Change class</source>
-        <translation>修改类别</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="211"/>
-        <source>Delete box</source>
-        <translation>删除框</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="217"/>
-        <source>Mark as no objects</source>
-        <translation>标记为无目标</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="234"/>
-        <source>Flag for the lead</source>
-        <translation>标记存疑</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="234"/>
-        <source>Remove flag</source>
-        <translation>取消标记</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="264"/>
-        <source>Draw box</source>
-        <translation>画框</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="264"/>
-        <source>Move box</source>
-        <translation>移动框</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="264"/>
-        <source>Resize box</source>
-        <translation>调整框大小</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="318"/>
-        <source>Flagged for the lead: %1</source>
-        <translation>已标记存疑：%1</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="249"/>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="283"/>
-        <source>This change could not be saved: %1</source>
-        <translation>这次修改没能保存：%1</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="305"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="71"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="314"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="79"/>
+        <source>Suggested: check it (Enter takes it as it is)</source>
+        <translation>预标注：请核对（回车确认原样采用）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="87"/>
         <source>Sent back by the lead: %1</source>
         <translation>组长打回：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="91"/>
+        <source>Flagged for the lead: %1</source>
+        <translation>已标记存疑：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AnnotatePage</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="211"/>
+        <source>Take the suggestion</source>
+        <translation>采用预标注</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="252"/>
+        <source>Mark as nothing to mark</source>
+        <translation>标记为无需标注</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="269"/>
+        <source>Flag for the lead</source>
+        <translation>标记存疑</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="269"/>
+        <source>Remove flag</source>
+        <translation>取消标记</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="332"/>
+        <source>This change could not be saved: %1</source>
+        <translation>这次修改没能保存：%1</translation>
     </message>
 </context>
 <context>
@@ -147,6 +134,134 @@
     </message>
 </context>
 <context>
+    <name>BoxEditor</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="62"/>
+        <source>Change class</source>
+        <translation>修改类别</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="69"/>
+        <source>Delete box</source>
+        <translation>删除框</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="82"/>
+        <source>Draw box</source>
+        <translation>画框</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="82"/>
+        <source>Move box</source>
+        <translation>移动框</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="82"/>
+        <source>Resize box</source>
+        <translation>调整框大小</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="93"/>
+        <source>%n box(es) on this image</source>
+        <translation>
+            <numerusform>本图共 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="97"/>
+        <source>Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.
+D / → next · A / ← previous
+Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
+Wheel: zoom · Space+drag: pan · F: fit</source>
+        <translation>拖动鼠标画框（在别的框里面也能画）。单击框可选中，拖动框角调整大小，按住 Shift 拖动可移动框。
+D / → 下一项 · A / ← 上一项
+Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
+滚轮：缩放 · 空格+拖动：平移 · F：适应窗口</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="101"/>
+        <source>Delete box (Del)</source>
+        <translation>删除框 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="104"/>
+        <source>No objects (E)</source>
+        <translation>无目标 (E)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="107"/>
+        <source>This image has nothing to label: mark it as done without boxes</source>
+        <translation>这张图里没有要标的目标：不画框，直接标记为已完成</translation>
+    </message>
+</context>
+<context>
+    <name>ClassEditor</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="94"/>
+        <source>Remove class</source>
+        <translation>去掉类别</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="103"/>
+        <source>Choose class</source>
+        <translation>选择类别</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="108"/>
+        <source>Clear classes</source>
+        <translation>清除类别</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="122"/>
+        <source>No class chosen yet: press 1–9 (several may apply)</source>
+        <translation>还没有选择类别：按 1–9 选择（可以多选）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="124"/>
+        <source>No class chosen yet: press 1–9</source>
+        <translation>还没有选择类别：按 1–9 选择</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="134"/>
+        <source>%n class(es) chosen</source>
+        <translation>
+            <numerusform>已选 %n 个类别</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="138"/>
+        <source>Press 1–9 to add or remove a class: several may apply.</source>
+        <translation>按 1–9 选择或取消类别，可以多选。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="140"/>
+        <source>Press 1–9 to choose the class; the same key again clears it.</source>
+        <translation>按 1–9 选择类别；再按同一个键取消。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="141"/>
+        <source>Enter / D next · A previous
+Ctrl+Z undo · Ctrl+Shift+Z redo · Del clear</source>
+        <translation>Enter / D 下一项 · A 上一项
+Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="145"/>
+        <source>Clear (Del)</source>
+        <translation>清除 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="148"/>
+        <source>None of these (E)</source>
+        <translation>都不是 (E)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/class_editors.py" line="151"/>
+        <source>No class applies: mark the item as done without a class</source>
+        <translation>没有合适的类别：不选类别，直接标记为已完成</translation>
+    </message>
+</context>
+<context>
     <name>ConflictView</name>
     <message>
         <location filename="../../aidou_desktop/ui/conflict_view.py" line="42"/>
@@ -177,72 +292,72 @@
 <context>
     <name>DamagedDatabasePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="22"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="23"/>
         <source>AI豆 Annotation: the local database</source>
         <translation>AI豆 标注：本机数据库</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="34"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="35"/>
         <source>Repair (keep the damaged file aside, take back the work not uploaded yet, then download again from the server)</source>
         <translation>修复（另存损坏文件，取回未上传的工作，再从服务器重新下载）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="39"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="58"/>
         <source>The app cannot write to its data folder</source>
         <translation>软件无法写入数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="59"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="60"/>
         <source>The disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="60"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="61"/>
         <source>The local database is damaged</source>
         <translation>本机数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="67"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="68"/>
         <source>The app keeps your work in %1, but it is not allowed to write there. Ask your base admin to give your Windows account write access to that folder, then start the app again. Nothing was changed.</source>
         <translation>软件把您的工作保存在 %1，但没有权限写入该文件夹。请联系基地管理员，为您的 Windows 账号开通该文件夹的写入权限，然后重新启动软件。没有任何内容被改动。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="73"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="74"/>
         <source>The disk that holds %1 is full, so the app cannot save anything. Free some disk space (delete files you no longer need, or ask your base admin), then start the app again. Your work saved before is safe.</source>
         <translation>%1 所在的磁盘已满，软件无法保存任何内容。请清理磁盘空间（删除不再需要的文件，或联系基地管理员），然后重新启动软件。之前保存的工作是安全的。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="78"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="79"/>
         <source>The database file is empty, although this PC has used it before.</source>
         <translation>数据库文件是空的，但这台电脑之前使用过它。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="80"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="81"/>
         <source>The database file is damaged (for example after a power cut or a disk error).</source>
         <translation>数据库文件已损坏（例如断电或磁盘错误之后）。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="82"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="83"/>
         <source>The database file cannot be read.</source>
         <translation>无法读取数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="87"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="88"/>
         <source>Nothing has been changed or deleted: the damaged file is kept at %1. Repair moves it into a folder named damaged-… next to it, takes back the work that was not uploaded yet, and starts a new database. Log in and sync: everything the server holds is downloaded again. If this happens again, tell your base admin.</source>
         <translation>没有任何内容被改动或删除：损坏的文件保存在 %1。修复会把它移到旁边名为 damaged-… 的文件夹中，取回尚未上传的工作，并新建一个数据库。请登录并同步：服务器上已有的内容会重新下载。如果再次出现这种情况，请告诉基地管理员。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="99"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="100"/>
         <source>The repair did not finish: %1. Nothing was deleted. Tell your base admin.</source>
         <translation>修复未完成：%1。没有删除任何内容。请告诉基地管理员。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="105"/>
+        <location filename="../../aidou_desktop/ui/damaged_db_page.py" line="106"/>
         <source>The database was repaired: %n revision(s) not uploaded yet were taken back. The damaged file is kept in %1. Log in to sync.</source>
         <translation>
             <numerusform>数据库已修复：取回了 %n 个尚未上传的版本。损坏的文件保存在 %1。请登录后同步。</numerusform>
@@ -452,6 +567,19 @@
     </message>
 </context>
 <context>
+    <name>ItemEditor</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="136"/>
+        <source>Delete (Del)</source>
+        <translation>删除 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="140"/>
+        <source>Nothing to mark (E)</source>
+        <translation>无需标注 (E)</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <location filename="../../aidou_desktop/ui/login_page.py" line="29"/>
@@ -502,39 +630,39 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="42"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="45"/>
         <source>AI豆 Annotation</source>
         <translation>AI豆 标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="153"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="161"/>
         <source>Syncing: uploading your work and fetching new batches…</source>
         <translation>正在同步：上传你的标注，获取新批次…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="158"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="166"/>
         <source>Downloading the batch&apos;s images…</source>
         <translation>正在下载批次图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/main_window.py" line="183"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="197"/>
         <source>%n image(s) could not be downloaded. Press Download batch to try again.</source>
         <translation>
             <numerusform>有 %n 张图片没能下载。请再点一次“下载批次”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="216"/>
         <source>Download the batch first: none of its images are on this PC yet.</source>
         <translation>请先下载这个批次：本机还没有它的图片。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="235"/>
         <source>Keeping the chosen revision on the server…</source>
         <translation>正在服务器上保留所选版本…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="229"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="237"/>
         <source>Another sync is running: try again in a moment.</source>
         <translation>正在进行另一项同步，请稍后再试。</translation>
     </message>
@@ -542,96 +670,186 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="17"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="20"/>
         <source>The disk is full. Everything saved before is safe, but new changes cannot be saved. Free some disk space (or ask your base admin), then carry on.</source>
         <translation>磁盘已满。之前保存的标注都还在，但新的修改无法保存。请清理一些磁盘空间（或联系基地管理员）后继续。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="23"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="26"/>
         <source>Cannot reach the server. Your work is kept on this PC and will be uploaded later.</source>
         <translation>连不上服务器。你的标注已保存在本机，联网后会自动上传。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="27"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="30"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="81"/>
         <source>The server did not accept your login. Please log out and log in again.</source>
         <translation>服务器不认可当前登录，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="31"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="34"/>
         <source>This app is too old for the server. Please ask your base admin to install the new version.</source>
         <translation>软件版本太旧，服务器已不支持。请联系基地管理员安装新版本。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="35"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="38"/>
         <source>Another sync is already running on this PC. Try again in a minute.</source>
         <translation>本机正在进行另一次同步，请稍等一分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="39"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="42"/>
         <source>Log in online once before syncing.</source>
         <translation>同步前需要先联网登录一次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="41"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="44"/>
         <source>This image file is damaged. Download the batch again.</source>
         <translation>这张图片文件已损坏，请重新下载批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="43"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="46"/>
         <source>The server&apos;s certificate cannot be verified, so nothing was sent. Ask your base admin for the office&apos;s CA file (office-ca.pem) and put it in this PC&apos;s data folder.</source>
         <translation>无法验证服务器的证书，所以没有发送任何内容。请向基地管理员要本基地的 CA 文件（office-ca.pem），放进这台电脑的数据文件夹。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="49"/>
-        <source>The server refused the request: %1</source>
-        <translation>服务器拒绝了请求：%1</translation>
+        <location filename="../../aidou_desktop/ui/messages.py" line="55"/>
+        <source>Something went wrong. Your saved work is safe; the details are in the log file (desktop.log).</source>
+        <translation>出了点问题。已保存的工作不会丢失；详细信息在日志文件 (desktop.log) 里。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="50"/>
-        <source>Something went wrong: %1</source>
-        <translation>出错了：%1</translation>
+        <location filename="../../aidou_desktop/ui/messages.py" line="64"/>
+        <source>The server could not take what this PC sent. Your work is kept on this PC; tell your base admin.</source>
+        <translation>服务器无法接收本机发送的数据。你的工作已保存在本机；请告诉基地管理员。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="69"/>
+        <source>The server does not know this request: check the server address, or the server is too old.</source>
+        <translation>服务器不认识这个请求：请检查服务器地址，或者服务器版本太旧。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="73"/>
+        <source>Your account may not do this.</source>
+        <translation>你的账号没有这个权限。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="75"/>
+        <source>An image of this batch is no longer on the server. Tell your team lead.</source>
+        <translation>这个批次的一张图片已不在服务器上。请告诉组长。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="79"/>
+        <source>This account is disabled. Ask your base admin.</source>
+        <translation>这个账号已被停用。请联系基地管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="85"/>
+        <source>This app and the server are different versions. Please ask your base admin to update.</source>
+        <translation>本软件与服务器版本不一致。请联系基地管理员更新。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="88"/>
+        <source>The server refused the request (%1). Your work is kept on this PC; try again later.</source>
+        <translation>服务器拒绝了请求（%1）。你的工作已保存在本机；请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/messages.py" line="95"/>
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/messages.py" line="60"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="98"/>
         <source>Too many failed logins; please try again in %n minute(s).</source>
         <translation>
             <numerusform>登录失败次数过多，请 %n 分钟后再试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="67"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="105"/>
         <source>The server cannot be reached, and offline login failed: either the password is wrong, or this user has never logged in on this PC. Connect to the network for the first login.</source>
         <translation>连不上服务器，离线登录也没有成功：可能是密码错误，或者这个账号从没在这台电脑上登录过。第一次登录必须联网。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="76"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="114"/>
         <source>Not labelled yet</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="78"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="116"/>
         <source>Waiting to upload</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="80"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="118"/>
         <source>Uploaded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="82"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="120"/>
         <source>Uploaded; another annotator also labelled it, the lead will decide</source>
         <translation>已上传；另一位标注员也标了这一项，由组长裁定</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="86"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="124"/>
         <source>Sent back: %1</source>
         <translation>被退回：%1</translation>
+    </message>
+</context>
+<context>
+    <name>NerEditor</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="111"/>
+        <source>Entities (%1)</source>
+        <translation>实体（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="156"/>
+        <source>Select some text first: drag over it with the mouse, or hold Shift and press the arrow keys.</source>
+        <translation>请先选中文字：用鼠标拖选，或按住 Shift 再按方向键。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="166"/>
+        <source>Mark entity</source>
+        <translation>标注实体</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="180"/>
+        <source>Change entity label</source>
+        <translation>修改实体标签</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="188"/>
+        <source>Delete entity</source>
+        <translation>删除实体</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="207"/>
+        <source>%n entity(ies) in this text</source>
+        <translation>
+            <numerusform>本文共 %n 个实体</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="211"/>
+        <source>Select text with the mouse, or with Shift+arrows; then press 1–9 to mark it. Click an entity to select it: 1–9 changes its label, Del deletes it.
+Enter / D next · A previous · ←→ move in the text
+Ctrl+Z undo · Ctrl+Shift+Z redo · Esc deselect</source>
+        <translation>用鼠标或 Shift+方向键选中文字，再按 1–9 标注。单击实体可选中：按 1–9 改标签，按 Del 删除。
+Enter / D 下一项 · A 上一项 · ←→ 在文中移动
+Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="215"/>
+        <source>Delete (Del)</source>
+        <translation>删除 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="218"/>
+        <source>No entities (E)</source>
+        <translation>无实体 (E)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/ner_editor.py" line="221"/>
+        <source>This text has nothing to mark: mark it as done without entities</source>
+        <translation>这段文字里没有要标的实体：不标实体，直接标记为已完成</translation>
     </message>
 </context>
 <context>
@@ -1136,6 +1354,79 @@
     </message>
 </context>
 <context>
+    <name>Problems</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="36"/>
+        <source>The label %1 is not in this order&apos;s label list: choose a label from the list, or delete the mark.</source>
+        <translation>标签 %1 不在本订单的标签列表中：请改用列表里的标签，或删除这个标注。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="40"/>
+        <source>The selection overlaps an entity already marked, and this order does not allow one entity inside another. Select other text, or delete the other entity first.</source>
+        <translation>选中的文字与已标注的实体重叠，本订单不允许实体嵌套。请重新选择文字，或先删除那个实体。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="45"/>
+        <source>The selection crosses the edge of an entity already marked: an entity may lie wholly inside another, but never across its edge.</source>
+        <translation>选中的文字跨过了已标注实体的边界：实体可以完全包含在另一个实体里，但不能交叉。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="50"/>
+        <source>This text is already marked as %1.</source>
+        <translation>这段文字已经标为“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="53"/>
+        <source>The entity at characters %1–%2 lies outside the text (%3 characters).</source>
+        <translation>第 %1–%2 个字符处的实体超出了文本范围（全文 %3 个字符）。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="56"/>
+        <source>An entity&apos;s position is not valid.</source>
+        <translation>实体的位置无效。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="57"/>
+        <source>This class is already chosen.</source>
+        <translation>这个类别已经选过了。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="58"/>
+        <source>Only one class may be chosen in this order.</source>
+        <translation>本订单只能选一个类别。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="61"/>
+        <source>A class mark is not valid.</source>
+        <translation>类别标注无效。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="62"/>
+        <source>The transcription is empty: type the text, or flag the item with a reason (Q).</source>
+        <translation>转写内容为空：请输入文字，或按 Q 标记存疑并写明原因。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="65"/>
+        <source>A transcribed line is missing its text or is too long.</source>
+        <translation>有一行转写没有文字，或者太长。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="68"/>
+        <source>A box is not valid: it has no size or lies outside the image.</source>
+        <translation>框无效：大小为零，或超出了图片范围。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="71"/>
+        <source>This kind of mark does not belong to this order.</source>
+        <translation>这种标注不属于本订单的任务类型。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="85"/>
+        <source>This change cannot be saved: %1</source>
+        <translation>这次修改无法保存：%1</translation>
+    </message>
+</context>
+<context>
     <name>RejectDialog</name>
     <message>
         <location filename="../../aidou_desktop/ui/reject_dialog.py" line="19"/>
@@ -1417,47 +1708,14 @@
         <translation>类别（按数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="22"/>
-        <source>Delete box (Del)</source>
-        <translation>删除框 (Del)</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="23"/>
-        <source>No objects (E)</source>
-        <translation>无目标 (E)</translation>
-    </message>
-    <message>
         <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="24"/>
-        <source>This image has nothing to label: mark it as done without boxes</source>
-        <translation>这张图里没有要标的目标：不画框，直接标记为已完成</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="25"/>
         <source>Unsure (Q)</source>
         <translation>存疑 (Q)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="26"/>
+        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="25"/>
         <source>Flag this item for the lead: not sure, image not clear, or a note</source>
         <translation>把这道题标记给组长：拿不准、图片不清楚，或写一句说明</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="35"/>
-        <source>Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.
-D / → next · A / ← previous
-Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
-Wheel: zoom · Space+drag: pan · F: fit</source>
-        <translation>拖动鼠标画框（在别的框里面也能画）。单击框可选中，拖动框角调整大小，按住 Shift 拖动可移动框。
-D / → 下一项 · A / ← 上一项
-Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
-滚轮：缩放 · 空格+拖动：平移 · F：适应窗口</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="52"/>
-        <source>%n box(es) on this image</source>
-        <translation>
-            <numerusform>本图共 %n 个框</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -1657,6 +1915,79 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
         <location filename="../../aidou_desktop/ui/sync_bar.py" line="98"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptionEditor</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="164"/>
+        <source>Type text</source>
+        <translation>输入文字</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="177"/>
+        <source>Confirm text</source>
+        <translation>确认文字</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="259"/>
+        <source>Delete line</source>
+        <translation>删除一行</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="269"/>
+        <source>Change line label</source>
+        <translation>修改行标签</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="282"/>
+        <source>%n line(s)</source>
+        <translation>
+            <numerusform>共 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="285"/>
+        <source>Delete line (Del)</source>
+        <translation>删除行 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="289"/>
+        <source>No text on the image (E)</source>
+        <translation>图中无文字 (E)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="293"/>
+        <source>Type the text line by line as it stands on the image; click a line to find it on the image.
+Ctrl+Enter: the text is right (also an OCR suggestion you did not need to change): save it and go to the next item.
+Typing is saved by itself after a short pause; Ctrl+Z undoes it.
+D or Next moves on without saving: an unchecked suggestion is never saved as your answer.
+Esc leaves the text field, so A, D, E, F, Q and the number keys work again.</source>
+        <translation>按图中文字逐行输入；单击某一行可在图上找到它。
+Ctrl+Enter：文字无误（包括不需要修改的 OCR 建议）：保存并进入下一项。
+输入停顿片刻会自动保存；Ctrl+Z 可撤销。
+按 D 或“下一项”不会保存：未经核对的建议永远不会当作你的答案保存。
+Esc 离开文本框，A、D、E、F、Q 和数字键重新可用。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="303"/>
+        <source>Pre-filled by OCR on this PC: check every line against the image, then press Ctrl+Enter.</source>
+        <translation>已由本机 OCR 预填：请对照图片逐行核对，然后按 Ctrl+Enter。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="307"/>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="310"/>
+        <source>Reading the text on this PC… you can start typing.</source>
+        <translation>正在本机识别文字……你可以直接开始输入。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/transcription_editor.py" line="313"/>
+        <source>OCR found no text on this image: type what you see.</source>
+        <translation>OCR 没有在这张图上识别到文字：请输入你看到的内容。</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,8 @@ from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
 from aidou_desktop.store.rows import ITEM_COLUMNS
 from sync_server.protocol import (
-    AnnotationRecord, Batch, Change, Item, LoginResponse, ReviewRecord, UserInfo, to_wire, uuid7,
+    PREANNOTATION_DEVICE, AnnotationRecord, Batch, Change, Item, LoginResponse, ReviewRecord, UserInfo, to_wire,
+    uuid7,
 )  # fmt: skip
 from tests.desktop.conftest import ANNOTATOR, BATCH_ID, ORDER_ID, blob_bytes, blob_sha, demo_changes
 
@@ -50,9 +51,10 @@ class Feed:
         self.seq += 1
         self.store.apply_changes([Change(self.seq, kind, to_wire(record))], str(self.seq))
 
-    def revision(self, item_id: int, annotator_id: int, status: str | None = None) -> AnnotationRecord:
+    def revision(self, item_id: int, annotator_id: int, status: str | None = None,
+                 device_id: str | None = None) -> AnnotationRecord:  # fmt: skip
         record = AnnotationRecord(uuid7(), item_id, BATCH_ID, None, car(), annotator_id=annotator_id,
-                                  received_at="2026-11-25T09:00:00Z", status=status)  # fmt: skip
+                                  received_at="2026-11-25T09:00:00Z", status=status, device_id=device_id)  # fmt: skip
         self.send("annotation", record)
         return record
 
@@ -110,6 +112,15 @@ def test_only_revisions_the_page_would_show_count_as_labelled(batch):
     feed.revision(ITEMS[1], OTHER.id, status="conflict")  # a conflict waits for a lead: not shown
     assert start_item(batch) == ITEMS[1]
     assert batch.annotation(ITEMS[1]) is None
+
+
+def test_a_suggestion_imported_with_the_order_is_not_labelled_work(batch):
+    feed = Feed(batch)
+    feed.revision(ITEMS[0], 99, device_id=PREANNOTATION_DEVICE)  # pre-annotated by the customer
+    assert batch.annotation(ITEMS[0]) is not None  # the page shows it, to be checked ...
+    assert start_item(batch) == ITEMS[0]  # ... so the batch still opens there
+    batch.save_shapes(ITEMS[0], car())  # the annotator checked it
+    assert start_item(batch) == ITEMS[1]
 
 
 def test_items_without_their_image_are_skipped(store):

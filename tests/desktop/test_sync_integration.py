@@ -21,6 +21,7 @@ from aidou_desktop.store import Store  # noqa: E402
 from aidou_desktop.sync import NO_RETRY, Offline, SyncClient, client_for, download_batch, sync_once  # noqa: E402
 from tests.desktop.server_process import ROOT, ServerProcess  # noqa: E402
 from tests.faults.world import server_annotation_ids  # noqa: E402
+from tests.robustness.helpers import box_batch  # noqa: E402
 
 # the real server on each database engine, a database of its own per module (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("module_database", "engine_database")
@@ -73,7 +74,7 @@ def test_offline_round_trip(live, tmp_path):
 
     report = sync_once(store, client)
     assert report.pulled > 0
-    [batch] = store.batch_summaries(user.id)
+    batch = box_batch(store)
     assert batch.total == 20 and batch.downloaded == 0
 
     got = download_batch(store, client, batch.id)
@@ -126,7 +127,7 @@ def test_rejected_record_is_kept_to_fix(live, tmp_path):
     store = Store(tmp_path / "desk")
     client = login(store, live.url, "anno3", "anno123")
     sync_once(store, client)
-    [batch] = store.batch_summaries(store.current_user().id)
+    batch = box_batch(store)
     item = store.item(store.db.execute("SELECT min(id) FROM items WHERE batch_id = ?", [batch.id]).fetchone()[0])
     bad = store.save_shapes(item.id, [box_shape("no-such-label", 1, 1, 5, 5)])
     report = sync_once(store, client)  # the server answers 422 with results: a normal answer
@@ -144,7 +145,7 @@ def test_download_resumes_a_partial_blob(live, tmp_path):
     store = Store(tmp_path / "desk")
     client = login(store, live.url, "anno3", "anno123")
     sync_once(store, client)
-    [batch] = store.batch_summaries(store.current_user().id)
+    batch = box_batch(store)
     missing = store.missing_blobs(batch.id)
     sha, size = missing[0]
     whole = tmp_path / "whole"
@@ -184,7 +185,7 @@ def test_cli_login_run_status(live, tmp_path):
     assert status.returncode == 0 and "anno2" in status.stdout and "waiting:    0" in status.stdout
 
     with Store(data) as store:
-        [batch] = store.batch_summaries(store.current_user().id)
+        batch = box_batch(store)
         assert batch.downloaded == batch.total == 20  # run fetched the images too
         item = store.ready_items(batch.id)[0]
         store.save_shapes(item.id, a_box(store, item.id, 3))

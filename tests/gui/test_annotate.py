@@ -8,6 +8,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from aidou_desktop.store import Store
+from aidou_desktop.store.item_pages import ItemPages
 from tests.gui.gui_helpers import (
     DISPLAY_SIZE,
     ITEM_IDS,
@@ -286,7 +287,8 @@ def test_images_downloaded_while_annotating_join_the_open_batch(page):
     everything = list(page.items)
     page.go_to(1)
     current = page.current_item()
-    page.items = everything[:2]  # as if only two images had arrived when the batch was opened
+    # as if only two images had arrived when the batch was opened
+    page.items = ItemPages(page.items.ids[:2], page.store.items_with_ids)
     page.index = 1
     window = page.window()
     window._downloaded(current.batch_id, None)

@@ -62,7 +62,8 @@ def test_error_texts_tell_people_what_to_do(qapp):
     assert "Wrong username or password" in login_error_text(AuthError("401"))
     assert "too old" in login_error_text(UpdateRequired("426"))
     assert "kept on this PC" in error_text(Offline("down"))
-    assert "batch 3 is leased" in error_text(ServerError("batch 3 is leased to another annotator"))
+    refused = error_text(ServerError("batch 3 is leased to another annotator", 422, "rejected"))
+    assert "kept on this PC" in refused and "leased" not in refused  # the server's English stays in the log
     assert sync_state_text("rejected", "box lies outside the image") == "Sent back: box lies outside the image"
 
 

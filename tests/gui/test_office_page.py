@@ -114,7 +114,7 @@ def test_lead_sees_orders_and_figures_but_not_people(qtbot, open_page):
     bar = page.tabs.tabBar()
     assert [bar.tabText(i) for i in range(bar.count())] == ["订单与批次", "统计"]
     assert page.people_tab is None
-    assert page.orders_tab.orders_model.rowCount() == 1
+    assert page.orders_tab.orders_model.rowCount() == 4  # the box order, then one of each other kind
     assert page.orders_tab.batches_model.rowCount() == 3
     assert page.message_label.isHidden()
 
@@ -241,6 +241,12 @@ def test_release_assign_and_assign_idle(qtbot, server, open_page):
     api = OfficeClient(log_in(server, "admin", "admin123"))
     users = {u.username: u.id for u in api.users()}
     order_id = api.orders()[0].id
+    # the demo leases every annotator a batch of each of its other orders: anno1 is free of
+    # those, so it is idle once its box batch is gone below
+    for other in api.orders()[1:]:
+        for held in api.batches(other.id):
+            if held.annotator_id == users["anno1"]:
+                api.release_batch(held.id)
 
     click_row(orders.orders_table, 0)
     first = row_where(orders.batches_model, lambda b: b.annotator_name == "anno1")
@@ -270,8 +276,8 @@ def test_release_assign_and_assign_idle(qtbot, server, open_page):
     assert abs(until - (datetime.now(timezone.utc) + timedelta(days=3))) < timedelta(minutes=5)
     assert "王春花" in orders.batches_model.data(orders.batches_model.index(orders.batches_model.row_of(batch_id), 1))
 
-    # anno3's other (unfinished) batch freed too: assign-idle gives it to the first idle
-    # annotator, anno1 (anno2's demo batch is finished: idle too, but later by id)
+    # anno3's other (unfinished) batch freed too: assign-idle gives it to the only idle
+    # annotator, anno1 (anno2 holds batches of the demo's other orders)
     second = row_where(orders.batches_model, lambda b: b.annotator_name == "anno3" and b.id != batch_id)
     freed_id = orders.batches_model.row(second).id
     click_row(orders.batches_table, second)

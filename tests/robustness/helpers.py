@@ -21,6 +21,7 @@ from sync_server.db.engine import (
     read_connection,
     write_transaction,
 )
+from sync_server.orders.demo import DEMO_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORDS = {"admin": "admin123", "lead": "lead123", "anno1": "anno123", "anno2": "anno123", "anno3": "anno123"}
@@ -38,8 +39,14 @@ def box(store: Store, item_id: int, n: int = 0, label: str | None = None) -> lis
     return [box_shape(label, 10 + n, 20, 200 + n, 220)]  # original-image coordinates
 
 
+def box_batch(store: Store):
+    """The current user's batch of the demo's box order (the demo leases one of every order)."""
+    [batch] = [b for b in store.batch_summaries(store.current_user().id) if b.order_name == DEMO_ORDER]
+    return batch
+
+
 def first_batch_items(store: Store) -> list[int]:
-    [batch] = store.batch_summaries(store.current_user().id)
+    batch = box_batch(store)
     return [i.id for i in store.ready_items(batch.id)] or [
         r[0] for r in store.db.execute("SELECT id FROM items WHERE batch_id = ? ORDER BY id", [batch.id]).fetchall()
     ]

@@ -13,6 +13,7 @@ from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import AnnotationRecord, uuid7
 from tests.robustness.helpers import (
     PASSWORDS,
+    box_batch,
     first_batch_items,
     login,
     server_db,
@@ -71,7 +72,7 @@ def test_a_re_leased_batch_replays_each_revision_after_its_base(live, tmp_path):
     store = Store(tmp_path / "desk")
     client = login(store, live.url, "anno1")
     sync_once(store, client)
-    [batch] = store.batch_summaries(store.current_user().id)
+    batch = box_batch(store)
     item = first_batch_items(store)[4]
     later_id = uuid7()
     time.sleep(0.005)

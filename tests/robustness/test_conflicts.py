@@ -21,6 +21,7 @@ from sync_server.orders.leasing import lease_batch
 from sync_server.protocol import AnnotationRecord, Label, LabelSchema, uuid7
 from tests.robustness.helpers import (
     box,
+    box_batch,
     first_batch_items,
     login,
     server_db,
@@ -38,7 +39,7 @@ def _desk(live, tmp_path, name: str, user: str):
 
 def test_lease_expired_offline_and_item_went_to_someone_else(live, tmp_path):
     anno1, c1 = _desk(live, tmp_path, "desk1", "anno1")
-    [batch] = anno1.batch_summaries(anno1.current_user().id)
+    batch = box_batch(anno1)
     x, y = first_batch_items(anno1)[:2]
     mine_x = anno1.save_shapes(x, box(anno1, x, 1))  # offline, while the lease runs out
     mine_y = anno1.save_shapes(y, box(anno1, y, 1))

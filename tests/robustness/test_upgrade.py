@@ -29,14 +29,16 @@ def _fill_v1(conn: sqlite3.Connection, url: str, user: str, skip: int = 0) -> li
     client = SyncClient(url)
     login = client.login(user, PASSWORDS[user])
     page = client.changes("", 500)
+    changes = list(page.changes)
+    while page.has_more:  # the demo's text and transcription orders make the feed longer than a page
+        page = client.changes(page.cursor, 500)
+        changes += page.changes
     j = lambda v: json.dumps(v, ensure_ascii=False)
     settings = {"server_url": url, "token": login.token, "user": to_wire(login.user), "cursor": page.cursor}
     conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", [(k, j(v)) for k, v in settings.items()])
-    schema_version = 1
-    for change in page.changes:
+    for change in changes:
         d = change.data
         if change.kind == "order":
-            schema_version = d["schema"]["version"]
             conn.execute("INSERT OR REPLACE INTO orders (id, name, task_kind, data) VALUES (?, ?, ?, ?)",
                          (d["id"], d["name"], d["task_kind"], j(d)))  # fmt: skip
         elif change.kind == "batch":
@@ -48,12 +50,22 @@ def _fill_v1(conn: sqlite3.Connection, url: str, user: str, skip: int = 0) -> li
                          " blob_size, display_width, display_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (d["id"], d["order_id"], d.get("batch_id"), d["name"], d["width"], d["height"],
                           d["blob"], d["blob_size"], d["display_width"], d["display_height"]))  # fmt: skip
-    # items no earlier test run annotated on this server: fresh work, not edits of it
-    item_ids = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id LIMIT ? OFFSET ?", (UNSYNCED, skip))]
+    # items no earlier test run annotated on this server: fresh work, not edits of it. The
+    # box order has too few for every version: the demo's text classification order adds more
+    item_ids = [r[0] for r in conn.execute("SELECT i.id FROM items i JOIN orders o ON o.id = i.order_id"
+                                           " WHERE o.task_kind IN ('bbox', 'text_class')"
+                                           " ORDER BY i.id LIMIT ? OFFSET ?", (UNSYNCED, skip))]  # fmt: skip
     ids = []
     for n, item_id in enumerate(item_ids):
         ann_id = uuid7()
-        shapes = [{"kind": "box", "label": "car", "points": [[10 + n, 20], [200, 220]]}]
+        kind, order = conn.execute("SELECT o.task_kind, o.data FROM items i JOIN orders o ON o.id = i.order_id"
+                                   " WHERE i.id = ?", (item_id,)).fetchone()  # fmt: skip
+        schema = json.loads(order)["schema"]
+        schema_version = schema["version"]
+        if kind == "bbox":
+            shapes = [{"kind": "box", "label": "car", "points": [[10 + n, 20], [200, 220]]}]
+        else:
+            shapes = [{"kind": "class", "label": schema["labels"][0]["name"], "points": []}]
         conn.execute(
             "INSERT INTO annotations (id, item_id, batch_id, base_id, origin, rev, annotator_id, shapes,"
             " time_spent_ms, state, client_time, schema_version, updated_at)"

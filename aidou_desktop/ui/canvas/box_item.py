@@ -59,6 +59,7 @@ class BoxItem(QGraphicsItem):
         self.color = QColor(color)
         self.rect = QRectF(rect)
         self.selected = False
+        self.handles = True  # corner handles on the selected box; none where boxes cannot be resized
         self.scene_per_pixel = 1.0  # set by the canvas on zoom: handles keep their screen size
         self.tag = LabelTag(self)
         self.set_label(label, title, color)
@@ -116,7 +117,7 @@ class BoxItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(QBrush(fill))
         painter.drawRect(self.rect)
-        if self.selected:
+        if self.selected and self.handles:
             half = HANDLE_PX * self.scene_per_pixel / 2
             handle_pen = QPen(self.color, 2)
             handle_pen.setCosmetic(True)

@@ -88,6 +88,9 @@ class AnnotationCanvas(QGraphicsView):
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
+        for box in self.boxes:
+            box.handles = not read_only
+            box.update()
         if read_only:
             self._select(-1)
 
@@ -143,6 +146,20 @@ class AnnotationCanvas(QGraphicsView):
         self.scale(factor, factor)
         self._fit_on_resize = False
         self._zoom_changed()
+
+    def show_rect(self, rect: QRectF, min_height_px: float = 28.0) -> None:
+        """Centre ``rect`` (original-image pixels) in the view, first zooming in until it
+        stands ``min_height_px`` tall on screen (a line of text to read) as far as its width
+        still fits; never zooms out."""
+        if self.image_rect.isEmpty() or rect.isEmpty():
+            return
+        scale = self.transform().m11()
+        viewport = self.viewport().rect()
+        wanted = min(min_height_px / rect.height(), 0.95 * viewport.width() / rect.width())
+        if wanted > scale:
+            self.zoom_by(wanted / scale)
+        self._fit_on_resize = False
+        self.centerOn(rect.center())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         # wheel and ctrl+wheel both zoom, anchored under the mouse (AnchorUnderMouse)
@@ -256,6 +273,7 @@ class AnnotationCanvas(QGraphicsView):
     def _add_box(self, label: str, rect: QRectF) -> None:
         title, color = self.labels.get(label, (label, "#ff3b30"))
         box = BoxItem(label, title, color, rect)
+        box.handles = not self.read_only  # a read-only box is outlined when selected, not offered for resizing
         box.set_scene_per_pixel(1.0 / max(self.transform().m11(), 1e-6))
         self.scene().addItem(box)
         self.boxes.append(box)

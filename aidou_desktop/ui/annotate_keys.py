@@ -1,0 +1,38 @@
+"""The annotate page's keys. Single keys (letters, digits, Enter) are the page's only while
+the editor is not taking typed text: a pinyin composition or a text field gets them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
+
+
+def install_keys(page) -> QAction:
+    """Add the page's shortcuts to ``page`` (an ``AnnotatePage``); returns the Enter action,
+    which only editors that never take typed text enable."""
+
+    def add(keys: list, handler, single_key: bool = True) -> QAction:
+        action = QAction(page)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if single_key:
+            action.triggered.connect(lambda _checked=False: None if page.editor.wants_keys() else handler())
+        else:
+            action.triggered.connect(lambda _checked=False: handler())
+        page.addAction(action)
+        return action
+
+    add(["D", Qt.Key.Key_Right], page.next_item)
+    add(["A", Qt.Key.Key_Left], page.previous_item)
+    add([QKeySequence.StandardKey.Undo], page.undo, single_key=False)
+    add(["Ctrl+Shift+Z", "Ctrl+Y"], page.redo, single_key=False)
+    add([Qt.Key.Key_Delete, Qt.Key.Key_Backspace], page.delete_selected)
+    add(["E"], page.mark_empty)
+    add(["Q"], page.flag_current)
+    add(["F"], lambda: page.editor.fit())
+    add([Qt.Key.Key_Escape], lambda: page.editor.deselect())
+    for n in range(1, MAX_KEYED_LABELS + 1):
+        add([str(n)], lambda i=n - 1: page.choose_label(i))
+    return add([Qt.Key.Key_Return, Qt.Key.Key_Enter], page.take_and_next)

@@ -1,0 +1,107 @@
+"""Boxes (and, for now, polygon orders) on the image canvas: the canvas's gestures as edits."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from aidou_desktop.model import Item, Order, Shape
+from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
+from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
+from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID
+
+
+class BoxEditor(ItemEditor):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas = AnnotationCanvas()
+        self.canvas.edited.connect(self._canvas_edited)
+        self.canvas.selection_changed.connect(self.selection_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas)
+        self.setFocusProxy(self.canvas)
+
+    def set_order(self, order: Order) -> None:
+        super().set_order(order)
+        self.canvas.set_shapes([])
+        self.canvas.set_labels({label.name: (label.title, label.color) for label in order.schema.labels})
+        # new boxes take the first label until a number key says otherwise
+        self.canvas.current_label = order.schema.labels[0].name if order.schema.labels else ""
+
+    def show_item(self, item: Item, shapes: list[Shape], image: QImage | None, selected: int = -1) -> None:
+        if image is not None:
+            self.canvas.show_image(image, item.width, item.height)
+        else:
+            self.canvas.clear_image()  # never leave the previous image under this item's boxes
+        self.canvas.set_shapes(shapes, selected)
+
+    def set_shapes(self, shapes: list[Shape], selected: int = -1) -> None:
+        if self.canvas.shapes() != shapes:
+            self.canvas.set_shapes(shapes, selected)
+        else:
+            self.canvas.select(selected)  # a gesture just drew these: keep its items
+
+    def shapes(self) -> list[Shape]:
+        return self.canvas.shapes()
+
+    @property
+    def selected(self) -> int:
+        return self.canvas.selected
+
+    def choose_label(self, index: int) -> None:
+        """The class for new boxes, and for the selected box."""
+        if self.order is None or not 0 <= index < len(self.order.schema.labels):
+            return
+        name = self.order.schema.labels[index].name
+        self.canvas.current_label = name
+        selected = self.canvas.selected
+        if selected >= 0 and self.canvas.boxes[selected].label != name:
+            before = self.canvas.shapes()
+            after = [Shape(s.kind, name if i == selected else s.label, s.points) for i, s in enumerate(before)]
+            self.edited.emit(EditorEdit(self.tr("Change class"), before, after, selected, selected, CHANGE_CLASS_ID))
+
+    def delete_selected(self) -> None:
+        selected = self.canvas.selected
+        if selected < 0:
+            return
+        before = self.canvas.shapes()
+        self.edited.emit(EditorEdit(self.tr("Delete box"), before, before[:selected] + before[selected + 1 :],
+                                    selected, -1))  # fmt: skip
+
+    def deselect(self) -> None:
+        self.canvas.select(-1)
+
+    def fit(self) -> None:
+        self.canvas.fit_to_window()
+
+    def focus_widget(self) -> QWidget:
+        return self.canvas
+
+    def _canvas_edited(self, edit: CanvasEdit) -> None:
+        texts = {"draw": self.tr("Draw box"), "move": self.tr("Move box"), "resize": self.tr("Resize box")}
+        self.edited.emit(EditorEdit(texts.get(edit.kind, edit.kind), edit.before, edit.after,
+                                    edit.selected_before, edit.selected_after))  # fmt: skip
+
+    # ------------------------------------------------------------ side panel
+
+    def current_label(self) -> int:
+        names = self.order.schema.names() if self.order else []
+        return names.index(self.canvas.current_label) if self.canvas.current_label in names else -1
+
+    def count_text(self) -> str:
+        return self.tr("%n box(es) on this image", "", len(self.canvas.boxes))
+
+    def keys_help(self) -> str:
+        return self.tr(
+            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.\nD / → next · A / ← previous\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit"
+        )
+
+    def delete_text(self) -> str:
+        return self.tr("Delete box (Del)")
+
+    def empty_text(self) -> str:
+        return self.tr("No objects (E)")
+
+    def empty_tip(self) -> str:
+        return self.tr("This image has nothing to label: mark it as done without boxes")
