@@ -40,6 +40,7 @@ from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 from aidou_desktop.ui.messages import error_text
 from aidou_desktop.ui.reject_dialog import RejectDialog
 from aidou_desktop.ui.review_correct_mode import CorrectModeMixin
+from aidou_desktop.ui.review_editors import ReviewEditors
 from aidou_desktop.ui.review_filters import ReviewFilters
 from aidou_desktop.ui.review_queue_model import ANNOTATOR, COMMENT, ITEM, STATUS, ReviewQueueModel
 
@@ -105,6 +106,10 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.canvas = AnnotationCanvas()
         self.canvas.set_read_only(True)
         self.canvas.edited.connect(self._canvas_edited)
+        self.editors = ReviewEditors()  # orders that are not boxes: the item in its own editor
+        self.editors.notice.connect(lambda text: self._note(text, "error"))
+        self.editors.confirmed.connect(self._editor_confirmed)
+        self.editors.hide()
         self.conflict_view = ConflictView()  # a conflict: the competing revisions side by side
         self.conflict_view.chosen.connect(self.conflict_chosen)
         self.conflict_view.hide()
@@ -146,6 +151,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         right = QVBoxLayout()
         right.addWidget(self.note_label)
         right.addWidget(self.canvas, 1)
+        right.addWidget(self.editors, 1)
         right.addWidget(self.conflict_view, 1)
         right.addLayout(verdicts)
         middle = QHBoxLayout()
@@ -192,10 +198,19 @@ class ReviewPage(CorrectModeMixin, QWidget):
         else:
             self.canvas.clear_image()
             self.canvas.set_shapes([])
+            self.canvas.show()
+            self.editors.hide()
             self.position_label.setText("")
             self._note(self.tr("Nothing to review here. Sync to fetch new work, or change the filters."), "info")
             self._update_buttons()
-        self.canvas.setFocus()
+        self._focus_view()
+
+    def _focus_view(self) -> None:
+        """The keyboard to what shows the item (never a text field outside correct mode)."""
+        if not self.editors.isHidden() and self.editors.editor is not None:
+            self.editors.setFocus()
+        else:
+            self.canvas.setFocus()
 
     def current_entry(self) -> QueueEntry | None:
         return self.model.entry(self.row)
@@ -234,16 +249,26 @@ class ReviewPage(CorrectModeMixin, QWidget):
             self.canvas.set_labels({label.name: (label.title, label.color) for label in order.schema.labels})
             self._labels_of = order.id
         self.note_label.hide()
-        try:
-            path = self.store.blob_path(item.blob) if item else None
-            if path is None:
-                raise DecodeError(entry.item_name)
-            self.canvas.show_image(self.cache.get(path), item.width, item.height)
-        except DecodeError:
-            self.canvas.clear_image()
-            self._note(self.tr("This image is not on this PC yet: sync to download it."), "error")
+        editor = self.editors.use(order) if order is not None else None
+        image = None
+        if item is None or item.blob or editor is None:  # a text item has no image to miss
+            try:
+                path = self.store.blob_path(item.blob) if item else None
+                if path is None:
+                    raise DecodeError(entry.item_name)
+                image = self.cache.get(path)
+            except DecodeError:
+                self._note(self.tr("This image is not on this PC yet: sync to download it."), "error")
         annotation = self.store.annotation(entry.item_id)
-        self.canvas.set_shapes(annotation.shapes if annotation else [])
+        shapes = annotation.shapes if annotation else []
+        if editor is not None and item is not None:
+            self.editors.show_item(item, shapes, image)
+        elif image is not None:
+            self.canvas.show_image(image, item.width, item.height)
+        else:
+            self.canvas.clear_image()
+        if editor is None:
+            self.canvas.set_shapes(shapes)
         self._show_conflict(entry, item, order)
         self._describe(entry)
         self.position_label.setText(
@@ -254,8 +279,10 @@ class ReviewPage(CorrectModeMixin, QWidget):
         QTimer.singleShot(0, lambda: self._prefetch_around(row))
 
     def _show_conflict(self, entry: QueueEntry, item, order: Order | None) -> None:
-        conflict = entry.status == CONFLICT and item is not None
-        self.canvas.setVisible(not conflict)
+        # the side-by-side view draws boxes: a text order's conflict shows the item and the note
+        conflict = entry.status == CONFLICT and item is not None and self.editors.editor is None
+        self.canvas.setVisible(not conflict and self.editors.editor is None)
+        self.editors.setVisible(self.editors.editor is not None)
         self.conflict_view.setVisible(conflict)
         if conflict:
             path = self.store.blob_path(item.blob)
@@ -263,6 +290,12 @@ class ReviewPage(CorrectModeMixin, QWidget):
             labels = {label.name: (label.title, label.color) for label in order.schema.labels} if order else {}
             self.conflict_view.show_candidates(item.id, self.store.conflict_candidates(item.id), image, item.width,
                                                item.height, labels, self.model.names())  # fmt: skip
+
+    def _editor_confirmed(self) -> None:
+        """The editor's own "this is the answer" (Ctrl+Enter in a transcription): in correct
+        mode it saves the correction, as Enter does where Enter is not typing."""
+        if self.correcting:
+            self._save_correction()
 
     def _describe(self, entry: QueueEntry) -> None:
         if entry.status == CONFLICT:
@@ -281,7 +314,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         for r in [row + k for k in range(1, PREFETCH_AHEAD + 1)] + [row - 1]:
             entry = self.model.entry(r)
             item = self.store.item(entry.item_id) if entry else None
-            path = self.store.blob_path(item.blob) if item else None
+            path = self.store.blob_path(item.blob) if item and item.blob else None
             if path is not None:
                 paths.append(path)
         self.cache.prefetch(paths)
@@ -396,7 +429,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         if spin is None:
             return False
         spin.interpretText()
-        self.canvas.setFocus()
+        self._focus_view()
         return True
 
     def _update_buttons(self) -> None:
@@ -426,7 +459,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
 
         add([Qt.Key.Key_Return, Qt.Key.Key_Enter], self.accept_current)
         add([Qt.Key.Key_Escape], self.escape)
-        add(["F"], self.canvas.fit_to_window)
+        add(["F"], lambda: self.editors.editor.fit() if self.editors.editor else self.canvas.fit_to_window())
         self.space_action = add([Qt.Key.Key_Space], self.accept_current)
         self.browse_actions = [
             add(["J", Qt.Key.Key_Down], self.next_item),

@@ -1560,82 +1560,97 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="34"/>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="117"/>
+        <source>Correcting: 1–9 choose or drop a class, Del clears. Enter saves your version and accepts it; Esc leaves without saving.</source>
+        <translation>修正中：按 1–9 选择或取消类别，Del 清除。Enter 保存你的版本并通过；Esc 不保存退出。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="123"/>
+        <source>Correcting: select text with the mouse or Shift+arrows, then 1–9 to mark it; click an entity to select it, 1–9 re-labels it, Del deletes it. Enter saves your version and accepts it; Esc leaves without saving.</source>
+        <translation>修正中：用鼠标或 Shift+方向键选中文字，再按 1–9 标注；单击实体可选中，按 1–9 改标签，Del 删除。Enter 保存你的版本并通过；Esc 不保存退出。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="130"/>
+        <source>Correcting: type in the text. Ctrl+Enter saves your version and accepts it; Esc leaves the text, Esc again leaves without saving.</source>
+        <translation>修正中：直接修改文字。Ctrl+Enter 保存你的版本并通过；按 Esc 离开文本框，再按 Esc 不保存退出。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="135"/>
         <source>Correcting: drag to draw, drag a corner to resize, Shift+drag to move, 1–9 class, Del delete. Enter saves your version and accepts it; Esc leaves without saving.</source>
         <translation>修正中：拖动画框，拖角调整大小，Shift+拖动移动，1–9 选类别，Del 删除。Enter 保存你的版本并通过；Esc 退出且不保存。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="59"/>
         <source>The correction could not be saved: %1</source>
         <translation>修正未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="75"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="76"/>
         <source>← Home (Esc)</source>
         <translation>← 首页（Esc）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="78"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="79"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="111"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="116"/>
         <source>Accept (Enter)</source>
         <translation>通过（Enter）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="113"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="118"/>
         <source>Send back (R)</source>
         <translation>打回（R）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="114"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="119"/>
         <source>Correct (C)</source>
         <translation>修正（C）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="124"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="129"/>
         <source>Enter / Space accept · R send back · C correct (then Enter saves and accepts, Esc cancels) · J / ↓ next · K / ↑ previous · Esc home</source>
         <translation>Enter / 空格 通过 · R 打回 · C 修正（之后 Enter 保存并通过，Esc 取消）· J / ↓ 下一项 · K / ↑ 上一项 · Esc 首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="196"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="204"/>
         <source>Nothing to review here. Sync to fetch new work, or change the filters.</source>
         <translation>这里没有要审核的数据项。同步以获取新的结果，或更改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="244"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="261"/>
         <source>This image is not on this PC yet: sync to download it.</source>
         <translation>这张图片还不在这台电脑上：请同步下载。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="250"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="275"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="271"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="304"/>
         <source>Conflict: these revisions of the item wait for a decision. Keep one (it becomes the item&apos;s revision, made by you; needs the link to the server); it cannot be accepted or sent back.</source>
         <translation>冲突：这道题的几个版本等待决定。请保留其中一版（它将成为这道题的当前版本，记在你名下；需要连接服务器）；冲突题不能直接通过或打回。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="323"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="356"/>
         <source>A sent-back item needs a reason: nothing was saved.</source>
         <translation>打回需要填写原因：未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="327"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="360"/>
         <source>The verdict could not be saved: %1</source>
         <translation>审核结果未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="362"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="395"/>
         <source>No verdicts yet</source>
         <translation>尚无审核结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/review_page.py" line="365"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="398"/>
         <source>Accept rate %1% (%n item(s) checked)</source>
         <translation>
             <numerusform>通过率 %1%（抽检 %n 项）</numerusform>
