@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -234,11 +235,37 @@ def test_navigation_keys_and_buttons(page):
     assert page.current_item().id == ITEM_IDS[0] and not page.prev_button.isEnabled()
 
 
+def wheel(canvas, at: QPoint, notches: int) -> None:
+    """Turn the mouse wheel over ``at`` on the canvas, as Qt delivers it (one notch = 120)."""
+    viewport = canvas.viewport()
+    QTest.mouseMove(viewport, at)
+    global_at = QPointF(viewport.mapToGlobal(at))
+    for _ in range(abs(notches)):
+        event = QWheelEvent(QPointF(at), global_at, QPoint(), QPoint(0, 120 if notches > 0 else -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)  # fmt: skip
+        QApplication.sendEvent(viewport, event)
+
+
+@pytest.mark.parametrize("pixel", [(1500, 820), (300, 200), (960, 540)])
+def test_wheel_zoom_keeps_the_point_under_the_mouse(page, pixel):
+    canvas = page.canvas
+    fit = canvas.transform().m11()
+    at = view_point(canvas, *pixel)  # a pedestrian, say, under the mouse
+    wheel(canvas, at, 3)
+    assert canvas.transform().m11() > fit * 1.5
+    under = canvas.mapToScene(at)
+    assert abs(under.x() - pixel[0]) < 3 and abs(under.y() - pixel[1]) < 3  # still under the mouse
+    wheel(canvas, at, -1)
+    under = canvas.mapToScene(at)
+    assert abs(under.x() - pixel[0]) < 3 and abs(under.y() - pixel[1]) < 3
+
+
 def test_zoom_and_fit(page):
     canvas = page.canvas
     fit = canvas.transform().m11()
-    canvas.zoom_by(2.0)
-    assert canvas.transform().m11() == pytest.approx(fit * 2)
+    wheel(canvas, view_point(canvas, 960, 540), 4)
+    assert canvas.transform().m11() > fit * 1.5
     press(canvas, Qt.Key.Key_F)
     assert canvas.transform().m11() == pytest.approx(fit)
 

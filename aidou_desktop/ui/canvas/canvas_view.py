@@ -162,11 +162,28 @@ class AnnotationCanvas(QGraphicsView):
         self.centerOn(rect.center())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        # wheel and ctrl+wheel both zoom, anchored under the mouse (AnchorUnderMouse)
+        # wheel and ctrl+wheel both zoom, about the point under the mouse
         delta = event.angleDelta().y()
         if delta:
-            self.zoom_by(1.0015**delta)
+            self.zoom_at(event.position(), 1.0015**delta)
         event.accept()
+
+    def zoom_at(self, viewport_pos: QPointF, factor: float) -> None:
+        """Zoom keeping the image point under ``viewport_pos`` where it is. Worked out here
+        from the event's own position: Qt's AnchorUnderMouse uses the last mouse move the
+        view saw, and our mouseMoveEvent (drawing, hover cursors) never hands those on, so
+        it anchored at a stale point and the object under the mouse left the screen."""
+        at = viewport_pos.toPoint()
+        scene_point = self.mapToScene(at)
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        try:
+            self.zoom_by(factor)
+        finally:
+            self.setTransformationAnchor(anchor)
+        drift = self.mapFromScene(scene_point) - at
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + drift.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + drift.y())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
