@@ -79,7 +79,10 @@ class AnnotateHeader(QWidget):
             self.state_label.setText(self.tr("Suggested: check it (Enter takes it as it is)"))
             state = "suggested"
         else:
-            self.state_label.setText(sync_state_text(state, annotation.reason if annotation else None))
+            text = sync_state_text(state, annotation.reason if annotation else None)
+            if annotation is not None and not annotation.shapes:  # E: done, with nothing on it
+                text = self.tr("Marked: nothing to mark here · %1").replace("%1", text)
+            self.state_label.setText(text)
         style = f"color: {STATE_COLORS.get(state, MUTED)}; font-weight: bold;"
         if style != self.state_label.styleSheet():  # a style sheet set costs ~0.5 ms: only on a change
             self.state_label.setStyleSheet(style)

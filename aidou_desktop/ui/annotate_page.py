@@ -247,7 +247,13 @@ class AnnotatePage(QWidget):
 
     def mark_empty(self) -> None:
         """Save "nothing to mark here": the item counts as done with no shapes."""
-        if self.current_item() is None or self.editor.shapes() or not self.editor.empty_text():
+        if self.current_item() is None or not self.editor.empty_text():
+            return
+        if self.editor.shapes():  # a slip of E next to D must never wipe work: say why nothing happens
+            self.header.show_notice(self.tr(
+                "This item already has marks, so it cannot be marked as having nothing. Delete them first "
+                "if it really has nothing to mark."
+            ))  # fmt: skip
             return
         self._push(EditorEdit(self.tr("Mark as nothing to mark"), [], [], -1, -1))
 

@@ -29,12 +29,17 @@
         <translation>预标注：请核对（回车确认原样采用）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="87"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="84"/>
+        <source>Marked: nothing to mark here · %1</source>
+        <translation>已标为“无可标注” · %1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="90"/>
         <source>Sent back by the lead: %1</source>
         <translation>组长打回：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="91"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="94"/>
         <source>Flagged for the lead: %1</source>
         <translation>已标记存疑：%1</translation>
     </message>
@@ -47,22 +52,27 @@
         <translation>采用预标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="252"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="254"/>
+        <source>This item already has marks, so it cannot be marked as having nothing. Delete them first if it really has nothing to mark.</source>
+        <translation>这一项已经有标注，不能再标为“无可标注”。如果确实没有可标的内容，请先删除已有标注。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="258"/>
         <source>Mark as nothing to mark</source>
         <translation>标记为无需标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="269"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="275"/>
         <source>Flag for the lead</source>
         <translation>标记存疑</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="269"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="275"/>
         <source>Remove flag</source>
         <translation>取消标记</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="332"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="338"/>
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>

@@ -159,6 +159,14 @@ def test_a_click_is_not_a_box_and_no_objects_marks_done(page):
     assert canvas.shapes() == [] and saved_shapes(page, ITEM_IDS[0]) is None
     press(canvas, Qt.Key.Key_E)
     assert saved_shapes(page, ITEM_IDS[0]) == []
+    assert "nothing to mark" in page.state_label.text()  # the item says so, not only "waiting to upload"
+
+
+def test_e_on_an_image_with_boxes_says_why_it_does_nothing(page):
+    draw_box(page.canvas, 100, 100, 500, 400)
+    press(page.canvas, Qt.Key.Key_E)
+    assert len(saved_shapes(page, ITEM_IDS[0])) == 1
+    assert page.notice_label.isVisible() and "already has marks" in page.notice_label.text()
 
 
 
