@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aidou_desktop.model import Annotation
-from aidou_desktop.ui.look import ACCENT, MUTED, ONLINE
+from aidou_desktop.ui.look import ACCENT, MUTED, OFFLINE, ONLINE
 from aidou_desktop.ui.messages import sync_state_text
 
 STATE_COLORS = {
@@ -36,6 +36,7 @@ class AnnotateHeader(QWidget):
         self.position_label = QLabel()
         self.position_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
         self.state_label = QLabel()
+        self.link_label = QLabel()  # online or offline: work goes on either way, the annotator knows which
         self.prev_button = QPushButton(self.tr("← Previous (A)"))
         self.next_button = QPushButton(self.tr("Next (D) →"))
         self.next_button.setObjectName("primary")
@@ -59,6 +60,8 @@ class AnnotateHeader(QWidget):
         top.addSpacing(16)
         top.addWidget(self.state_label)
         top.addSpacing(16)
+        top.addWidget(self.link_label)
+        top.addSpacing(8)
         top.addWidget(self.prev_button)
         top.addWidget(self.next_button)
         layout = QVBoxLayout(self)
@@ -66,6 +69,14 @@ class AnnotateHeader(QWidget):
         layout.addLayout(top)
         for label in (self.error_label, self.notice_label, self.review_banner, self.flag_banner):
             layout.addWidget(label)
+
+    def show_link(self, online: bool) -> None:
+        color, word = (ONLINE, self.tr("Online")) if online else (OFFLINE, self.tr("Offline"))
+        self.link_label.setText(f'<span style="color:{color}">●</span> {word}')
+        self.link_label.setToolTip(
+            self.tr("Connected to the server: saved work uploads by itself.") if online
+            else self.tr("No link to the server: keep working, everything is saved on this PC and uploads later.")
+        )  # fmt: skip
 
     def show_position(self, index: int, count: int) -> None:
         self.position_label.setText(self.tr("Item %1 / %2").replace("%1", str(index + 1)).replace("%2", str(count)))

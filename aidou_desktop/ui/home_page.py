@@ -163,6 +163,8 @@ class HomePage(QWidget):
 
     def set_sync_state(self, state: SyncState) -> None:
         self.sync_bar.set_state(state)
+        if state.online:
+            self.offline_note.hide()  # the link is back: an "offline" note would mislead
 
     def set_busy(self, busy: bool, activity: str = "") -> None:
         self.sync_bar.set_busy(busy, activity)

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
             rejected=len(self.store.rejected()),
         )
         self.home_page.set_sync_state(state)
+        self.annotate_page.header.show_link(state.online)
         self.home_page.sync_bar.set_scheduled_run(self.store.last_sync_run("cli"))
 
     def sync_now(self) -> None:

@@ -9,37 +9,57 @@
         <translation>← 返回首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="39"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="40"/>
         <source>← Previous (A)</source>
         <translation>← 上一项 (A)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="40"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="41"/>
         <source>Next (D) →</source>
         <translation>下一项 (D) →</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="71"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="74"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="74"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="77"/>
+        <source>Connected to the server: saved work uploads by itself.</source>
+        <translation>已连接服务器：保存的标注会自动上传。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="78"/>
+        <source>No link to the server: keep working, everything is saved on this PC and uploads later.</source>
+        <translation>连不上服务器：可以继续标注，所有内容都保存在本机，联网后再上传。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="82"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="79"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="90"/>
         <source>Suggested: check it (Enter takes it as it is)</source>
         <translation>预标注：请核对（回车确认原样采用）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="84"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="95"/>
         <source>Marked: nothing to mark here · %1</source>
         <translation>已标为“无可标注” · %1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="90"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="101"/>
         <source>Sent back by the lead: %1</source>
         <translation>组长打回：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="94"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="105"/>
         <source>Flagged for the lead: %1</source>
         <translation>已标记存疑：%1</translation>
     </message>
@@ -645,34 +665,34 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
         <translation>AI豆 标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="161"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="162"/>
         <source>Syncing: uploading your work and fetching new batches…</source>
         <translation>正在同步：上传你的标注，获取新批次…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="166"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="167"/>
         <source>Downloading the batch&apos;s images…</source>
         <translation>正在下载批次图片…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="198"/>
         <source>%n image(s) could not be downloaded. Press Download batch to try again.</source>
         <translation>
             <numerusform>有 %n 张图片没能下载。请再点一次“下载批次”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="217"/>
         <source>Download the batch first: none of its images are on this PC yet.</source>
         <translation>请先下载这个批次：本机还没有它的图片。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="236"/>
         <source>Keeping the chosen revision on the server…</source>
         <translation>正在服务器上保留所选版本…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="238"/>
         <source>Another sync is running: try again in a moment.</source>
         <translation>正在进行另一项同步，请稍后再试。</translation>
     </message>

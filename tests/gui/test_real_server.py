@@ -140,3 +140,28 @@ def test_a_lead_reviews_the_demo_and_keeps_one_side_of_a_conflict(qtbot, tmp_pat
     qtbot.waitUntil(lambda: not window.controller.busy() and len(window.store.conflict_candidates(rival.item_id)) == 1,
                     timeout=30_000)  # fmt: skip
     assert window.store.annotation(rival.item_id).shapes[0].label == "bus"
+
+
+def test_the_offline_note_goes_and_the_annotate_page_says_online_when_the_link_returns(qtbot, tmp_path, server,
+                                                                                         open_window):  # fmt: skip
+    data = tmp_path / "desktop"
+    first = open_window(data, server)  # an online login once: the account is cached on this PC
+    first.login_page.username_edit.setText("anno3")
+    first.login_page.password_edit.setText("anno123")
+    first.login_page.login_button.click()
+    qtbot.waitUntil(lambda: first.pages.currentWidget() is first.home_page and not first.controller.busy(),
+                    timeout=30_000)  # fmt: skip
+    first.close()
+
+    window = open_window(data, f"http://127.0.0.1:{free_port()}")  # next morning the link is down at login
+    window.login_page.server_edit.setText(f"http://127.0.0.1:{free_port()}")
+    window.login_page.username_edit.setText("anno3")
+    window.login_page.password_edit.setText("anno123")
+    window.login_page.login_button.click()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=15_000)
+    # the PC's own server address answers again: the probe finds it
+    qtbot.waitUntil(lambda: window.controller.online, timeout=30_000)
+    home = window.home_page
+    assert not home.offline_note.isVisible()
+    assert "Online" in home.sync_bar.online_label.text()
+    assert "Online" in window.annotate_page.header.link_label.text()
