@@ -12,6 +12,7 @@ from aidou_desktop.model import Shape
 ApplyShapes = Callable[[int, list[Shape], int], None]
 
 CHANGE_CLASS_ID = 1  # consecutive class changes of one box merge into one step
+NUDGE_ID = 2  # arrow-key nudges of one box in a row: one step
 
 
 class ShapesCommand(QUndoCommand):

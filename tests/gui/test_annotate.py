@@ -330,3 +330,33 @@ def test_images_downloaded_while_annotating_join_the_open_batch(page):
     assert [item.id for item in page.items] == [item.id for item in everything]
     assert page.current_item().id == current.id  # still on the same item
     assert page.position_label.text() == f"Item 2 / {len(everything)}"
+
+
+def test_arrow_keys_nudge_the_selected_box_and_step_items_when_none_is(page):
+    canvas = page.canvas
+    draw_box(canvas, 400, 300, 800, 600)  # the new box is selected
+    scale = canvas.transform().m11()
+    before = saved_shapes(page, ITEM_IDS[0])[0].points
+    press(canvas, Qt.Key.Key_Right)
+    press(canvas, Qt.Key.Key_Right)
+    press(canvas, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)  # Shift: ten screen pixels
+    after = saved_shapes(page, ITEM_IDS[0])[0].points
+    assert page.current_item().id == ITEM_IDS[0]  # still here: the box moved, not the page
+    assert after[0][0] - before[0][0] == pytest.approx(2 / scale, abs=0.01)
+    assert after[0][1] - before[0][1] == pytest.approx(10 / scale, abs=0.01)
+    assert after[1][0] - after[0][0] == pytest.approx(before[1][0] - before[0][0], abs=0.01)  # same size
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the nudges in a row are one step
+    assert saved_shapes(page, ITEM_IDS[0])[0].points == before
+    press(canvas, Qt.Key.Key_Escape)  # nothing selected: → steps to the next item again
+    press(canvas, Qt.Key.Key_Right)
+    assert page.current_item().id == ITEM_IDS[1]
+
+
+def test_a_nudge_stops_at_the_image_edge(page):
+    canvas = page.canvas
+    draw_box(canvas, 5, 5, 300, 300)
+    (x1, _), (x2, _) = saved_shapes(page, ITEM_IDS[0])[0].points
+    for _ in range(5):
+        press(canvas, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    points = saved_shapes(page, ITEM_IDS[0])[0].points
+    assert points[0][0] == 0 and points[1][0] == pytest.approx(x2 - x1, abs=0.01)  # whole, at the edge

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -36,12 +36,13 @@ from aidou_desktop.ui.canvas.box_item import HANDLE_PX, BoxItem
 MIN_BOX_PX = 4  # a drag shorter than this on screen is a click, not a box
 MAX_ZOOM = 40.0
 
-DRAW, MOVE, RESIZE, PAN = "draw", "move", "resize", "pan"
+DRAW, MOVE, RESIZE, PAN, NUDGE = "draw", "move", "resize", "pan", "nudge"
+NUDGE_BIG_PX = 10  # Shift+arrow: screen pixels a step (a plain arrow: 1)
 
 
 @dataclass
 class CanvasEdit:
-    kind: str  # DRAW / MOVE / RESIZE
+    kind: str  # DRAW / MOVE / RESIZE / NUDGE
     before: list[Shape]
     after: list[Shape]
     selected_before: int
@@ -203,7 +204,43 @@ class AnnotationCanvas(QGraphicsView):
 
     # ------------------------------------------------------------ keys for panning
 
+    def event(self, event) -> bool:
+        # an arrow key with a box selected nudges it: claimed before the page's shortcut
+        # (← / → step between items) can take it
+        if event.type() == QEvent.Type.ShortcutOverride and self._nudge_step(event) is not None:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _nudge_step(self, event) -> tuple[int, int] | None:
+        """(dx, dy) in screen pixels for an arrow key (Shift: 10) while a box is selected, else None."""
+        steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        step = steps.get(event.key())
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if step is None or self.read_only or not 0 <= self.selected < len(self.boxes) or self._gesture is not None:
+            return None
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            return None
+        size = NUDGE_BIG_PX if modifiers == Qt.KeyboardModifier.ShiftModifier else 1
+        return step[0] * size, step[1] * size
+
+    def nudge(self, dx: float, dy: float) -> None:
+        """Move the selected box by (dx, dy) screen pixels, kept whole inside the image: one edit."""
+        before = self.shapes()
+        scale = max(self.transform().m11(), 1e-6)
+        box = self.boxes[self.selected]
+        box.set_rect(self._moved(box.rect, QPointF(dx / scale, dy / scale)))
+        width, height = int(self.image_rect.width()), int(self.image_rect.height())
+        after = [clamp_box(shape, width, height) for shape in self.shapes()]
+        if after != before:
+            self.edited.emit(CanvasEdit(NUDGE, before, after, self.selected, self.selected))
+
     def keyPressEvent(self, event) -> None:
+        step = self._nudge_step(event)
+        if step is not None:
+            self.nudge(*step)
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space:
             if not event.isAutoRepeat():
                 self._space_down = True

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from aidou_desktop.model import Item, Order, Shape
 from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
 from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
-from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID
+from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, NUDGE_ID
 
 
 class BoxEditor(ItemEditor):
@@ -79,9 +79,11 @@ class BoxEditor(ItemEditor):
         return self.canvas
 
     def _canvas_edited(self, edit: CanvasEdit) -> None:
-        texts = {"draw": self.tr("Draw box"), "move": self.tr("Move box"), "resize": self.tr("Resize box")}
+        texts = {"draw": self.tr("Draw box"), "move": self.tr("Move box"), "resize": self.tr("Resize box"),
+                 "nudge": self.tr("Nudge box")}  # fmt: skip
+        merge = NUDGE_ID if edit.kind == "nudge" else -1  # arrow presses in a row: one undo step
         self.edited.emit(EditorEdit(texts.get(edit.kind, edit.kind), edit.before, edit.after,
-                                    edit.selected_before, edit.selected_after))  # fmt: skip
+                                    edit.selected_before, edit.selected_after, merge))  # fmt: skip
 
     # ------------------------------------------------------------ side panel
 
@@ -94,7 +96,7 @@ class BoxEditor(ItemEditor):
 
     def keys_help(self) -> str:
         return self.tr(
-            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it.\nD / → next · A / ← previous\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit"
+            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit"
         )
 
     def delete_text(self) -> str:
