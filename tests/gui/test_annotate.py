@@ -360,3 +360,29 @@ def test_a_nudge_stops_at_the_image_edge(page):
         press(canvas, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
     points = saved_shapes(page, ITEM_IDS[0])[0].points
     assert points[0][0] == 0 and points[1][0] == pytest.approx(x2 - x1, abs=0.01)  # whole, at the edge
+
+
+def row_pixels(canvas, y: int) -> list[int]:
+    image = canvas.viewport().grab().toImage()
+    return [image.pixel(x, y) for x in range(0, image.width(), 2)]
+
+
+def test_guide_lines_cross_the_whole_image_through_the_mouse(page):
+    canvas = page.canvas
+    viewport = canvas.viewport()
+    at, elsewhere = view_point(canvas, 1500, 300), view_point(canvas, 300, 900)
+    QTest.mouseMove(viewport, elsewhere)
+    plain = row_pixels(canvas, at.y())
+    QTest.mouseMove(viewport, at)
+    lined = row_pixels(canvas, at.y())
+    left_of_image, right_of_image = view_point(canvas, 0, 300).x(), view_point(canvas, 1920, 300).x()
+    changed = [2 * i for i, (a, b) in enumerate(zip(plain, lined)) if a != b]
+    assert len(changed) > (right_of_image - left_of_image) / 2 / 3  # a dashed line along the row ...
+    assert min(changed) < left_of_image + 40 and max(changed) > right_of_image - 40  # ... from edge to edge
+
+
+def test_no_guide_lines_for_a_lead_only_looking(page):
+    canvas = page.canvas
+    canvas.set_read_only(True)  # the review page's canvas
+    QTest.mouseMove(canvas.viewport(), view_point(canvas, 1500, 300))
+    assert canvas.crosshair is None

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QImage,
     QMouseEvent,
     QPainter,
+    QPen,
     QPixmap,
     QTransform,
     QWheelEvent,
@@ -84,6 +85,9 @@ class AnnotationCanvas(QGraphicsView):
         self._before: list[Shape] = []
         self._pan_from = QPointF()
         self.read_only = False  # a lead looking at work: zoom and pan only, no edits
+        # the mouse's point on the image while boxes can be drawn: guide lines across the
+        # whole image through it, so a box's edge can be lined up with an object's far side
+        self.crosshair: QPointF | None = None
 
     # ------------------------------------------------------------ content
 
@@ -94,6 +98,7 @@ class AnnotationCanvas(QGraphicsView):
             box.update()
         if read_only:
             self._select(-1)
+            self._set_crosshair(None)
 
     def set_labels(self, labels: dict[str, tuple[str, str]]) -> None:
         self.labels = dict(labels)
@@ -235,6 +240,27 @@ class AnnotationCanvas(QGraphicsView):
         if after != before:
             self.edited.emit(CanvasEdit(NUDGE, before, after, self.selected, self.selected))
 
+    def _set_crosshair(self, pos: QPointF | None) -> None:
+        if pos is not None and (self.read_only or not self.image_rect.contains(pos)):
+            pos = None
+        if pos != self.crosshair:
+            self.crosshair = pos
+            self.viewport().update()
+
+    def leaveEvent(self, event) -> None:
+        self._set_crosshair(None)
+        super().leaveEvent(event)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.crosshair is None:
+            return
+        pen = QPen(QColor(255, 255, 255, 200), 1, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)  # one screen pixel at any zoom
+        painter.setPen(pen)
+        r, at = self.image_rect, self.crosshair
+        painter.drawLine(QPointF(r.left(), at.y()), QPointF(r.right(), at.y()))
+        painter.drawLine(QPointF(at.x(), r.top()), QPointF(at.x(), r.bottom()))
+
     def keyPressEvent(self, event) -> None:
         step = self._nudge_step(event)
         if step is not None:
@@ -297,6 +323,7 @@ class AnnotationCanvas(QGraphicsView):
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
             return
         pos = self.mapToScene(event.position().toPoint())
+        self._set_crosshair(pos if self._gesture in (None, DRAW) else None)
         if self._gesture in (DRAW, RESIZE):
             self.boxes[self.selected].set_rect(QRectF(self._anchor, self._clamp(pos)).normalized())
         elif self._gesture == MOVE:
