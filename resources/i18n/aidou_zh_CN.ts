@@ -615,6 +615,23 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
     </message>
 </context>
 <context>
+    <name>KeysHelp</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/keys_help.py" line="12"/>
+        <source>Keys</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/keys_help.py" line="26"/>
+        <source>E: nothing to mark on this item · Q: flag it for the lead (with a note)
+Ctrl+Z undo · Ctrl+Shift+Z redo · F fit · Esc deselect
+F1 or Esc closes this window.</source>
+        <translation>E：这一项无可标注 · Q：存疑，留言给组长
+Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · F 适应窗口 · Esc 取消选中
+按 F1 或 Esc 关闭本窗口。</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <location filename="../../aidou_desktop/ui/login_page.py" line="29"/>

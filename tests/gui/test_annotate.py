@@ -386,3 +386,16 @@ def test_no_guide_lines_for_a_lead_only_looking(page):
     canvas.set_read_only(True)  # the review page's canvas
     QTest.mouseMove(canvas.viewport(), view_point(canvas, 1500, 300))
     assert canvas.crosshair is None
+
+
+def test_f1_shows_the_keys_and_esc_closes_them(qtbot, page):
+    press(page.canvas, Qt.Key.Key_F1)
+    help_window = page.keys_help
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is help_window)
+    text = help_window.text_label.text()
+    assert "nudge" in text and "Ctrl+Z" in text and "nothing to mark" in text
+    press(QApplication.focusWidget() or help_window, Qt.Key.Key_Escape)
+    assert not help_window.isVisible()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page.window())
+    press(page.canvas, Qt.Key.Key_D)  # the page's keys work again
+    assert page.current_item().id == ITEM_IDS[1]
