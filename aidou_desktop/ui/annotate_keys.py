@@ -33,6 +33,7 @@ def install_keys(page) -> QAction:
     add(["E"], page.mark_empty)
     add(["Q"], page.flag_current)
     add(["F"], lambda: page.editor.fit())
+    add(["B"], lambda: page.editor.toggle_contrast())
     page.keys_help = KeysHelp(page)
     page.keys_help.finished.connect(page._back_from_dialog)  # noqa: SLF001 - the page's own keys again
     add([Qt.Key.Key_F1], lambda: page.keys_help.show_for(page.editor.keys_help()), single_key=False)

@@ -166,65 +166,65 @@
 <context>
     <name>BoxEditor</name>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="62"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="76"/>
         <source>Change class</source>
         <translation>修改类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="69"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="83"/>
         <source>Delete box</source>
         <translation>删除框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="82"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="96"/>
         <source>Draw box</source>
         <translation>画框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="82"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="96"/>
         <source>Move box</source>
         <translation>移动框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="82"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="96"/>
         <source>Resize box</source>
         <translation>调整框大小</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="83"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="97"/>
         <source>Nudge box</source>
         <translation>微调框的位置</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="95"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="109"/>
         <source>%n box(es) on this image</source>
         <translation>
             <numerusform>本图共 %n 个框</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="99"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="113"/>
         <source>Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).
 D / → next · A / ← previous (arrows step only while no box is selected)
 Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
-Wheel: zoom · Space+drag: pan · F: fit</source>
+Wheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos)</source>
         <translation>拖动鼠标画框（也可画在别的框里面）。单击框可选中；拖动四角调整大小；Shift+拖动移动；方向键微调位置（Shift：10 倍）。
 D / → 下一项 · A / ← 上一项（选中框时方向键用来微调，不翻页）
 Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
-滚轮：缩放 · 按住空格拖动：平移 · F：适应窗口</translation>
+滚轮：缩放 · 按住空格拖动：平移 · F：适应窗口 · B：增强对比度（适合偏暗的照片）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="103"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="117"/>
         <source>Delete box (Del)</source>
         <translation>删除框 (Del)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="106"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="120"/>
         <source>No objects (E)</source>
         <translation>无目标 (E)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="109"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="123"/>
         <source>This image has nothing to label: mark it as done without boxes</source>
         <translation>这张图里没有要标的目标：不画框，直接标记为已完成</translation>
     </message>
@@ -604,12 +604,12 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/base.py" line="136"/>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="139"/>
         <source>Delete (Del)</source>
         <translation>删除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/base.py" line="140"/>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="143"/>
         <source>Nothing to mark (E)</source>
         <translation>无需标注 (E)</translation>
     </message>

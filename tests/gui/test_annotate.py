@@ -399,3 +399,22 @@ def test_f1_shows_the_keys_and_esc_closes_them(qtbot, page):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page.window())
     press(page.canvas, Qt.Key.Key_D)  # the page's keys work again
     assert page.current_item().id == ITEM_IDS[1]
+
+
+def test_b_gives_more_contrast_on_screen_only(page):
+    canvas = page.canvas
+    draw_box(canvas, 400, 300, 800, 600)
+    saved = saved_shapes(page, ITEM_IDS[0])
+    plain = canvas.pixmap_item.pixmap().toImage()
+    scale = canvas.transform().m11()
+    press(canvas, Qt.Key.Key_B)
+    brighter = canvas.pixmap_item.pixmap().toImage()
+    assert brighter.size() == plain.size() and brighter != plain
+    assert canvas.transform().m11() == scale and saved_shapes(page, ITEM_IDS[0]) == saved  # nothing else moved
+    press(canvas, Qt.Key.Key_Escape)
+    press(canvas, Qt.Key.Key_D)  # stays on for the next photo
+    next_plain = page.cache.get(page.store.blob_path(page.current_item().blob))
+    assert canvas.pixmap_item.pixmap().toImage() != next_plain.convertToFormat(canvas.pixmap_item.pixmap().toImage().format())
+    press(canvas, Qt.Key.Key_A)
+    press(canvas, Qt.Key.Key_B)
+    assert canvas.pixmap_item.pixmap().toImage() == plain

@@ -116,6 +116,14 @@ class AnnotationCanvas(QGraphicsView):
         self.setSceneRect(self.image_rect.adjusted(-margin, -margin, margin, margin))
         self.fit_to_window()
 
+    def replace_image(self, image: QImage) -> None:
+        """The same item's display copy drawn differently (more contrast): zoom and boxes stay."""
+        if self.image_rect.isEmpty() or image.isNull():
+            return
+        self.pixmap_item.setPixmap(QPixmap.fromImage(image))
+        self.pixmap_item.setTransform(QTransform.fromScale(self.image_rect.width() / image.width(),
+                                                           self.image_rect.height() / image.height()))  # fmt: skip
+
     def clear_image(self) -> None:
         """No image (a missing or damaged file): nothing to draw on."""
         self.pixmap_item.setPixmap(QPixmap())

@@ -84,6 +84,9 @@ class ItemEditor(QWidget):
     def fit(self) -> None:
         """F: show the whole item."""
 
+    def toggle_contrast(self) -> None:
+        """B: more contrast on the item's image (box pages); nothing elsewhere."""
+
     def flush(self) -> None:
         """Emit what is changed and not yet handed over (text typed since the last pause):
         the host calls it before it leaves the item and before an undo or redo."""

@@ -6,6 +6,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from aidou_desktop.model import Item, Order, Shape
+from aidou_desktop.ui.contrast_image import enhanced
 from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
 from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
 from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, NUDGE_ID
@@ -21,6 +22,8 @@ class BoxEditor(ItemEditor):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas)
         self.setFocusProxy(self.canvas)
+        self._image: QImage | None = None  # the item's display copy as decoded
+        self.contrast = False
 
     def set_order(self, order: Order) -> None:
         super().set_order(order)
@@ -30,11 +33,22 @@ class BoxEditor(ItemEditor):
         self.canvas.current_label = order.schema.labels[0].name if order.schema.labels else ""
 
     def show_item(self, item: Item, shapes: list[Shape], image: QImage | None, selected: int = -1) -> None:
+        self._image = image
         if image is not None:
-            self.canvas.show_image(image, item.width, item.height)
+            self.canvas.show_image(self._shown(image), item.width, item.height)
         else:
             self.canvas.clear_image()  # never leave the previous image under this item's boxes
         self.canvas.set_shapes(shapes, selected)
+
+    def toggle_contrast(self) -> None:
+        """B: more contrast on dark or hazy photos (CLAHE on the display copy), on or off for
+        every item until pressed again; the boxes and what is saved stay as they are."""
+        self.contrast = not self.contrast
+        if self._image is not None:
+            self.canvas.replace_image(self._shown(self._image))
+
+    def _shown(self, image: QImage) -> QImage:
+        return enhanced(image) if self.contrast else image
 
     def set_shapes(self, shapes: list[Shape], selected: int = -1) -> None:
         if self.canvas.shapes() != shapes:
@@ -96,7 +110,7 @@ class BoxEditor(ItemEditor):
 
     def keys_help(self) -> str:
         return self.tr(
-            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit"
+            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos)"
         )
 
     def delete_text(self) -> str:
