@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from aidou_desktop.ui.copy_previous import copy_previous_boxes
 from aidou_desktop.ui.keys_help import KeysHelp
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 
@@ -34,6 +35,7 @@ def install_keys(page) -> QAction:
     add(["Q"], page.flag_current)
     add(["F"], lambda: page.editor.fit())
     add(["B"], lambda: page.editor.toggle_contrast())
+    add(["V"], lambda: copy_previous_boxes(page))
     page.keys_help = KeysHelp(page)
     page.keys_help.finished.connect(page._back_from_dialog)  # noqa: SLF001 - the page's own keys again
     add([Qt.Key.Key_F1], lambda: page.keys_help.show_for(page.editor.keys_help()), single_key=False)

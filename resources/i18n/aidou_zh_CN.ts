@@ -96,6 +96,21 @@
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/copy_previous.py" line="24"/>
+        <source>The previous item has no boxes to copy.</source>
+        <translation>上一项没有可复制的框。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/copy_previous.py" line="26"/>
+        <source>The previous item&apos;s boxes are on this one already.</source>
+        <translation>上一项的框已经在这一项上了。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/copy_previous.py" line="29"/>
+        <source>Copy the previous item&apos;s boxes</source>
+        <translation>复制上一项的框</translation>
+    </message>
 </context>
 <context>
     <name>AssignDialog</name>
@@ -207,11 +222,11 @@
         <source>Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).
 D / → next · A / ← previous (arrows step only while no box is selected)
 Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
-Wheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos)</source>
+Wheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos) · V: copy the previous item&apos;s boxes</source>
         <translation>拖动鼠标画框（也可画在别的框里面）。单击框可选中；拖动四角调整大小；Shift+拖动移动；方向键微调位置（Shift：10 倍）。
 D / → 下一项 · A / ← 上一项（选中框时方向键用来微调，不翻页）
 Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
-滚轮：缩放 · 按住空格拖动：平移 · F：适应窗口 · B：增强对比度（适合偏暗的照片）</translation>
+滚轮：缩放 · 按住空格拖动：平移 · F：适应窗口 · B：增强对比度（适合偏暗的照片） · V：复制上一项的框</translation>
     </message>
     <message>
         <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="117"/>

@@ -418,3 +418,21 @@ def test_b_gives_more_contrast_on_screen_only(page):
     press(canvas, Qt.Key.Key_A)
     press(canvas, Qt.Key.Key_B)
     assert canvas.pixmap_item.pixmap().toImage() == plain
+
+
+def test_v_copies_the_previous_items_boxes_as_one_undo_step(page):
+    canvas = page.canvas
+    press(canvas, Qt.Key.Key_V)  # the first item: nothing before it
+    assert saved_shapes(page, ITEM_IDS[0]) is None
+    draw_box(canvas, 100, 100, 500, 400)
+    press(canvas, Qt.Key.Key_2)
+    draw_box(canvas, 900, 300, 1300, 700)
+    first = saved_shapes(page, ITEM_IDS[0])
+    press(canvas, Qt.Key.Key_Escape)
+    press(canvas, Qt.Key.Key_D)
+    press(canvas, Qt.Key.Key_V)
+    assert saved_shapes(page, ITEM_IDS[1]) == first and canvas.shapes() == first
+    press(canvas, Qt.Key.Key_V)  # again: nothing doubled, and it says so
+    assert saved_shapes(page, ITEM_IDS[1]) == first and "already" in page.notice_label.text()
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.shapes() == []
