@@ -1,4 +1,5 @@
-"""A QImage with more contrast (``imaging.contrast``), for the B key of the box page."""
+"""The box page's image helpers on QImages: more contrast (``imaging.contrast``, key B)
+and the blurred / dark check (``imaging.quality``)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,24 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from aidou_desktop.imaging.contrast import enhance_bgra
+from aidou_desktop.imaging.quality import photo_problem
 
 
-def enhanced(image: QImage) -> QImage:
+def _bgra(image: QImage, copy: bool = True) -> np.ndarray:
+    """The image's pixels as an H×W×4 BGRA array; ``copy=False``: a view, for use at once
+    while ``image`` lives (the decoded display copies are RGB32 already: no conversion)."""
     rgb32 = image.convertToFormat(QImage.Format.Format_RGB32)  # BGRA bytes in memory on little-endian PCs
     height, width = rgb32.height(), rgb32.width()
     view = np.frombuffer(rgb32.constBits(), np.uint8).reshape(height, rgb32.bytesPerLine())[:, : width * 4]
-    bgra = enhance_bgra(view.reshape(height, width, 4))
-    return QImage(bgra.data, width, height, bgra.strides[0], QImage.Format.Format_RGB32).copy()
+    view = view.reshape(height, width, 4)
+    return view.copy() if copy else view
+
+
+def enhanced(image: QImage) -> QImage:
+    bgra = enhance_bgra(_bgra(image))
+    return QImage(bgra.data, bgra.shape[1], bgra.shape[0], bgra.strides[0], QImage.Format.Format_RGB32).copy()
+
+
+def image_problem(image: QImage) -> str | None:
+    """``quality.DARK``, ``quality.BLURRED`` or None."""
+    return photo_problem(_bgra(image, copy=False)) if not image.isNull() else None

@@ -181,44 +181,54 @@
 <context>
     <name>BoxEditor</name>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="76"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="54"/>
+        <source>This photo is very dark: press B for more contrast. If you still cannot see the objects, flag it (Q) as “Image not clear” instead of guessing.</source>
+        <translation>这张照片很暗：按 B 增强对比度。如果还是看不清目标，请按 Q 存疑并选“图片不清楚”，不要猜着标。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="57"/>
+        <source>This photo looks blurred. If you cannot tell the objects apart, flag it (Q) as “Image not clear” instead of guessing.</source>
+        <translation>这张照片看起来很模糊。如果分辨不清目标，请按 Q 存疑并选“图片不清楚”，不要猜着标。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="96"/>
         <source>Change class</source>
         <translation>修改类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="83"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="103"/>
         <source>Delete box</source>
         <translation>删除框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="96"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="116"/>
         <source>Draw box</source>
         <translation>画框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="96"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="116"/>
         <source>Move box</source>
         <translation>移动框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="96"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="116"/>
         <source>Resize box</source>
         <translation>调整框大小</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="97"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="117"/>
         <source>Nudge box</source>
         <translation>微调框的位置</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="109"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="129"/>
         <source>%n box(es) on this image</source>
         <translation>
             <numerusform>本图共 %n 个框</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="113"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="133"/>
         <source>Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).
 D / → next · A / ← previous (arrows step only while no box is selected)
 Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
@@ -229,17 +239,17 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
 滚轮：缩放 · 按住空格拖动：平移 · F：适应窗口 · B：增强对比度（适合偏暗的照片） · V：复制上一项的框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="117"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="137"/>
         <source>Delete box (Del)</source>
         <translation>删除框 (Del)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="120"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="140"/>
         <source>No objects (E)</source>
         <translation>无目标 (E)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="123"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="143"/>
         <source>This image has nothing to label: mark it as done without boxes</source>
         <translation>这张图里没有要标的目标：不画框，直接标记为已完成</translation>
     </message>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -436,3 +438,30 @@ def test_v_copies_the_previous_items_boxes_as_one_undo_step(page):
     assert saved_shapes(page, ITEM_IDS[1]) == first and "already" in page.notice_label.text()
     press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert canvas.shapes() == []
+
+
+def street_texture(blur_sigma: float = 0, light: float = 1.0) -> bytes:
+    """A detailed photo-like image (noise over shapes), optionally blurred or darkened."""
+    rng = np.random.default_rng(5)
+    width, height = DISPLAY_SIZE
+    image = rng.integers(40, 220, (height, width, 3), dtype=np.uint8)
+    cv2.rectangle(image, (200, 150), (600, 400), (30, 30, 160), -1)
+    if blur_sigma:
+        image = cv2.GaussianBlur(image, (0, 0), blur_sigma)
+    image = (image * light).astype(np.uint8)
+    return cv2.imencode(".jpg", image)[1].tobytes()
+
+
+def test_a_blurred_or_dark_photo_is_said_so_with_the_way_to_skip_it(page):
+    page.store.blob_path(page.items[1].blob).write_bytes(street_texture(blur_sigma=6))
+    page.store.blob_path(page.items[2].blob).write_bytes(street_texture(light=0.12))
+    page.store.blob_path(page.items[3].blob).write_bytes(street_texture())
+    page.cache.clear()
+    warning = page.editor.quality_label
+    assert not warning.isVisible()  # the first photo is fine
+    press(page.canvas, Qt.Key.Key_D)
+    assert warning.isVisible() and "blurred" in warning.text() and "Image not clear" in warning.text()
+    press(page.canvas, Qt.Key.Key_D)
+    assert warning.isVisible() and "dark" in warning.text() and "B" in warning.text()
+    press(page.canvas, Qt.Key.Key_D)
+    assert not warning.isVisible()  # sharp and light: nothing to say

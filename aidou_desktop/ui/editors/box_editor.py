@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from aidou_desktop.model import Item, Order, Shape
-from aidou_desktop.ui.contrast_image import enhanced
+from aidou_desktop.imaging.quality import DARK
+from aidou_desktop.ui.contrast_image import enhanced, image_problem
 from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
 from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
 from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, NUDGE_ID
@@ -18,8 +19,15 @@ class BoxEditor(ItemEditor):
         self.canvas = AnnotationCanvas()
         self.canvas.edited.connect(self._canvas_edited)
         self.canvas.selection_changed.connect(self.selection_changed)
+        # a photo too blurred or too dark to label well: say so, and how to skip it
+        self.quality_label = QLabel()
+        self.quality_label.setWordWrap(True)
+        self.quality_label.setStyleSheet("background: #fff4d6; color: #7a4d00; padding: 6px;")
+        self.quality_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.quality_label)
         layout.addWidget(self.canvas)
         self.setFocusProxy(self.canvas)
         self._image: QImage | None = None  # the item's display copy as decoded
@@ -34,11 +42,23 @@ class BoxEditor(ItemEditor):
 
     def show_item(self, item: Item, shapes: list[Shape], image: QImage | None, selected: int = -1) -> None:
         self._image = image
+        self._warn_about(image_problem(image) if image is not None else None)
         if image is not None:
             self.canvas.show_image(self._shown(image), item.width, item.height)
         else:
             self.canvas.clear_image()  # never leave the previous image under this item's boxes
         self.canvas.set_shapes(shapes, selected)
+
+    def _warn_about(self, problem: str | None) -> None:
+        if problem == DARK:
+            text = self.tr("This photo is very dark: press B for more contrast. If you still cannot see the "
+                           "objects, flag it (Q) as “Image not clear” instead of guessing.")  # fmt: skip
+        elif problem is not None:
+            text = self.tr("This photo looks blurred. If you cannot tell the objects apart, flag it (Q) as "
+                           "“Image not clear” instead of guessing.")  # fmt: skip
+        self.quality_label.setVisible(problem is not None)
+        if problem is not None:
+            self.quality_label.setText(text)
 
     def toggle_contrast(self) -> None:
         """B: more contrast on dark or hazy photos (CLAHE on the display copy), on or off for
