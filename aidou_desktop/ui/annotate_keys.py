@@ -36,6 +36,7 @@ def install_keys(page) -> QAction:
     add(["F"], lambda: page.editor.fit())
     add(["B"], lambda: page.editor.toggle_contrast())
     add(["V"], lambda: copy_previous_boxes(page))
+    add(["G"], lambda: page.editor.snap_selected())
     page.keys_help = KeysHelp(page)
     page.keys_help.finished.connect(page._back_from_dialog)  # noqa: SLF001 - the page's own keys again
     add([Qt.Key.Key_F1], lambda: page.keys_help.show_for(page.editor.keys_help()), single_key=False)

@@ -1,5 +1,5 @@
-"""The box page's image helpers on QImages: more contrast (``imaging.contrast``, key B)
-and the blurred / dark check (``imaging.quality``)."""
+"""The box page's image helpers on QImages: more contrast (``imaging.contrast``, key B),
+the blurred / dark check (``imaging.quality``) and snapping a box (``imaging.grabcut``, key G)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from aidou_desktop.imaging.contrast import enhance_bgra
+from aidou_desktop.imaging.grabcut import snap_rect
 from aidou_desktop.imaging.quality import photo_problem
 
 
@@ -28,3 +29,15 @@ def enhanced(image: QImage) -> QImage:
 def image_problem(image: QImage) -> str | None:
     """``quality.DARK``, ``quality.BLURRED`` or None."""
     return photo_problem(_bgra(image, copy=False)) if not image.isNull() else None
+
+
+def snapped_rect(image: QImage, rect: tuple[float, float, float, float], size: tuple[int, int]):
+    """``rect`` (x, y, w, h in original pixels of an image ``size`` = (width, height)) snapped to
+    the object inside it on the display copy ``image``; None when nothing better was found."""
+    sx, sy = image.width() / size[0], image.height() / size[1]
+    x, y, w, h = rect
+    found = snap_rect(_bgra(image, copy=False), (round(x * sx), round(y * sy), round(w * sx), round(h * sy)))
+    if found is None:
+        return None
+    fx, fy, fw, fh = found
+    return fx / sx, fy / sy, fw / sx, fh / sy

@@ -31,3 +31,13 @@ def test_the_input_is_left_as_it_was():
     copy = photo.copy()
     enhance_bgra(photo)
     assert np.array_equal(photo, copy)
+
+
+def test_grabcut_finds_nothing_to_snap_to_in_plain_texture():
+    from aidou_desktop.imaging.grabcut import snap_rect
+
+    rng = np.random.default_rng(2)
+    texture = rng.integers(90, 150, (300, 400, 3), dtype=np.uint8)
+    assert snap_rect(texture, (5, 5, 4, 4)) is None  # too small to tell anything
+    found = snap_rect(texture, (100, 80, 150, 120))
+    assert found is None or found[2] * found[3] < 150 * 120  # never grows the box

@@ -465,3 +465,32 @@ def test_a_blurred_or_dark_photo_is_said_so_with_the_way_to_skip_it(page):
     assert warning.isVisible() and "dark" in warning.text() and "B" in warning.text()
     press(page.canvas, Qt.Key.Key_D)
     assert not warning.isVisible()  # sharp and light: nothing to say
+
+
+def object_on_texture() -> bytes:
+    """A red car (display px 300–500 × 200–320, original px ×2) on a grey, textured road."""
+    rng = np.random.default_rng(9)
+    width, height = DISPLAY_SIZE
+    image = rng.integers(90, 150, (height, width, 3), dtype=np.uint8)
+    cv2.rectangle(image, (300, 200), (500, 320), (30, 30, 200), -1)
+    return cv2.imencode(".png", image)[1].tobytes()
+
+
+def test_g_snaps_a_loose_box_to_the_object_inside_it(page):
+    page.store.blob_path(page.items[1].blob).write_bytes(object_on_texture())
+    page.cache.clear()
+    canvas = page.canvas
+    press(canvas, Qt.Key.Key_D)
+    draw_box(canvas, 520, 320, 1100, 740)  # loose, around the car at (600, 400)–(1000, 640)
+    press(canvas, Qt.Key.Key_G)
+    (x1, y1), (x2, y2) = saved_shapes(page, ITEM_IDS[1])[0].points
+    for got, want in ((x1, 600), (y1, 400), (x2, 1002), (y2, 642)):
+        assert abs(got - want) <= 8, (x1, y1, x2, y2)
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo step back to the loose box
+    (x1, y1), _ = saved_shapes(page, ITEM_IDS[1])[0].points
+    assert abs(x1 - 520) <= 3 and abs(y1 - 320) <= 3
+
+
+def test_g_without_a_box_says_what_to_do(page):
+    press(page.canvas, Qt.Key.Key_G)
+    assert page.notice_label.isVisible() and "Select a box first" in page.notice_label.text()

@@ -84,6 +84,9 @@ class ItemEditor(QWidget):
     def fit(self) -> None:
         """F: show the whole item."""
 
+    def snap_selected(self) -> None:
+        """G: fit the selected box to the object inside it (box pages); nothing elsewhere."""
+
     def toggle_contrast(self) -> None:
         """B: more contrast on the item's image (box pages); nothing elsewhere."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from aidou_desktop.model import Item, Order, Shape
 from aidou_desktop.imaging.quality import DARK
-from aidou_desktop.ui.contrast_image import enhanced, image_problem
+from aidou_desktop.model import Item, Order, Shape, box_shape, shape_rect
 from aidou_desktop.ui.canvas import AnnotationCanvas, CanvasEdit
+from aidou_desktop.ui.contrast_image import enhanced, image_problem, snapped_rect
 from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
 from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID, NUDGE_ID
 
@@ -31,6 +32,7 @@ class BoxEditor(ItemEditor):
         layout.addWidget(self.canvas)
         self.setFocusProxy(self.canvas)
         self._image: QImage | None = None  # the item's display copy as decoded
+        self._item: Item | None = None
         self.contrast = False
 
     def set_order(self, order: Order) -> None:
@@ -42,6 +44,7 @@ class BoxEditor(ItemEditor):
 
     def show_item(self, item: Item, shapes: list[Shape], image: QImage | None, selected: int = -1) -> None:
         self._image = image
+        self._item = item
         self._warn_about(image_problem(image) if image is not None else None)
         if image is not None:
             self.canvas.show_image(self._shown(image), item.width, item.height)
@@ -59,6 +62,27 @@ class BoxEditor(ItemEditor):
         self.quality_label.setVisible(problem is not None)
         if problem is not None:
             self.quality_label.setText(text)
+
+    def snap_selected(self) -> None:
+        """G: the selected box shrinks to the object inside it (GrabCut on the display copy)."""
+        selected = self.canvas.selected
+        if selected < 0 or self._image is None or self._item is None:
+            self.notice.emit(self.tr("Select a box first (draw it loosely around the object), then press G."))
+            return
+        before = self.canvas.shapes()
+        x, y, w, h = shape_rect(before[selected])
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            found = snapped_rect(self._image, (x, y, w, h), (self._item.width, self._item.height))
+        finally:
+            QApplication.restoreOverrideCursor()
+        if found is None:
+            self.notice.emit(self.tr("No clear object edge inside this box: the box stays as drawn."))
+            return
+        fx, fy, fw, fh = found
+        snapped = box_shape(before[selected].label, fx, fy, fx + fw, fy + fh)
+        after = [snapped if i == selected else s for i, s in enumerate(before)]
+        self.edited.emit(EditorEdit(self.tr("Snap box to the object"), before, after, selected, selected))
 
     def toggle_contrast(self) -> None:
         """B: more contrast on dark or hazy photos (CLAHE on the display copy), on or off for
@@ -130,7 +154,7 @@ class BoxEditor(ItemEditor):
 
     def keys_help(self) -> str:
         return self.tr(
-            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos) · V: copy the previous item's boxes"
+            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos) · V: copy the previous item's boxes · G: snap the selected box to the object"
         )
 
     def delete_text(self) -> str:
