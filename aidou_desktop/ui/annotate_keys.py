@@ -37,6 +37,8 @@ def install_keys(page) -> QAction:
     add(["B"], lambda: page.editor.toggle_contrast())
     add(["V"], lambda: copy_previous_boxes(page))
     add(["G"], lambda: page.editor.snap_selected())
+    add(["H"], lambda: page.editor.toggle_boxes())
+    add(["L"], lambda: page.editor.toggle_tags())
     page.keys_help = KeysHelp(page)
     page.keys_help.finished.connect(page._back_from_dialog)  # noqa: SLF001 - the page's own keys again
     add([Qt.Key.Key_F1], lambda: page.keys_help.show_for(page.editor.keys_help()), single_key=False)

@@ -494,3 +494,21 @@ def test_g_snaps_a_loose_box_to_the_object_inside_it(page):
 def test_g_without_a_box_says_what_to_do(page):
     press(page.canvas, Qt.Key.Key_G)
     assert page.notice_label.isVisible() and "Select a box first" in page.notice_label.text()
+
+
+def test_h_hides_the_boxes_and_l_the_labels_on_screen_only(page):
+    canvas = page.canvas
+    draw_box(canvas, 400, 300, 800, 600)
+    press(canvas, Qt.Key.Key_Escape)
+    saved = saved_shapes(page, ITEM_IDS[0])
+    press(canvas, Qt.Key.Key_L)
+    assert canvas.boxes[0].isVisible() and not canvas.boxes[0].tag.isVisible()
+    press(canvas, Qt.Key.Key_H)
+    assert not canvas.boxes[0].isVisible()
+    press(canvas, Qt.Key.Key_D)
+    press(canvas, Qt.Key.Key_A)  # hidden stays hidden from item to item
+    assert not canvas.boxes[0].isVisible() and saved_shapes(page, ITEM_IDS[0]) == saved
+    draw_box(canvas, 900, 300, 1300, 600)  # drawing shows them all again
+    assert all(box.isVisible() for box in canvas.boxes) and len(saved_shapes(page, ITEM_IDS[0])) == 2
+    press(canvas, Qt.Key.Key_L)
+    assert all(box.tag.isVisible() for box in canvas.boxes)

@@ -88,6 +88,8 @@ class AnnotationCanvas(QGraphicsView):
         # the mouse's point on the image while boxes can be drawn: guide lines across the
         # whole image through it, so a box's edge can be lined up with an object's far side
         self.crosshair: QPointF | None = None
+        self.boxes_shown = True  # H hides the boxes to see the image under them
+        self.tags_shown = True  # L hides the label tags where boxes crowd together
 
     # ------------------------------------------------------------ content
 
@@ -143,6 +145,16 @@ class AnnotationCanvas(QGraphicsView):
 
     def select(self, index: int) -> None:
         self._select(index)
+
+    def show_boxes(self, shown: bool) -> None:
+        self.boxes_shown = shown
+        for box in self.boxes:
+            box.setVisible(shown)
+
+    def show_tags(self, shown: bool) -> None:
+        self.tags_shown = shown
+        for box in self.boxes:
+            box.tag.setVisible(shown)
 
     # ------------------------------------------------------------ zoom
 
@@ -301,6 +313,8 @@ class AnnotationCanvas(QGraphicsView):
             return
         if button != Qt.MouseButton.LeftButton or self.image_rect.isEmpty() or self.read_only:
             return
+        if not self.boxes_shown:
+            self.show_boxes(True)  # never draw or move among boxes nobody can see
         pos = self.mapToScene(event.position().toPoint())
         self._before = self.shapes()
         self._selected_before = self.selected
@@ -364,6 +378,8 @@ class AnnotationCanvas(QGraphicsView):
         box = BoxItem(label, title, color, rect)
         box.handles = not self.read_only  # a read-only box is outlined when selected, not offered for resizing
         box.set_scene_per_pixel(1.0 / max(self.transform().m11(), 1e-6))
+        box.setVisible(self.boxes_shown)
+        box.tag.setVisible(self.tags_shown)
         self.scene().addItem(box)
         self.boxes.append(box)
 

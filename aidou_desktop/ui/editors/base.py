@@ -87,6 +87,12 @@ class ItemEditor(QWidget):
     def snap_selected(self) -> None:
         """G: fit the selected box to the object inside it (box pages); nothing elsewhere."""
 
+    def toggle_boxes(self) -> None:
+        """H: hide or show the marks drawn on an image (box pages); nothing elsewhere."""
+
+    def toggle_tags(self) -> None:
+        """L: hide or show the marks' label tags (box pages); nothing elsewhere."""
+
     def toggle_contrast(self) -> None:
         """B: more contrast on the item's image (box pages); nothing elsewhere."""
 

@@ -84,6 +84,14 @@ class BoxEditor(ItemEditor):
         after = [snapped if i == selected else s for i, s in enumerate(before)]
         self.edited.emit(EditorEdit(self.tr("Snap box to the object"), before, after, selected, selected))
 
+    def toggle_boxes(self) -> None:
+        """H: hide the boxes to see the image under them (a click or a drag brings them back)."""
+        self.canvas.show_boxes(not self.canvas.boxes_shown)
+
+    def toggle_tags(self) -> None:
+        """L: hide the label tags where boxes crowd together (the colours still tell the classes)."""
+        self.canvas.show_tags(not self.canvas.tags_shown)
+
     def toggle_contrast(self) -> None:
         """B: more contrast on dark or hazy photos (CLAHE on the display copy), on or off for
         every item until pressed again; the boxes and what is saved stay as they are."""
@@ -154,7 +162,7 @@ class BoxEditor(ItemEditor):
 
     def keys_help(self) -> str:
         return self.tr(
-            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos) · V: copy the previous item's boxes · G: snap the selected box to the object"
+            "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos) · V: copy the previous item's boxes · G: snap the selected box to the object · H: hide/show boxes · L: hide/show labels"
         )
 
     def delete_text(self) -> str:
