@@ -81,6 +81,12 @@ class CorrectModeMixin:
             self._describe(entry)
         self._update_buttons()
 
+    def _editor_confirmed(self) -> None:
+        """The editor's own "this is the answer" (Ctrl+Enter in a transcription): in correct
+        mode it saves the correction, as Enter does where Enter is not typing."""
+        if self.correcting:
+            self._save_correction()
+
     def _canvas_edited(self, edit: CanvasEdit) -> None:
         # kept on the canvas only until Enter: a correction is one revision, not one per gesture
         if self.canvas.shapes() != edit.after:

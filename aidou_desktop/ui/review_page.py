@@ -2,10 +2,12 @@
 offline, one key per verdict.
 
 Enter / Space accept and move on; R sends back with a reason; C lets the lead fix
-the boxes, then Enter saves the fix as the lead's revision and accepts it; J / ↓
+the item, then Enter saves the fix as the lead's revision and accepts it; J / ↓
 and K / ↑ move; Esc leaves correct mode (without saving) or goes home. Every
 verdict is saved to the store at once and queued for upload; the row shows it.
-Conflicts are only shown: a person settles them with ``aidou-server conflicts``.
+Box orders show on the canvas; other task kinds in the annotate page's editor of
+their kind (``ReviewEditors``). Conflicts are only shown: a person settles them
+with ``aidou-server conflicts``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aidou_desktop.imaging import DecodeError
 from aidou_desktop.model import Order, UserInfo
 from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, QueueEntry
 from aidou_desktop.store import Store
@@ -40,13 +41,12 @@ from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 from aidou_desktop.ui.messages import error_text
 from aidou_desktop.ui.reject_dialog import RejectDialog
 from aidou_desktop.ui.review_correct_mode import CorrectModeMixin
-from aidou_desktop.ui.review_editors import ReviewEditors
+from aidou_desktop.ui.review_editors import ReviewEditors, item_image, prefetch_images
 from aidou_desktop.ui.review_filters import ReviewFilters
 from aidou_desktop.ui.review_queue_model import ANNOTATOR, COMMENT, ITEM, STATUS, ReviewQueueModel
 
 log = logging.getLogger(__name__)
 
-PREFETCH_AHEAD = 2  # as on the annotate page: the next image is decoded while the lead looks
 NOTE_STYLES = {
     "conflict": "background: #f3e8ff; color: #5b21b6; padding: 6px; font-weight: bold;",
     "correct": "background: #fff4d6; color: #7a4d00; padding: 6px; font-weight: bold;",
@@ -207,9 +207,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
 
     def _focus_view(self) -> None:
         """The keyboard to what shows the item (never a text field outside correct mode)."""
-        if not self.editors.isHidden() and self.editors.editor is not None:
-            self.editors.setFocus()
-        else:
+        if not self.editors.take_focus():
             self.canvas.setFocus()
 
     def current_entry(self) -> QueueEntry | None:
@@ -250,15 +248,9 @@ class ReviewPage(CorrectModeMixin, QWidget):
             self._labels_of = order.id
         self.note_label.hide()
         editor = self.editors.use(order) if order is not None else None
-        image = None
-        if item is None or item.blob or editor is None:  # a text item has no image to miss
-            try:
-                path = self.store.blob_path(item.blob) if item else None
-                if path is None:
-                    raise DecodeError(entry.item_name)
-                image = self.cache.get(path)
-            except DecodeError:
-                self._note(self.tr("This image is not on this PC yet: sync to download it."), "error")
+        image, missing = item_image(self.store, self.cache, item, in_editor=editor is not None)
+        if missing:
+            self._note(self.tr("This image is not on this PC yet: sync to download it."), "error")
         annotation = self.store.annotation(entry.item_id)
         shapes = annotation.shapes if annotation else []
         if editor is not None and item is not None:
@@ -276,7 +268,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         )
         self._update_buttons()
         # after this item is painted: starting decodes competes for the GIL with showing it
-        QTimer.singleShot(0, lambda: self._prefetch_around(row))
+        QTimer.singleShot(0, lambda: prefetch_images(self.store, self.cache, self.model.entry, row))
 
     def _show_conflict(self, entry: QueueEntry, item, order: Order | None) -> None:
         # the side-by-side view draws boxes: a text order's conflict shows the item and the note
@@ -291,12 +283,6 @@ class ReviewPage(CorrectModeMixin, QWidget):
             self.conflict_view.show_candidates(item.id, self.store.conflict_candidates(item.id), image, item.width,
                                                item.height, labels, self.model.names())  # fmt: skip
 
-    def _editor_confirmed(self) -> None:
-        """The editor's own "this is the answer" (Ctrl+Enter in a transcription): in correct
-        mode it saves the correction, as Enter does where Enter is not typing."""
-        if self.correcting:
-            self._save_correction()
-
     def _describe(self, entry: QueueEntry) -> None:
         if entry.status == CONFLICT:
             self._note(
@@ -308,16 +294,6 @@ class ReviewPage(CorrectModeMixin, QWidget):
             )
         elif note := self.model.note(entry):  # the annotator's flag, else the lead's reason for sending back
             self._note(*note)
-
-    def _prefetch_around(self, row: int) -> None:
-        paths = []
-        for r in [row + k for k in range(1, PREFETCH_AHEAD + 1)] + [row - 1]:
-            entry = self.model.entry(r)
-            item = self.store.item(entry.item_id) if entry else None
-            path = self.store.blob_path(item.blob) if item and item.blob else None
-            if path is not None:
-                paths.append(path)
-        self.cache.prefetch(paths)
 
     # ------------------------------------------------------------ verdicts
 
@@ -452,8 +428,10 @@ class ReviewPage(CorrectModeMixin, QWidget):
             action = QAction(self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            # while the reason dialog is up, no key may judge the item behind it
-            action.triggered.connect(lambda *_args: None if self.reject_dialog.isVisible() else handler())
+            # while the reason dialog is up, no key may judge the item behind it; typed text is no key
+            action.triggered.connect(
+                lambda *_args: None if self.reject_dialog.isVisible() or self.editors.typing() else handler()
+            )
             self.addAction(action)
             return action
 
