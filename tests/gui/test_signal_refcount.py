@@ -32,3 +32,19 @@ print("ok")
 def test_fifty_thousand_emits_do_not_abort_the_interpreter():
     done = subprocess.run([sys.executable, "-c", EMITS], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+VOID_CALLS = """
+import aidou_desktop.ui  # installs the work-around
+from PySide6.QtCore import QObject
+
+item = QObject()
+for n in range(2_000_000):  # each returns nothing; a faulty PySide takes a reference to None each time
+    item.setObjectName("x")
+print("ok")
+"""
+
+
+def test_two_million_calls_of_methods_that_return_nothing_do_not_abort_the_interpreter():
+    done = subprocess.run([sys.executable, "-c", VOID_CALLS], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
