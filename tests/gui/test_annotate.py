@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -512,3 +512,27 @@ def test_h_hides_the_boxes_and_l_the_labels_on_screen_only(page):
     assert all(box.isVisible() for box in canvas.boxes) and len(saved_shapes(page, ITEM_IDS[0])) == 2
     press(canvas, Qt.Key.Key_L)
     assert all(box.tag.isVisible() for box in canvas.boxes)
+
+
+def tag_on_screen(canvas, box) -> QRectF:
+    """Where a box's label tag is drawn on the viewport (tags keep their screen size)."""
+    at = canvas.mapFromScene(box.tag.scenePos())
+    return box.tag.boundingRect().translated(at.x(), at.y())
+
+
+def test_label_tags_of_boxes_close_together_do_not_cover_each_other(qtbot, page):
+    canvas = page.canvas
+    for x, y in ((400, 300), (430, 312), (460, 324), (1200, 700)):  # three cars nose to tail, one apart
+        draw_box(canvas, x, y, x + 300, y + 200)
+        press(canvas, Qt.Key.Key_Escape)
+    tags = [tag_on_screen(canvas, box) for box in canvas.boxes]
+    for i, a in enumerate(tags):
+        for b in tags[i + 1 :]:
+            assert not a.intersects(b), (a, b)
+    wheel(canvas, view_point(canvas, 500, 400), 3)  # zoomed in: laid out again once the wheel rests
+
+    def apart() -> bool:
+        tags = [tag_on_screen(canvas, box) for box in canvas.boxes]
+        return not any(a.intersects(b) for i, a in enumerate(tags) for b in tags[i + 1 :])
+
+    qtbot.waitUntil(apart, timeout=2000)

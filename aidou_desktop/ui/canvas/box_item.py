@@ -28,16 +28,36 @@ class LabelTag(QGraphicsItem):
         self.font.setPixelSize(13)
         self.font.setBold(True)
         self.inside = False  # drawn just inside the box when there is no room above it
+        self.offset = QPointF()  # screen pixels from its anchor (set by the canvas's tag layout)
+        self.laid_out = False  # the canvas chose where it goes: the box's own default is not used
 
     def set_label(self, text: str, color: QColor) -> None:
         self.prepareGeometryChange()
         self.text, self.color = text, color
         self.update()
 
-    def _box(self) -> QRectF:
+    def size_px(self) -> tuple[float, float]:
         metrics = QFontMetricsF(self.font)
-        width, height = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
+        return metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
+
+    def _box(self) -> QRectF:
+        width, height = self.size_px()
+        if self.laid_out:
+            return QRectF(self.offset.x(), self.offset.y(), width, height)
         return QRectF(0, 0 if self.inside else -height, width, height)
+
+    def unplace(self) -> None:
+        """Back to the box's own default place (set by the box)."""
+        if self.laid_out:
+            self.prepareGeometryChange()  # called by the item itself: PySide6 6.12 mishandles it from outside
+            self.laid_out = False
+
+    def place(self, anchor: QPointF, offset: QPointF) -> None:
+        """At scene point ``anchor``, shifted by ``offset`` screen pixels."""
+        self.prepareGeometryChange()
+        self.laid_out, self.offset = True, offset
+        self.setPos(anchor)
+        self.update()
 
     def boundingRect(self) -> QRectF:
         return self._box()
@@ -98,6 +118,7 @@ class BoxItem(QGraphicsItem):
         return [r.topLeft(), r.topRight(), r.bottomRight(), r.bottomLeft()]
 
     def _place_tag(self) -> None:
+        self.tag.unplace()  # moved or resized: its own place until the canvas lays tags out again
         tag_height_scene = 20 * self.scene_per_pixel
         self.tag.inside = self.rect.top() < tag_height_scene
         self.tag.setPos(self.rect.topLeft())

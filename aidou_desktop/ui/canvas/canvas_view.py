@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -39,6 +39,7 @@ MAX_ZOOM = 40.0
 
 DRAW, MOVE, RESIZE, PAN, NUDGE = "draw", "move", "resize", "pan", "nudge"
 NUDGE_BIG_PX = 10  # Shift+arrow: screen pixels a step (a plain arrow: 1)
+TAG_LAYOUT_DELAY_MS = 80
 
 
 @dataclass
@@ -89,6 +90,7 @@ class AnnotationCanvas(QGraphicsView):
         # whole image through it, so a box's edge can be lined up with an object's far side
         self.crosshair: QPointF | None = None
         self.boxes_shown = True  # H hides the boxes to see the image under them
+        self._tag_timer = QTimer(self, singleShot=True, interval=TAG_LAYOUT_DELAY_MS, timeout=self.lay_out_tags)
         self.tags_shown = True  # L hides the label tags where boxes crowd together
 
     # ------------------------------------------------------------ content
@@ -139,6 +141,7 @@ class AnnotationCanvas(QGraphicsView):
             x, y, w, h = shape_rect(shape)
             self._add_box(shape.label, QRectF(x, y, w, h))
         self._select(selected if 0 <= selected < len(self.boxes) else -1)
+        self.lay_out_tags()
 
     def shapes(self) -> list[Shape]:
         return [box.shape_value() for box in self.boxes]
@@ -226,6 +229,42 @@ class AnnotationCanvas(QGraphicsView):
         per_pixel = 1.0 / max(self.transform().m11(), 1e-6)
         for box in self.boxes:
             box.set_scene_per_pixel(per_pixel)
+        # once the wheel rests: laying out a thousand tags (~30 ms) on every notch would stutter
+        self._tag_timer.start()
+
+    def lay_out_tags(self) -> None:
+        """Put each box's label tag where it covers no tag placed before it: above the box's
+        left corner, else above its right corner, inside its top-left corner, or under it;
+        the first place if all are taken. Tags keep their screen size, so this runs again on
+        zoom. A grid of tag-sized cells keeps it near-linear for a thousand boxes."""
+        per_pixel = 1.0 / max(self.transform().m11(), 1e-6)
+        cell = 60.0 * per_pixel
+        grid: dict[tuple[int, int], list[QRectF]] = {}
+
+        def cells(r: QRectF):
+            for cx in range(int(r.left() // cell), int(r.right() // cell) + 1):
+                for cy in range(int(r.top() // cell), int(r.bottom() // cell) + 1):
+                    yield cx, cy
+
+        def free(r: QRectF) -> bool:
+            return not any(r.intersects(other) for c in cells(r) for other in grid.get(c, ()))
+
+        for box in self.boxes:
+            w_px, h_px = box.tag.size_px()
+            w, h = w_px * per_pixel, h_px * per_pixel
+            r = box.rect
+            places = [  # (anchor, offset in screen px, the tag's scene rect)
+                (r.topLeft(), QPointF(0, -h_px), QRectF(r.left(), r.top() - h, w, h)),
+                (r.topRight(), QPointF(-w_px, -h_px), QRectF(r.right() - w, r.top() - h, w, h)),
+                (r.topLeft(), QPointF(0, 0), QRectF(r.left(), r.top(), w, h)),
+                (r.bottomLeft(), QPointF(0, 0), QRectF(r.left(), r.bottom(), w, h)),
+            ]
+            if r.top() - h < self.image_rect.top():
+                places = places[2:] + places[:2]  # no room above the image's edge
+            anchor, offset, rect = next(((a, o, t) for a, o, t in places if free(t)), places[0])
+            box.tag.place(anchor, offset)
+            for c in cells(rect):
+                grid.setdefault(c, []).append(rect)
 
     # ------------------------------------------------------------ keys for panning
 
@@ -259,6 +298,7 @@ class AnnotationCanvas(QGraphicsView):
         after = [clamp_box(shape, width, height) for shape in self.shapes()]
         if after != before:
             self.edited.emit(CanvasEdit(NUDGE, before, after, self.selected, self.selected))
+        self.lay_out_tags()
 
     def _set_crosshair(self, pos: QPointF | None) -> None:
         if pos is not None and (self.read_only or not self.image_rect.contains(pos)):
@@ -370,6 +410,7 @@ class AnnotationCanvas(QGraphicsView):
         if gesture in (MOVE, RESIZE) and after == self._before:
             return  # a click on a box only selects it
         self.edited.emit(CanvasEdit(gesture, self._before, after, self._selected_before, self.selected))
+        self.lay_out_tags()
 
     # ------------------------------------------------------------ helpers
 
