@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from aidou_desktop.model import Annotation, BatchSummary, Item, Order, QuarantinedChange, SyncRun, UserInfo
 from aidou_desktop.model.domain import CONFLICTED, REJECTED
-from aidou_desktop.store import accounts, batches, download_order, feed, reviews, runs
+from aidou_desktop.store import accounts, batches, download_order, feed, item_states, reviews, runs
 from aidou_desktop.store import annotations as ann
 from aidou_desktop.store.blobs import BlobDir, check_sha
 from aidou_desktop.store.db import Writer, one, open_database, rows, scalar
@@ -290,6 +290,10 @@ class Store(ReviewMethods, OcrSuggestionMethods):
         items = ItemPages(ids, self.items_with_ids)
         start = items.index_of(resume) if resume is not None else None
         return from_wire(Order, json.loads(data)), items, start or 0
+
+    def item_states(self, batch_id: int, annotator_id: int | None, item_id: int | None = None) -> dict[int, str]:
+        """{item id: state} for the annotate page's item list, one query (``store/item_states.py``)."""
+        return self._w.read(lambda c: item_states.item_states(c, batch_id, annotator_id, item_id))
 
     def ready_items(self, batch_id: int) -> list[Item]:
         return self._w.read(lambda c: batches.ready_items(c, batch_id))

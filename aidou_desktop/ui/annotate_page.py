@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QElapsedTimer, QTimer, Signal
-from PySide6.QtGui import QImage, QUndoStack
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from aidou_desktop.model import Annotation, Item, Order, Shape
 from aidou_desktop.store import Store
 from aidou_desktop.store.errors import DiskFull
 from aidou_desktop.store.item_pages import ItemPages
+from aidou_desktop.store.item_states import UNLABELLED
 from aidou_desktop.ui.annotate_header import AnnotateHeader
 from aidou_desktop.ui.annotate_keys import install_keys
 from aidou_desktop.ui.annotate_side_panel import SidePanel
@@ -35,6 +36,7 @@ from aidou_desktop.ui.editors import BoxEditor, EditorEdit, ItemEditor, editor_f
 from aidou_desktop.ui.editors.problems import edit_problem, problem_text, saves_anyway
 from aidou_desktop.ui.flag_dialog import FlagDialog
 from aidou_desktop.ui.image_cache import ImageCache
+from aidou_desktop.ui.item_list import TO_DO, BatchEndBar, ItemList
 from aidou_desktop.ui.messages import error_text
 from aidou_desktop.ui.undo_commands import FlagCommand, ShapesCommand
 from sync_server.protocol import TASK_TRANSCRIPTION
@@ -54,6 +56,7 @@ class AnnotatePage(QWidget):
         self.cache = image_cache
         self.order: Order | None = None
         self.batch_id: int | None = None
+        self._annotator_id: int | None = None  # whose batch: their rework counts in the item list
         self.items: ItemPages = ItemPages([], store.items_with_ids)
         self.index = -1
         self._step = 1  # the direction of travel: +1 forward (D), -1 back (A); prefetch follows it
@@ -88,14 +91,32 @@ class AnnotatePage(QWidget):
         self.flag_dialog.accepted.connect(self._flag_chosen)
         self.flag_dialog.finished.connect(self._back_from_dialog)
 
+        # every item of the batch and its state, left of the editor; the batch's end below the header
+        self.item_list = ItemList()
+        self.item_list.item_chosen.connect(self.go_to)
+        self.item_list.next_unlabelled_requested.connect(self.next_unlabelled)
+        self.end_bar = BatchEndBar()
+        self.end_bar.go_requested.connect(self.first_to_do)
+
         middle = QHBoxLayout()
+        middle.addWidget(self.item_list)
         middle.addWidget(self.editor_stack, 1)
         middle.addWidget(self.side)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.header)
+        layout.addWidget(self.end_bar)
         layout.addLayout(middle, 1)
         self._enter_action = install_keys(self)
+        # N: the next unlabelled item; a letter typed into a text field or an input method's
+        # composition is text, never this key (as the page's other single keys)
+        self.next_unlabelled_action = QAction(self)
+        self.next_unlabelled_action.setShortcut(QKeySequence("N"))
+        self.next_unlabelled_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.next_unlabelled_action.triggered.connect(
+            lambda _checked=False: None if self._typing() else self.next_unlabelled()
+        )
+        self.addAction(self.next_unlabelled_action)
 
     @property
     def canvas(self):
@@ -121,6 +142,8 @@ class AnnotatePage(QWidget):
         self.order = order
         self.items = items
         self.batch_id = items[0].batch_id if len(items) else None
+        user = self.store.current_user()
+        self._annotator_id = user.id if user else None
         self.undo_stack.clear()
         self.cache.clear()
         # forget the last batch's item first: choosing a label must not edit a shape of it
@@ -134,6 +157,7 @@ class AnnotatePage(QWidget):
         self.side.labels.set_schema(order.schema)
         self.side.set_editor(self.editor)
         self.side.guidelines.set_markdown(order.guidelines)
+        self.item_list.set_batch(items, self._item_states())
         self.go_to(start_index)
 
     def add_ready_items(self, items: ItemPages) -> None:
@@ -143,9 +167,10 @@ class AnnotatePage(QWidget):
             return
         current = self.current_item()
         self.items = items
+        self.item_list.set_batch(items, self._item_states())
         if current is not None:
             self.index = min(items.insertion_point(current.id), len(items) - 1)
-            self.refresh_status()
+            self._refresh_current()
 
     def current_item(self) -> Item | None:
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
@@ -169,7 +194,7 @@ class AnnotatePage(QWidget):
         if self.order is not None and self.order.task_kind == TASK_TRANSCRIPTION:
             self.editor.set_suggestion(self.store.ocr_suggestion(item.id))
         self._since_save.start()
-        self.refresh_status()
+        self._refresh_current()
         self._prefetch_timer.start()
         self.editor.focus_widget().setFocus()
 
@@ -201,6 +226,8 @@ class AnnotatePage(QWidget):
         self.undo_stack.redo()
 
     def next_item(self) -> None:
+        if self.index == len(self.items) - 1:
+            self._show_batch_end()  # D on the last item: what is still to do, in sight
         self.go_to(self.index + 1)
 
     def take_and_next(self) -> None:
@@ -214,6 +241,22 @@ class AnnotatePage(QWidget):
 
     def previous_item(self) -> None:
         self.go_to(self.index - 1)
+
+    def next_unlabelled(self) -> None:
+        """N: the next item nobody has labelled yet, after this one (round to the batch's start)."""
+        index = self.item_list.model.first({UNLABELLED}, self.index)
+        if index is None:
+            self.header.show_notice(self.tr("No unlabelled items left in this batch."))
+        elif index == self.index:
+            self.header.show_notice(self.tr("This is the only unlabelled item left in this batch."))
+        else:
+            self.go_to(index)
+
+    def first_to_do(self) -> None:
+        """The batch's first item still to do: unlabelled, or sent back to fix."""
+        index = self.item_list.model.first(set(TO_DO))
+        if index is not None:
+            self.go_to(index)
 
     def _prefetch_current(self) -> None:
         if 0 <= self.index < len(self.items):
@@ -287,9 +330,10 @@ class AnnotatePage(QWidget):
         except Exception as exc:  # noqa: BLE001 - a failed save must be seen, never silent
             self._save_failed(item_id, exc)
             return
+        self._item_saved(item_id)
         item = self.current_item()
         if item is not None and item.id == item_id:
-            self.refresh_status()
+            self._refresh_current()
         else:
             self._go_to_item(item_id)
         self.saved.emit()
@@ -323,6 +367,7 @@ class AnnotatePage(QWidget):
         except Exception as exc:  # noqa: BLE001 - a failed save must be seen, never silent
             self._save_failed(item_id, exc)
             return
+        self._item_saved(item_id)
         item = self.current_item()
         if item is not None and item.id == item_id:
             self.editor.set_shapes(shapes, selected)
@@ -345,19 +390,45 @@ class AnnotatePage(QWidget):
     # ------------------------------------------------------------ status
 
     def refresh_status(self) -> None:
+        """After a sync: every item's state again (one query), and the current item's line."""
+        self.item_list.set_states(self._item_states())
+        self._refresh_current()
+
+    def _refresh_current(self) -> None:
         item = self.current_item()
         if item is not None:
             self._show_status(self.store.annotation(item.id))
 
+    def _item_states(self) -> dict[int, str]:
+        if self.batch_id is None:
+            return {}
+        return self.store.item_states(self.batch_id, self._annotator_id)
+
+    def _item_saved(self, item_id: int) -> None:
+        """A save reached the store: that one item's state in the list at once."""
+        if self.batch_id is not None:
+            states = self.store.item_states(self.batch_id, self._annotator_id, item_id)
+            for saved_id, state in states.items():
+                self.item_list.set_state(saved_id, state)
+
     def _show_status(self, annotation: Annotation | None) -> None:
         """Position, state and banners of the current item, whose annotation this is."""
         self.header.show_position(self.index, len(self.items))
+        self.item_list.set_current(self.index)
+        self._show_batch_end()
         self._flag = annotation.flag if annotation else None
         self._suggested = annotation is not None and annotation.is_suggestion
         review = self.store.latest_review(annotation.id) if annotation else None
         sent_back = review.comment or "" if review is not None and review.verdict == "reject" else None
         self.header.show_annotation(annotation, sent_back)
         self._refresh_side()
+
+    def _show_batch_end(self) -> None:
+        """At the last item: what is still to do in the batch, or that it is finished."""
+        at_end = len(self.items) > 0 and self.index == len(self.items) - 1
+        if at_end:
+            self.end_bar.show_counts(self.item_list.model.counts, len(self.items))
+        self.end_bar.setVisible(at_end)
 
     def _refresh_side(self) -> None:
         self.side.show_state(self.editor, self.current_item() is not None)
