@@ -46,7 +46,7 @@ class SidePanel(QWidget):
 
     def set_editor(self, editor) -> None:
         """Words of the item editor in use (an ``ItemEditor``): its keys and its buttons."""
-        self.keys_label.setText(editor.keys_help())
+        self.keys_label.setText(editor.keys_brief())
         self.delete_button.setText(editor.delete_text())
         self.empty_button.setText(editor.empty_text())
         self.empty_button.setToolTip(editor.empty_tip())

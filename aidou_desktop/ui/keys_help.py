@@ -23,7 +23,7 @@ class KeysHelp(QDialog):
     def show_for(self, editor_keys: str) -> None:
         """Show the editor's own keys, then the keys every page shares."""
         shared = self.tr(
-            "E: nothing to mark on this item · Q: flag it for the lead (with a note)\n"
+            "E: nothing to mark on this item · Q: flag it for the lead (with a note) · N: next unlabelled item\n"
             "Ctrl+Z undo · Ctrl+Shift+Z redo · F fit · Esc deselect\n"
             "F1 or Esc closes this window."
         )

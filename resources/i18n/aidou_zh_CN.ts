@@ -67,32 +67,42 @@
 <context>
     <name>AnnotatePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="211"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="238"/>
         <source>Take the suggestion</source>
         <translation>采用预标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="254"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="249"/>
+        <source>No unlabelled items left in this batch.</source>
+        <translation>这个批次里已经没有未标注的项了。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="251"/>
+        <source>This is the only unlabelled item left in this batch.</source>
+        <translation>这是本批次唯一还没标注的一项。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="297"/>
         <source>This item already has marks, so it cannot be marked as having nothing. Delete them first if it really has nothing to mark.</source>
         <translation>这一项已经有标注，不能再标为“无可标注”。如果确实没有可标的内容，请先删除已有标注。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="258"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="301"/>
         <source>Mark as nothing to mark</source>
         <translation>标记为无需标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="275"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="318"/>
         <source>Flag for the lead</source>
         <translation>标记存疑</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="275"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="318"/>
         <source>Remove flag</source>
         <translation>取消标记</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="338"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="383"/>
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>
@@ -143,6 +153,57 @@
         <location filename="../../aidou_desktop/ui/assign_dialogs.py" line="59"/>
         <source>Lease</source>
         <translation>领取天数</translation>
+    </message>
+</context>
+<context>
+    <name>BatchEndBar</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="376"/>
+        <source>Go to the first of them</source>
+        <translation>转到第一个</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/item_list.py" line="392"/>
+        <source>%n item(s) still unlabelled</source>
+        <translation>
+            <numerusform>还有 %n 项未标注</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/item_list.py" line="394"/>
+        <source>%n sent back to fix</source>
+        <translation>
+            <numerusform>%n 项被打回待修改</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="395"/>
+        <source>This is the last item. Still to do: %1.</source>
+        <translation>这是最后一项。还要处理：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="395"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="398"/>
+        <source>Batch finished: all %1 items are labelled.</source>
+        <translation>批次完成：%1 项全部标注完毕。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/item_list.py" line="400"/>
+        <source>%n still waiting to upload: they upload by themselves.</source>
+        <translation>
+            <numerusform>%n 项等待上传：联网后会自动上传。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/item_list.py" line="403"/>
+        <source>%n in conflict: the lead will decide.</source>
+        <translation>
+            <numerusform>%n 项有冲突：由组长决定。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -254,17 +315,26 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
 滚轮：缩放 · 按住空格拖动：平移 · F：适应窗口 · B：增强对比度（适合偏暗的照片） · V：复制上一项的框 · G：选中的框自动贴紧目标 · H：隐藏/显示框 · L：隐藏/显示类别标签</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="169"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="170"/>
+        <source>Drag to draw a box; 1–9 its class; click a box to select it, drag its corners to resize.
+D / → next · A / ← previous · Ctrl+Z undo · Del delete
+Wheel: zoom · F1: all keys</source>
+        <translation>拖动鼠标画框；按 1–9 选类别；单击框可选中，拖动四角调整大小。
+D / → 下一项 · A / ← 上一项 · Ctrl+Z 撤销 · Del 删除
+滚轮：缩放 · F1：全部快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="175"/>
         <source>Delete box (Del)</source>
         <translation>删除框 (Del)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="172"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="178"/>
         <source>No objects (E)</source>
         <translation>无目标 (E)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="175"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="181"/>
         <source>This image has nothing to label: mark it as done without boxes</source>
         <translation>这张图里没有要标的目标：不画框，直接标记为已完成</translation>
     </message>
@@ -644,14 +714,110 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/base.py" line="148"/>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="153"/>
         <source>Delete (Del)</source>
         <translation>删除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/base.py" line="152"/>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="157"/>
         <source>Nothing to mark (E)</source>
         <translation>无需标注 (E)</translation>
+    </message>
+</context>
+<context>
+    <name>ItemList</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="255"/>
+        <source>Items</source>
+        <translation>数据项</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="259"/>
+        <source>Show only the items in this state</source>
+        <translation>只显示这种状态的项</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="282"/>
+        <source>Next unlabelled (N)</source>
+        <translation>下一个未标注 (N)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="284"/>
+        <source>Go to the next item nobody has labelled yet</source>
+        <translation>转到下一个还没人标注的项</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="343"/>
+        <source>All (%1)</source>
+        <translation>全部 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="344"/>
+        <source>Unlabelled (%1)</source>
+        <translation>未标注 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="345"/>
+        <source>Done (%1)</source>
+        <translation>已完成 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="346"/>
+        <source>Sent back (%1)</source>
+        <translation>被打回 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="347"/>
+        <source>Conflict (%1)</source>
+        <translation>冲突 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="348"/>
+        <source>Waiting to upload (%1)</source>
+        <translation>待上传 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="354"/>
+        <source>Labelled %1 of %2</source>
+        <translation>已标注 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="357"/>
+        <source>No items in this state.</source>
+        <translation>没有这种状态的项。</translation>
+    </message>
+</context>
+<context>
+    <name>ItemStateModel</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="114"/>
+        <source>Not labelled yet</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="115"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="116"/>
+        <source>Done: nothing to mark</source>
+        <translation>已完成：无可标注</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="117"/>
+        <source>Saved here, waiting to upload</source>
+        <translation>已保存在本机，等待上传</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="118"/>
+        <source>Sent back: fix it</source>
+        <translation>被打回：请修改</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/item_list.py" line="119"/>
+        <source>Conflict: the lead will decide</source>
+        <translation>冲突：由组长决定</translation>
     </message>
 </context>
 <context>
@@ -663,10 +829,10 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
     </message>
     <message>
         <location filename="../../aidou_desktop/ui/keys_help.py" line="26"/>
-        <source>E: nothing to mark on this item · Q: flag it for the lead (with a note)
+        <source>E: nothing to mark on this item · Q: flag it for the lead (with a note) · N: next unlabelled item
 Ctrl+Z undo · Ctrl+Shift+Z redo · F fit · Esc deselect
 F1 or Esc closes this window.</source>
-        <translation>E：这一项无可标注 · Q：存疑，留言给组长
+        <translation>E：这一项无可标注 · Q：存疑，留言给组长 · N：下一个未标注项
 Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · F 适应窗口 · Esc 取消选中
 按 F1 或 Esc 关闭本窗口。</translation>
     </message>
@@ -1652,22 +1818,22 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="117"/>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="123"/>
         <source>Correcting: 1–9 choose or drop a class, Del clears. Enter saves your version and accepts it; Esc leaves without saving.</source>
         <translation>修正中：按 1–9 选择或取消类别，Del 清除。Enter 保存你的版本并通过；Esc 不保存退出。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="123"/>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="129"/>
         <source>Correcting: select text with the mouse or Shift+arrows, then 1–9 to mark it; click an entity to select it, 1–9 re-labels it, Del deletes it. Enter saves your version and accepts it; Esc leaves without saving.</source>
         <translation>修正中：用鼠标或 Shift+方向键选中文字，再按 1–9 标注；单击实体可选中，按 1–9 改标签，Del 删除。Enter 保存你的版本并通过；Esc 不保存退出。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="130"/>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="136"/>
         <source>Correcting: type in the text. Ctrl+Enter saves your version and accepts it; Esc leaves the text, Esc again leaves without saving.</source>
         <translation>修正中：直接修改文字。Ctrl+Enter 保存你的版本并通过；按 Esc 离开文本框，再按 Esc 不保存退出。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="135"/>
+        <location filename="../../aidou_desktop/ui/review_correct_mode.py" line="141"/>
         <source>Correcting: drag to draw, drag a corner to resize, Shift+drag to move, 1–9 class, Del delete. Enter saves your version and accepts it; Esc leaves without saving.</source>
         <translation>修正中：拖动画框，拖角调整大小，Shift+拖动移动，1–9 选类别，Del 删除。Enter 保存你的版本并通过；Esc 退出且不保存。</translation>
     </message>
@@ -1712,37 +1878,37 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
         <translation>这里没有要审核的数据项。同步以获取新的结果，或更改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="261"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="253"/>
         <source>This image is not on this PC yet: sync to download it.</source>
         <translation>这张图片还不在这台电脑上：请同步下载。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="275"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="267"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="304"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="290"/>
         <source>Conflict: these revisions of the item wait for a decision. Keep one (it becomes the item&apos;s revision, made by you; needs the link to the server); it cannot be accepted or sent back.</source>
         <translation>冲突：这道题的几个版本等待决定。请保留其中一版（它将成为这道题的当前版本，记在你名下；需要连接服务器）；冲突题不能直接通过或打回。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="356"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="332"/>
         <source>A sent-back item needs a reason: nothing was saved.</source>
         <translation>打回需要填写原因：未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="360"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="336"/>
         <source>The verdict could not be saved: %1</source>
         <translation>审核结果未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="395"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="371"/>
         <source>No verdicts yet</source>
         <translation>尚无审核结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/review_page.py" line="398"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="374"/>
         <source>Accept rate %1% (%n item(s) checked)</source>
         <translation>
             <numerusform>通过率 %1%（抽检 %n 项）</numerusform>

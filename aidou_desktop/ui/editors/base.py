@@ -142,7 +142,12 @@ class ItemEditor(QWidget):
         return ""
 
     def keys_help(self) -> str:
+        """Every key of this editor (the F1 window)."""
         return ""
+
+    def keys_brief(self) -> str:
+        """The keys a person needs most, under the label list (F1 has them all)."""
+        return self.keys_help()
 
     def delete_text(self) -> str:
         return self.tr("Delete (Del)")

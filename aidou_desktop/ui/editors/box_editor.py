@@ -165,6 +165,12 @@ class BoxEditor(ItemEditor):
             "Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).\nD / → next · A / ← previous (arrows step only while no box is selected)\nCtrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect\nWheel: zoom · Space+drag: pan · F: fit · B: more contrast (on dark photos) · V: copy the previous item's boxes · G: snap the selected box to the object · H: hide/show boxes · L: hide/show labels"
         )
 
+    def keys_brief(self) -> str:
+        return self.tr(
+            "Drag to draw a box; 1–9 its class; click a box to select it, drag its corners to resize.\n"
+            "D / → next · A / ← previous · Ctrl+Z undo · Del delete\nWheel: zoom · F1: all keys"
+        )
+
     def delete_text(self) -> str:
         return self.tr("Delete box (Del)")
 
