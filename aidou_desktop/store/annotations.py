@@ -144,6 +144,22 @@ def save_shapes(
     return one(conn, "SELECT * FROM annotations WHERE id = ?", (new_id,))
 
 
+def withdraw_unsent(conn: sqlite3.Connection, item_id: int) -> bool:
+    """Take back the item's only revision while it is still waiting here (queued, made from
+    nothing, never sent): the item is unlabelled again, as before its first edit. False (and
+    nothing changed) once anything about it has left the PC or came from elsewhere."""
+    current = current_row(conn, item_id)
+    if current is None:
+        return True
+    if current["origin"] != "local" or current["state"] != QUEUED or current["base_id"] is not None:
+        return False
+    if scalar(conn, "SELECT count(*) FROM annotations WHERE item_id = ? AND id != ?", (item_id, current["id"])):
+        return False
+    conn.execute("DELETE FROM outbox WHERE annotation_id = ?", (current["id"],))
+    conn.execute("DELETE FROM annotations WHERE id = ?", (current["id"],))
+    return True
+
+
 def flag_item(
     conn: sqlite3.Connection, item_id: int, note: str | None, annotator_id: int | None, device_id: str | None
 ) -> dict[str, Any]:

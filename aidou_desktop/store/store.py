@@ -379,6 +379,11 @@ class Store(ReviewMethods, OcrSuggestionMethods):
         )
         return annotation_from_row(row, shapes)
 
+    def withdraw(self, item_id: int) -> bool:
+        """Undo of an item's first edit: its revision is taken back while nothing of it has
+        left the PC, so the item is unlabelled again; False when that is no longer possible."""
+        return self._w.write(lambda c: ann.withdraw_unsent(c, item_id), "undo the first edit")
+
     def outbox_count(self, user_id: int | None = None) -> int:
         """Revisions and reviews waiting to upload: the user's, or everybody's when ``user_id`` is None."""
         return self._w.read(lambda c: accounts.outbox_count(c, user_id) + reviews.outbox_count(c, user_id))

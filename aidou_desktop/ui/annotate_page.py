@@ -355,15 +355,22 @@ class AnnotatePage(QWidget):
             self.header.show_notice(problem_text(reason, self.order))
             return False
         self.header.show_notice(problem_text(reason, self.order) if reason else None)
-        self.undo_stack.push(ShapesCommand(self._apply_shapes, item.id, edit.before, edit.after,
+        # an item nobody had touched: undo takes the revision back rather than saving "nothing here"
+        before = edit.before if edit.before or self.store.annotation(item.id) is not None else None
+        self.undo_stack.push(ShapesCommand(self._apply_shapes, item.id, before, edit.after,
                                            edit.selected_before, edit.selected_after, edit.text, edit.merge_id))  # fmt: skip
         return True
 
-    def _apply_shapes(self, item_id: int, shapes: list[Shape], selected: int) -> None:
-        """Save, then show: called by undo commands, for this item or one left behind."""
+    def _apply_shapes(self, item_id: int, shapes: list[Shape] | None, selected: int) -> None:
+        """Save, then show: called by undo commands, for this item or one left behind.
+        ``shapes`` None: back to no revision at all (undo of the item's first edit)."""
         elapsed = self._since_save.restart() if self._since_save.isValid() else 0
         try:
-            annotation = self.store.save_shapes(item_id, shapes, elapsed)
+            if shapes is None and self.store.withdraw(item_id):
+                annotation = None
+            else:
+                annotation = self.store.save_shapes(item_id, shapes or [], elapsed)
+            shapes = shapes or []
         except Exception as exc:  # noqa: BLE001 - a failed save must be seen, never silent
             self._save_failed(item_id, exc)
             return

@@ -8,8 +8,8 @@ from PySide6.QtGui import QUndoCommand
 
 from aidou_desktop.model import Shape
 
-# (item id, shapes, index of the box to select) -> saves and shows
-ApplyShapes = Callable[[int, list[Shape], int], None]
+# (item id, shapes (None: no revision, as before the item's first edit), index of the box to select) -> saves and shows
+ApplyShapes = Callable[[int, list[Shape] | None, int], None]
 
 CHANGE_CLASS_ID = 1  # consecutive class changes of one box merge into one step
 NUDGE_ID = 2  # arrow-key nudges of one box in a row: one step
@@ -23,7 +23,7 @@ class ShapesCommand(QUndoCommand):
         self,
         apply: ApplyShapes,
         item_id: int,
-        before: list[Shape],
+        before: list[Shape] | None,
         after: list[Shape],
         selected_before: int,
         selected_after: int,

@@ -236,3 +236,14 @@ def test_the_queries_read_indexes_not_whole_tables(batch):
     assert not scans, scans
     assert any("annotations_item_origin" in p for p in plans)
     assert any("items_batch_ready" in p for p in plans)
+
+
+def test_only_an_unsent_first_revision_can_be_taken_back(batch):
+    batch.save_shapes(ITEMS[0], car())
+    assert batch.withdraw(ITEMS[0]) and batch.annotation(ITEMS[0]) is None and batch.outbox_count() == 0
+    assert start_item(batch) == ITEMS[0]  # unlabelled again: the batch opens there
+    batch.save_shapes(ITEMS[0], car())
+    batch.take_outbox(10)  # on its way to the server: no longer ours to take back
+    assert not batch.withdraw(ITEMS[0]) and batch.annotation(ITEMS[0]) is not None
+    Feed(batch).revision(ITEMS[1], OTHER.id)  # a colleague's revision from the feed
+    assert not batch.withdraw(ITEMS[1]) and batch.annotation(ITEMS[1]) is not None

@@ -79,7 +79,7 @@ def test_undo_removes_the_box_and_saves(page):
     draw_box(canvas, 100, 100, 500, 400)
     assert len(saved_shapes(page, ITEM_IDS[0])) == 1
     press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert canvas.shapes() == [] and saved_shapes(page, ITEM_IDS[0]) == []
+    assert canvas.shapes() == [] and saved_shapes(page, ITEM_IDS[0]) is None  # unlabelled again, not "empty"
     press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(canvas.shapes()) == 1 and len(saved_shapes(page, ITEM_IDS[0])) == 1
 
@@ -151,7 +151,7 @@ def test_undo_after_moving_on_goes_back_to_that_item(page):
     assert page.current_item().id == ITEM_IDS[1]
     page.undo_stack.undo()
     assert page.current_item().id == ITEM_IDS[0]
-    assert saved_shapes(page, ITEM_IDS[0]) == []
+    assert saved_shapes(page, ITEM_IDS[0]) is None
 
 
 def test_a_click_is_not_a_box_and_no_objects_marks_done(page):
@@ -162,6 +162,19 @@ def test_a_click_is_not_a_box_and_no_objects_marks_done(page):
     press(canvas, Qt.Key.Key_E)
     assert saved_shapes(page, ITEM_IDS[0]) == []
     assert "nothing to mark" in page.state_label.text()  # the item says so, not only "waiting to upload"
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # a slip of E is undone like any edit
+    assert saved_shapes(page, ITEM_IDS[0]) is None and page.store.outbox_count() == 0  # unlabelled again
+    assert "nothing to mark" not in page.state_label.text()
+
+
+def test_undoing_an_items_first_box_leaves_it_unlabelled_not_empty(page):
+    canvas = page.canvas
+    draw_box(canvas, 100, 100, 500, 400)
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert saved_shapes(page, ITEM_IDS[0]) is None and canvas.shapes() == []  # not "no objects here"
+    assert page.store.outbox_count() == 0
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(saved_shapes(page, ITEM_IDS[0])) == 1 and page.store.outbox_count() == 1
 
 
 def test_e_on_an_image_with_boxes_says_why_it_does_nothing(page):
