@@ -102,7 +102,7 @@
         <translation>取消标记</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="383"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="390"/>
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>
