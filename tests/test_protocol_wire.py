@@ -319,6 +319,12 @@ def test_points_are_written_as_the_generic_walk_wrote_them():
         assert _outcome(to_wire, shape) == _outcome(_reference_plain, shape), points
 
 
+def _check_shape_text(*args):
+    """``check_shape``'s answer as the English text it always gave (a Problem is that str)."""
+    problem = check_shape(*args)
+    return None if problem is None else str(problem)
+
+
 def test_check_shape_says_what_every_check_said():
     rng = random.Random(11)
     labels = ["car", "bus"]
@@ -329,8 +335,9 @@ def test_check_shape_says_what_every_check_said():
         roll = rng.random()
         if roll < 0.03:
             points = rng.choice([[[1, 2]], [[1, 2], [3, 4], [5, 6]], [(1, 2), [3, 4]], [[1, 2, 3], [3, 4]], [_List([1, 2]), [30, 40]]])
-        shape = Shape(rng.choice(["box", "box", "box", "polygon"]), rng.choice(["car", "car", "bus", "x"]), points)
+        # "circle": a kind nobody knows (polygons have rules of their own: tests/test_polygon.py)
+        shape = Shape(rng.choice(["box", "box", "box", "circle"]), rng.choice(["car", "car", "bus", "x"]), points)
         width, height = rng.choice([(120, 80), (60, 60), (2**60, 80)])
-        assert _outcome(check_shape, shape, width, height, labels) == _outcome(
+        assert _outcome(_check_shape_text, shape, width, height, labels) == _outcome(
             _reference_check_shape, shape, width, height, labels
         ), (shape, width, height)

@@ -185,15 +185,26 @@ def take_outbox(conn: sqlite3.Connection, limit: int, annotator_id: int | None) 
     return found
 
 
+def _answer(state: str, result: PushResult) -> tuple[str, str | None, str | None, str | None]:
+    """(state, reason, code, params as JSON) as stored for an answer: the server's English
+    reason for the log, its code and params for the words on screen (none from an old server)."""
+    if state not in (REJECTED, CONFLICTED):
+        return state, None, None, None
+    code = result.code if isinstance(result.code, str) else None
+    params = result.params if state == REJECTED and isinstance(result.params, dict) and code else None
+    return state, result.reason, code, json.dumps(params, ensure_ascii=False) if params else None
+
+
 def store_push_results(conn: sqlite3.Connection, results: list[PushResult]) -> int:
     """Store each answer and drop its outbox row; returns how many rows were answered."""
-    answers: dict[str, tuple[str, str | None]] = {}
+    answers: dict[str, tuple[str, str | None, str | None, str | None]] = {}
     for result in results:
         state = _STATE_FOR_ANSWER.get(result.status)
         if state is None:
             raise ValueError(f"unknown push status {result.status!r} for {result.id}")
         # the first answer for an id counts; a repeat finds its outbox row already gone
-        answers.setdefault(result.id, (state, result.reason if state in (REJECTED, CONFLICTED) else None))
+        if result.id not in answers:
+            answers[result.id] = _answer(state, result)
     # set-based (one lookup, then executemany): per-answer queries were most of storing a
     # 500-record answer. The ids go in as one JSON array: one bound parameter, any count.
     ids = list(answers)
@@ -207,8 +218,8 @@ def store_push_results(conn: sqlite3.Connection, results: list[PushResult]) -> i
     answered = [i for i in ids if i in waiting]  # others: already stored, or never asked for
     now = now_iso()
     conn.executemany(
-        "UPDATE annotations SET state = ?, reason = ?, updated_at = ? WHERE id = ?",
-        [(answers[i][0], answers[i][1], now, i) for i in answered],
+        "UPDATE annotations SET state = ?, reason = ?, reason_code = ?, reason_params = ?, updated_at = ? WHERE id = ?",
+        [(*answers[i], now, i) for i in answered],
     )
     conn.executemany("DELETE FROM outbox WHERE annotation_id = ?", [(i,) for i in answered])
     return len(answered)

@@ -249,6 +249,20 @@ def m0009_ocr(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0010_rejection_codes(conn: sqlite3.Connection) -> None:
+    # why the server answered as it did, for the PC to word it in Chinese: the answer's code
+    # (REJECT_* for a rejection, CONFLICT_* for a conflict; NULL from a server too old to
+    # send one) and a rejection's params as a JSON object. ``reason`` keeps the server's
+    # English for the log; it never reaches the screen
+    _run(
+        conn,
+        [
+            "ALTER TABLE annotations ADD COLUMN reason_code TEXT",
+            "ALTER TABLE annotations ADD COLUMN reason_params TEXT",
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
@@ -258,6 +272,7 @@ MIGRATIONS: list[Migration] = [
     ("0006_batch_progress_indexes", m0006_batch_progress_indexes),
     ("0007_compact_read", m0007_compact_read),
     ("0009_ocr", m0009_ocr),
+    ("0010_rejection_codes", m0010_rejection_codes),
 ]
 
 

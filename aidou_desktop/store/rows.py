@@ -57,6 +57,8 @@ def annotation_from_row(row: dict[str, Any], shapes: list[Shape] | None = None) 
         time_spent_ms=row["time_spent_ms"],
         state=row["state"],
         reason=row["reason"],
+        reason_code=row["reason_code"],
+        reason_params=json.loads(row["reason_params"]) if row["reason_params"] else None,
         flag=row["flag"],
         device_id=row["device_id"],
     )

@@ -90,7 +90,8 @@ class AnnotateHeader(QWidget):
             self.state_label.setText(self.tr("Suggested: check it (Enter takes it as it is)"))
             state = "suggested"
         else:
-            text = sync_state_text(state, annotation.reason if annotation else None)
+            text = sync_state_text(state, annotation.reason_code, annotation.reason_params) if annotation \
+                else sync_state_text(state)  # fmt: skip
             if annotation is not None and not annotation.shapes:  # E: done, with nothing on it
                 text = self.tr("Marked: nothing to mark here · %1").replace("%1", text)
             self.state_label.setText(text)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from aidou_desktop.imaging import DecodeError
 from aidou_desktop.store.errors import DiskFull
 from aidou_desktop.sync import AuthError, Offline, ServerError, SyncBusy, UpdateRequired
+from aidou_desktop.ui.editors.problems import code_text
 from aidou_desktop.ui.sync_controller import NotLoggedIn
 
 log = logging.getLogger(__name__)
@@ -108,8 +110,10 @@ def offline_login_failed_text() -> str:
     )
 
 
-def sync_state_text(state: str | None, reason: str | None = None) -> str:
-    """The item's standing with the server, as the status line shows it."""
+def sync_state_text(state: str | None, code: str | None = None, params: dict[str, Any] | None = None) -> str:
+    """The item's standing with the server, as the status line shows it. A rejection is
+    worded from its code and params (``REJECT_*``): the server's English reason stays in
+    the log, and an answer without a code (an older server) gets a sentence of our own."""
     if state is None:
         return QCoreApplication.translate("Messages", "Not labelled yet")
     if state in ("queued", "sending"):
@@ -121,5 +125,5 @@ def sync_state_text(state: str | None, reason: str | None = None) -> str:
             "Messages", "Uploaded; another annotator also labelled it, the lead will decide"
         )
     if state == "rejected":
-        return QCoreApplication.translate("Messages", "Sent back: %1").replace("%1", reason or "")
+        return QCoreApplication.translate("Messages", "Sent back: %1").replace("%1", code_text(code, params))
     return state

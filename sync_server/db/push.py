@@ -41,9 +41,20 @@ from sync_server.protocol import (
     MAX_PUSH_RECORDS,
     MAX_QUOTED,
     MAX_SHAPES_PER_RECORD,
-    REJECTED,
+    REJECT_BAD_BASE_ID,
+    REJECT_BAD_ID,
+    REJECT_ID_REUSED,
+    REJECT_LEASED_TO_OTHER,
+    REJECT_NOT_IN_BATCH,
+    REJECT_NOT_LEASED,
+    REJECT_OUT_OF_RANGE,
+    REJECT_TOO_LONG,
+    REJECT_TOO_MANY_SHAPES,
+    REJECT_UNKNOWN_ITEM,
+    REJECT_UNKNOWN_SCHEMA,
     TASK_SHAPES,
     AnnotationRecord,
+    Problem,
     PushResult,
     ReviewRecord,
     UserInfo,
@@ -51,6 +62,8 @@ from sync_server.protocol import (
     check_shape,
     is_uuid,
     quoted,
+    rejection,
+    wrong_shape_kind,
 )
 
 
@@ -152,50 +165,57 @@ class _PushContext:
             self.lease_holders[batch_id].add(annotator_id)
 
 
-def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) -> str | None:
+def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) -> Problem | None:
     if not is_uuid(record.id):
-        return f"id {quoted(record.id)} is not a UUID"
+        return Problem(REJECT_BAD_ID, f"id {quoted(record.id)} is not a UUID")
     if record.base_id is not None and not is_uuid(record.base_id):
-        return f"base_id {quoted(record.base_id)} is not a UUID"
+        return Problem(REJECT_BAD_BASE_ID, f"base_id {quoted(record.base_id)} is not a UUID")
     if len(record.shapes) > MAX_SHAPES_PER_RECORD:
-        return f"too many shapes: {len(record.shapes)}; a revision may hold at most {MAX_SHAPES_PER_RECORD}"
+        return Problem(REJECT_TOO_MANY_SHAPES,
+                       f"too many shapes: {len(record.shapes)}; a revision may hold at most {MAX_SHAPES_PER_RECORD}",
+                       count=len(record.shapes), max=MAX_SHAPES_PER_RECORD)  # fmt: skip
     if not 0 <= record.time_spent_ms <= _MAX_INT32:
-        return "time_spent_ms is out of range"
+        return Problem(REJECT_OUT_OF_RANGE, "time_spent_ms is out of range", field="time_spent_ms")
     if record.schema_version is not None and not 0 < record.schema_version <= _MAX_INT32:
-        return "schema_version is out of range"
+        return Problem(REJECT_OUT_OF_RANGE, "schema_version is out of range", field="schema_version")
     if record.client_time is not None and len(record.client_time) > 40:
-        return "client_time is longer than an ISO 8601 time"
+        return Problem(REJECT_TOO_LONG, "client_time is longer than an ISO 8601 time", field="client_time", max=40)
     if record.device_id is not None and len(record.device_id) > 64:
-        return "device_id is longer than 64 characters"
+        return Problem(REJECT_TOO_LONG, "device_id is longer than 64 characters", field="device_id", max=64)
     if record.flag is not None and len(record.flag) > MAX_FLAG_LENGTH:
-        return f"flag is longer than {MAX_FLAG_LENGTH} characters"
+        return Problem(REJECT_TOO_LONG, f"flag is longer than {MAX_FLAG_LENGTH} characters", field="flag",
+                       max=MAX_FLAG_LENGTH)  # fmt: skip
     item = ctx.items.get(record.item_id)
     if item is None:
-        return f"unknown item {quoted(record.item_id)}"
+        return Problem(REJECT_UNKNOWN_ITEM, f"unknown item {quoted(record.item_id)}", item=record.item_id)
     batch_id = item["batch_id"]
     if record.batch_id is not None and record.batch_id != batch_id:
-        return f"item {record.item_id} is not in batch {quoted(record.batch_id)}"
+        return Problem(REJECT_NOT_IN_BATCH, f"item {record.item_id} is not in batch {quoted(record.batch_id)}",
+                       item=record.item_id, batch=record.batch_id)  # fmt: skip
     if user.role == "annotator" and batch_id is None:
-        return f"item {record.item_id} is in no batch leased to you"
+        return Problem(REJECT_NOT_LEASED, f"item {record.item_id} is in no batch leased to you", item=record.item_id)
     if user.role == "annotator" and user.id not in ctx.lease_holders[batch_id]:
-        return f"batch {batch_id} is leased to another annotator"
+        return Problem(REJECT_LEASED_TO_OTHER, f"batch {batch_id} is leased to another annotator", batch=batch_id)
     schema = _schema_of(ctx, item, record)
     if schema is None:
-        return (f"label schema version {record.schema_version} is unknown for order {item['order_id']} "
-                f"(it is at version {item['schema']['version']})")  # fmt: skip
+        current = item["schema"]["version"]
+        return Problem(REJECT_UNKNOWN_SCHEMA,
+                       f"label schema version {record.schema_version} is unknown for order {item['order_id']} "
+                       f"(it is at version {current})",
+                       version=record.schema_version, order=item["order_id"], current=current)  # fmt: skip
     labels = ctx.label_sets.get(id(schema))
     if labels is None:
         labels = ctx.label_sets[id(schema)] = {label["name"] for label in schema["labels"]}
     allowed = TASK_SHAPES.get(item["task_kind"], ())
     for index, shape in enumerate(record.shapes):
         if shape.kind not in allowed:  # said first: a box's size means nothing in an order of texts
-            return f"shape {index + 1}: a {quoted(shape.kind)} has no place in a {item['task_kind']} order"
-        reason = check_shape(shape, item["width"], item["height"], labels, item["text_length"])
-        if reason:
-            return f"shape {index + 1}: {reason}"
+            return wrong_shape_kind(index, shape.kind, item["task_kind"])
+        problem = check_shape(shape, item["width"], item["height"], labels, item["text_length"])
+        if problem is not None:
+            return problem.at_shape(index)
     # type(): JSON's true is an int to isinstance, never a rate
     if record.ocr_cer is not None and not (type(record.ocr_cer) in (int, float) and 0 <= record.ocr_cer <= _MAX_CER):
-        return "ocr_cer is out of range"
+        return Problem(REJECT_OUT_OF_RANGE, "ocr_cer is out of range", field="ocr_cer")
     return check_payload(item["task_kind"], record.shapes, schema, record.flag)
 
 
@@ -280,12 +300,12 @@ def _apply_annotations(conn: Connection, user: UserInfo, records: list[Annotatio
             elif same:
                 results.append(PushResult(record.id, DUPLICATE))
             else:
-                results.append(PushResult(record.id, REJECTED, "id reused for different content"))
+                results.append(rejection(record.id, Problem(REJECT_ID_REUSED, "id reused for different content")))
             continue
-        reason = _reject_reason(ctx, user, record)
-        if reason:
+        problem = _reject_reason(ctx, user, record)
+        if problem is not None:
             # an id that is no UUID goes back cut short: a 1 MB one must not come back whole
-            results.append(PushResult(record.id if is_uuid(record.id) else record.id[:MAX_QUOTED], REJECTED, reason))
+            results.append(rejection(record.id if is_uuid(record.id) else record.id[:MAX_QUOTED], problem))
             continue
         why_conflict = _conflict(ctx, user, record, now)
         conflict = why_conflict is not None

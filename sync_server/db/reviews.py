@@ -27,13 +27,23 @@ from sync_server.protocol import (
     DUPLICATE,
     MAX_QUOTED,
     MAX_REVIEW_COMMENT,
-    REJECTED,
+    REJECT_BAD_ID,
+    REJECT_COMMENT_MISSING,
+    REJECT_ID_REUSED,
+    REJECT_NOT_ON_ITEM,
+    REJECT_NOT_REVIEWER,
+    REJECT_OPEN_CONFLICT,
+    REJECT_TOO_LONG,
+    REJECT_UNKNOWN_ANNOTATION,
+    REJECT_UNKNOWN_VERDICT,
     VERDICTS,
+    Problem,
     PushResult,
     ReviewRecord,
     UserInfo,
     is_uuid,
     quoted,
+    rejection,
 )
 
 _REVIEWERS = ("lead", "admin")
@@ -45,27 +55,31 @@ def _same(row: dict[str, Any], record: ReviewRecord, user: UserInfo) -> bool:
     )  # fmt: skip
 
 
-def _reject_reason(record: ReviewRecord, user: UserInfo, revision: dict[str, Any] | None) -> str | None:
+def _reject_reason(record: ReviewRecord, user: UserInfo, revision: dict[str, Any] | None) -> Problem | None:
     if user.role not in _REVIEWERS:
-        return "only a lead or an admin can review"
+        return Problem(REJECT_NOT_REVIEWER, "only a lead or an admin can review")
     if not is_uuid(record.id):
-        return f"id {quoted(record.id)} is not a UUID"
+        return Problem(REJECT_BAD_ID, f"id {quoted(record.id)} is not a UUID")
     if record.verdict not in VERDICTS:
-        return f"unknown verdict {quoted(record.verdict)}; one of {', '.join(VERDICTS)}"
+        return Problem(REJECT_UNKNOWN_VERDICT,
+                       f"unknown verdict {quoted(record.verdict)}; one of {', '.join(VERDICTS)}",
+                       verdict=record.verdict)  # fmt: skip
     if record.comment is not None and len(record.comment) > MAX_REVIEW_COMMENT:
-        return f"the comment is longer than {MAX_REVIEW_COMMENT} characters"
+        return Problem(REJECT_TOO_LONG, f"the comment is longer than {MAX_REVIEW_COMMENT} characters",
+                       field="comment", max=MAX_REVIEW_COMMENT)  # fmt: skip
     if record.verdict == "reject" and not (record.comment or "").strip():
-        return "a rejection needs a comment that tells the annotator what to fix"
+        return Problem(REJECT_COMMENT_MISSING, "a rejection needs a comment that tells the annotator what to fix")
     if record.client_time is not None and len(record.client_time) > 40:
-        return "client_time is longer than an ISO 8601 time"
+        return Problem(REJECT_TOO_LONG, "client_time is longer than an ISO 8601 time", field="client_time", max=40)
     if record.device_id is not None and len(record.device_id) > 64:
-        return "device_id is longer than 64 characters"
+        return Problem(REJECT_TOO_LONG, "device_id is longer than 64 characters", field="device_id", max=64)
     if revision is None or revision["office_id"] != user.office_id:
-        return f"unknown annotation {quoted(record.annotation_id)}"
+        return Problem(REJECT_UNKNOWN_ANNOTATION, f"unknown annotation {quoted(record.annotation_id)}")
     if revision["item_id"] != record.item_id:
-        return f"annotation {record.annotation_id} is not on item {quoted(record.item_id)}"
+        return Problem(REJECT_NOT_ON_ITEM, f"annotation {record.annotation_id} is not on item {quoted(record.item_id)}",
+                       item=record.item_id)  # fmt: skip
     if revision["conflict"] and revision["resolved_at"] is None:
-        return "this revision is an open conflict: resolve the conflict first"
+        return Problem(REJECT_OPEN_CONFLICT, "this revision is an open conflict: resolve the conflict first")
     return None
 
 
@@ -103,15 +117,15 @@ def apply_reviews(conn: Connection, user: UserInfo, records: list[ReviewRecord])
         earlier = stored.get(record.id)
         if earlier is not None:
             same = _same(earlier, record, user)
-            results.append(PushResult(record.id, DUPLICATE) if same else
-                           PushResult(record.id, REJECTED, "id reused for different content"))  # fmt: skip
+            reused = Problem(REJECT_ID_REUSED, "id reused for different content")
+            results.append(PushResult(record.id, DUPLICATE) if same else rejection(record.id, reused))
             continue
         revision = revisions.get(record.annotation_id)
-        reason = _reject_reason(record, user, revision)
-        if reason:
+        problem = _reject_reason(record, user, revision)
+        if problem is not None:
             # an id that is no UUID goes back cut short: a 1 MB one must not come back whole
             answer_id = record.id if is_uuid(record.id) else str(record.id)[:MAX_QUOTED]
-            results.append(PushResult(answer_id, REJECTED, reason))
+            results.append(rejection(answer_id, problem))
             continue
         row = {
             "id": record.id, "annotation_id": record.annotation_id, "item_id": record.item_id,

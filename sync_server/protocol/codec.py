@@ -1,5 +1,6 @@
-"""Encoding wire types for the network and checking what arrives: ``to_wire``, ``from_wire``
-and ``check_shape``. Standard library only (the JSON text itself is ``json_guard``'s)."""
+"""Encoding wire types for the network and checking what arrives: ``to_wire``, ``from_wire``,
+``check_shape`` and ``check_payload`` (their answers are ``Problem``s: English text, code,
+params). Standard library only (the JSON text itself is ``json_guard``'s)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from math import isfinite
 from typing import Any
 
 from sync_server.protocol.office import *  # noqa: F403 — the nested types below are registered by name
+from sync_server.protocol.polygon import duplicate_vertex, polygon_area, self_intersection
 from sync_server.protocol.wire import *  # noqa: F403
 
 # ---------------------------------------------------------------- codec
@@ -225,6 +227,7 @@ _SIMPLE_TYPES = {
     "list[list[float]]": list,
     "float | None": (float, int, type(None)),
     "dict[str, Any]": dict,
+    "dict[str, Any] | None": (dict, type(None)),
 }
 
 
@@ -331,14 +334,14 @@ def _decoder(cls: type) -> Any:
     return names["decode"]
 
 
-def check_shape(shape: Shape, width: int, height: int, labels: Collection[str], text_length: int = 0) -> str | None:
+def check_shape(shape: Shape, width: int, height: int, labels: Collection[str], text_length: int = 0) -> Problem | None:
     """Why ``shape`` is invalid for an item of this image size, text length (code points)
     and label set, or None. Rules that look at all of a record's shapes together (one
     class only, overlapping spans) are ``check_payload``'s."""
     if shape.kind != SHAPE_BOX:
         return _other_shape_problem(shape, width, height, labels, text_length)
     if shape.label not in labels:
-        return f"unknown label {quoted(shape.label)}"
+        return _unknown_label(shape.label)
     pts = shape.points
     # the common case first, at a few comparisons (this runs for every shape of every push):
     # two pairs of plain numbers, inside the image with a positive size. Anything else,
@@ -359,79 +362,174 @@ def check_shape(shape: Shape, width: int, height: int, labels: Collection[str], 
     return _box_problem(pts, width, height)
 
 
-def _box_problem(pts: Any, width: int, height: int) -> str | None:
+def _unknown_label(label: Any) -> Problem:
+    return Problem(REJECT_UNKNOWN_LABEL, f"unknown label {quoted(label)}", label=label)
+
+
+_TWO_POINTS = "a box needs two points [[x1, y1], [x2, y2]]"
+
+
+def _box_problem(pts: Any, width: int, height: int) -> Problem | None:
     """``check_shape``'s every check of a box's points, in order, for the first that fails."""
     if len(pts) != 2:
-        return "a box needs two points [[x1, y1], [x2, y2]]"
+        return Problem(REJECT_BOX_INVALID, _TWO_POINTS)
     p, q = pts
     if not (isinstance(p, list) and isinstance(q, list) and len(p) == 2 and len(q) == 2):
-        return "a box needs two points [[x1, y1], [x2, y2]]"
+        return Problem(REJECT_BOX_INVALID, _TWO_POINTS)
     (x1, y1), (x2, y2) = p, q
     for v in (x1, y1, x2, y2):
         if not isinstance(v, (int, float)) or isinstance(v, bool):
-            return "a box needs two points [[x1, y1], [x2, y2]]"
+            return Problem(REJECT_BOX_INVALID, _TWO_POINTS)
         if type(v) is int and not -_EXACT_INT <= v <= _EXACT_INT:
             # Python reads a 400-digit number; float() and other JSON readers cannot
-            return "a box corner is a number past ±2^53"
+            return Problem(REJECT_BOX_INVALID, "a box corner is a number past ±2^53")
     # JSON readers take NaN and Infinity; stored, one would pass every comparison below
     # and then break every feed page that carries it (JSON answers refuse them)
     if not (isfinite(x1) and isfinite(y1) and isfinite(x2) and isfinite(y2)):
-        return "a box corner is not a finite number"
+        return Problem(REJECT_BOX_INVALID, "a box corner is not a finite number")
     if x2 <= x1 or y2 <= y1:
-        return "box has zero or negative size"
+        return Problem(REJECT_BOX_EMPTY, "box has zero or negative size")
     if x1 < 0 or y1 < 0 or x2 > width or y2 > height:
-        return f"box lies outside the {width}×{height} image"
+        return Problem(REJECT_BOX_OUTSIDE, f"box lies outside the {width}×{height} image", width=width, height=height)
     return None
 
 
-def _other_shape_problem(shape: Shape, width: int, height: int, labels: Collection[str], text_length: int) -> str | None:
+def _polygon_problem(pts: Any, width: int, height: int) -> Problem | None:
+    """Why a polygon's points are not a simple outline inside the image (docs/interfaces.md,
+    "Payloads"), or None. Cheap checks first; the self-intersection test last."""
+    if type(pts) is not list:
+        return Problem(REJECT_POLYGON_INVALID, "a polygon needs a list of points [[x, y], …]")
+    count = len(pts)
+    if count < 3:
+        return Problem(REJECT_POLYGON_TOO_FEW_POINTS, f"a polygon needs three or more points, not {count}", count=count)
+    if count > MAX_POLYGON_POINTS:
+        return Problem(REJECT_POLYGON_TOO_MANY_POINTS,
+                       f"a polygon may have at most {MAX_POLYGON_POINTS} points, not {count}",
+                       count=count, max=MAX_POLYGON_POINTS)  # fmt: skip
+    inside = width <= _EXACT_INT and height <= _EXACT_INT
+    for index, p in enumerate(pts):
+        # the usual vertex at a few comparisons: a pair of plain numbers in the image (which
+        # also rules out NaN, infinities and numbers past ±2^53)
+        if type(p) is list and len(p) == 2:
+            x, y = p
+            if (type(x) is float or type(x) is int) and (type(y) is float or type(y) is int) and inside \
+                    and 0 <= x <= width and 0 <= y <= height:  # fmt: skip
+                continue
+        problem = _vertex_problem(p, index, width, height)
+        if problem is not None:
+            return problem
+    duplicate = duplicate_vertex(pts)
+    if duplicate is not None:
+        return Problem(REJECT_POLYGON_DUPLICATE_POINT,
+                       f"polygon point {duplicate + 1} is the same as the next one", vertex=duplicate + 1)  # fmt: skip
+    # all on one line: said as such (its outline also folds back on itself); a bow-tie's
+    # two lobes can cancel to zero area too, and is said to cross itself
+    flat = polygon_area(pts) == 0
+    if flat and _on_one_line(pts):
+        return Problem(REJECT_POLYGON_ZERO_AREA, "a polygon has zero area")
+    crossing = self_intersection(pts)
+    if crossing is not None:
+        edge, other = crossing[0] + 1, crossing[1] + 1
+        return Problem(REJECT_POLYGON_SELF_INTERSECTS,
+                       f"a polygon's outline crosses or touches itself (edges {edge} and {other})",
+                       edge=edge, other=other)  # fmt: skip
+    if flat:  # a simple outline too small for floats to hold its area
+        return Problem(REJECT_POLYGON_ZERO_AREA, "a polygon has zero area")
+    return None
+
+
+def _on_one_line(pts: list[list[float]]) -> bool:
+    """Whether every vertex lies on the line through the first two (which differ)."""
+    (ax, ay), (bx, by) = pts[0], pts[1]
+    return all((bx - ax) * (y - ay) == (by - ay) * (x - ax) for x, y in pts)
+
+
+def _vertex_problem(p: Any, index: int, width: int, height: int) -> Problem | None:
+    """What is wrong with one polygon vertex (the box's checks, in their order), or None."""
+    if not (isinstance(p, list) and len(p) == 2):
+        return Problem(REJECT_POLYGON_INVALID, f"polygon point {index + 1} is not a pair [x, y]", vertex=index + 1)
+    for v in p:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            return Problem(REJECT_POLYGON_INVALID, f"polygon point {index + 1} is not a pair of numbers",
+                           vertex=index + 1)  # fmt: skip
+        if type(v) is int and not -_EXACT_INT <= v <= _EXACT_INT:
+            return Problem(REJECT_POLYGON_INVALID, f"polygon point {index + 1} has a number past ±2^53",
+                           vertex=index + 1)  # fmt: skip
+        if not isfinite(v):
+            return Problem(REJECT_POLYGON_INVALID, f"polygon point {index + 1} is not a finite number",
+                           vertex=index + 1)  # fmt: skip
+    x, y = p
+    if not (0 <= x <= width and 0 <= y <= height):
+        return Problem(REJECT_POLYGON_OUTSIDE, f"polygon point {index + 1} lies outside the {width}×{height} image",
+                       vertex=index + 1, width=width, height=height)  # fmt: skip
+    return None
+
+
+def _other_shape_problem(
+    shape: Shape, width: int, height: int, labels: Collection[str], text_length: int
+) -> Problem | None:
     kind, pts = shape.kind, shape.points
     if kind == SHAPE_TEXT:
         if shape.label and shape.label not in labels:
-            return f"unknown label {quoted(shape.label)}"
+            return _unknown_label(shape.label)
         if not isinstance(shape.text, str):
-            return "a transcribed line needs its text"
+            return Problem(REJECT_TEXT_MISSING, "a transcribed line needs its text")
         if len(shape.text) > MAX_TEXT_LENGTH:
-            return f"a transcribed line is longer than {MAX_TEXT_LENGTH:,} characters"
+            return Problem(REJECT_TEXT_TOO_LONG, f"a transcribed line is longer than {MAX_TEXT_LENGTH:,} characters",
+                           max=MAX_TEXT_LENGTH)  # fmt: skip
         return None if pts == [] else _box_problem(pts, width, height)
     if shape.label not in labels:
-        return f"unknown label {quoted(shape.label)}"
+        return _unknown_label(shape.label)
+    if kind == SHAPE_POLYGON:
+        return _polygon_problem(pts, width, height)
     if kind == SHAPE_CLASS:
-        return None if pts == [] else "a class takes no points"
+        return None if pts == [] else Problem(REJECT_CLASS_POINTS, "a class takes no points")
     if kind == SHAPE_SPAN:
         if not (type(pts) is list and len(pts) == 1 and type(pts[0]) is list and len(pts[0]) == 2
                 and all(type(v) is int for v in pts[0])):  # fmt: skip
-            return "a span needs one pair of whole numbers [[start, end]]"
+            return Problem(REJECT_SPAN_INVALID, "a span needs one pair of whole numbers [[start, end]]")
         start, end = pts[0]
         if not 0 <= start < end <= text_length:
-            return f"span [{start}, {end}) lies outside the text ({text_length} characters)"
+            return Problem(REJECT_SPAN_OUTSIDE,
+                           f"span [{start}, {end}) lies outside the text ({text_length} characters)",
+                           start=start, end=end, length=text_length)  # fmt: skip
         return None
-    return f"unknown shape kind {quoted(kind)}"
+    return Problem(REJECT_UNKNOWN_SHAPE_KIND, f"unknown shape kind {quoted(kind)}", kind=kind)
 
 
-def check_payload(task_kind: str, shapes: list[Shape], options: dict[str, Any], flag: str | None = None) -> str | None:
+def wrong_shape_kind(index: int, kind: Any, task_kind: str) -> Problem:
+    """Shape ``index`` (0-based) is of a kind an order of ``task_kind`` does not take."""
+    return Problem(REJECT_WRONG_SHAPE_KIND, f"shape {index + 1}: a {quoted(kind)} has no place in a {task_kind} order",
+                   shape=index + 1, kind=kind, task=task_kind)  # fmt: skip
+
+
+def check_payload(
+    task_kind: str, shapes: list[Shape], options: dict[str, Any], flag: str | None = None
+) -> Problem | None:
     """Why these shapes, each valid on its own, cannot be one answer for an item of an
     order of ``task_kind`` whose label schema has these ``options`` (its wire dict, or
     ``to_wire(schema)``: missing keys are the LabelSchema defaults), or None."""
     allowed = TASK_SHAPES.get(task_kind, ())
     for index, shape in enumerate(shapes):
         if shape.kind not in allowed:
-            return f"shape {index + 1}: a {quoted(shape.kind)} has no place in a {task_kind} order"
+            return wrong_shape_kind(index, shape.kind, task_kind)
     if task_kind in (TASK_IMAGE_CLASS, TASK_TEXT_CLASS):
         chosen = [shape.label for shape in shapes]
         if len(set(chosen)) != len(chosen):
-            return "a class is chosen twice"
+            return Problem(REJECT_CLASS_TWICE, "a class is chosen twice")
         if len(chosen) > 1 and not options.get("multi_label", False):
-            return f"only one class may be chosen in this order, not {len(chosen)}"
+            return Problem(REJECT_ONE_CLASS_ONLY, f"only one class may be chosen in this order, not {len(chosen)}",
+                           count=len(chosen))  # fmt: skip
     elif task_kind == TASK_NER:
         return _span_problem(shapes, options.get("nested_spans", False))
     elif task_kind == TASK_TRANSCRIPTION and options.get("text_required", True) and flag is None:
         if not any((shape.text or "").strip() for shape in shapes):
-            return "the transcription is empty; type the text, or flag the item with a reason"
+            return Problem(REJECT_TRANSCRIPTION_EMPTY,
+                           "the transcription is empty; type the text, or flag the item with a reason")  # fmt: skip
     return None
 
 
-def _span_problem(shapes: list[Shape], nested: bool) -> str | None:
+def _span_problem(shapes: list[Shape], nested: bool) -> Problem | None:
     """Overlapping spans: always refused when they cross, and unless ``nested`` when one
     holds another; the same span with the same label twice is always refused."""
     spans = sorted((s.points[0][0], -s.points[0][1], s.label) for s in shapes)
@@ -440,15 +538,19 @@ def _span_problem(shapes: list[Shape], nested: bool) -> str | None:
     for start, neg_end, label in spans:
         end = -neg_end
         if previous == (start, end, label):
-            return f"span [{start}, {end}) is marked twice as {quoted(label)}"
+            return Problem(REJECT_SPAN_TWICE, f"span [{start}, {end}) is marked twice as {quoted(label)}",
+                           start=start, end=end, label=label)  # fmt: skip
         previous = (start, end, label)
         while open_ends and open_ends[-1] <= start:
             open_ends.pop()
         if open_ends:
             if not nested:
-                return f"span [{start}, {end}) overlaps another; this order does not allow nested spans"
+                return Problem(REJECT_SPAN_OVERLAP,
+                               f"span [{start}, {end}) overlaps another; this order does not allow nested spans",
+                               start=start, end=end)  # fmt: skip
             if end > open_ends[-1]:
-                return f"span [{start}, {end}) crosses another span's end ({open_ends[-1]})"
+                return Problem(REJECT_SPAN_CROSSES,
+                               f"span [{start}, {end}) crosses another span's end ({open_ends[-1]})",
+                               start=start, end=end, other_end=open_ends[-1])  # fmt: skip
         open_ends.append(end)
     return None
-

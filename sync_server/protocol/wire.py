@@ -29,6 +29,53 @@ CONFLICT_LEASE_MOVED = "lease_moved"  # the batch went to another annotator
 CONFLICT_LATE = "late"  # arrived after the lease ran out and its grace period passed (ADR 0016)
 CONFLICT_SCHEMA = "schema"  # made against an older label schema with a label the order dropped
 
+# Why a record was rejected (``PushResult.code``, with ``PushResult.params``): clients word
+# these themselves; ``reason`` is the same in English, for logs and older clients. Params
+# (str or int values) name what is wrong: "shape" (1-based) for a shape's problem, and per
+# code the values below.
+REJECT_BAD_ID = "bad_id"  # the id is not a UUID
+REJECT_BAD_BASE_ID = "bad_base_id"  # the base_id is not a UUID
+REJECT_ID_REUSED = "id_reused"  # this id is stored with other content
+REJECT_TOO_MANY_SHAPES = "too_many_shapes"  # count, max
+REJECT_OUT_OF_RANGE = "out_of_range"  # field: a number out of range (time_spent_ms, schema_version, ocr_cer)
+REJECT_TOO_LONG = "too_long"  # field, max (characters): client_time, device_id, flag, comment
+REJECT_UNKNOWN_ITEM = "unknown_item"  # item (when it is a number)
+REJECT_NOT_IN_BATCH = "not_in_batch"  # item, batch: the record names another batch than the item's
+REJECT_NOT_LEASED = "not_leased"  # item: an annotator's record for an item in no batch
+REJECT_LEASED_TO_OTHER = "leased_to_other"  # batch: never leased to this annotator
+REJECT_UNKNOWN_SCHEMA = "unknown_schema"  # version, order, current: a schema version the server never had
+REJECT_WRONG_SHAPE_KIND = "wrong_shape_kind"  # shape, kind, task: a kind this order's task does not take
+REJECT_UNKNOWN_SHAPE_KIND = "unknown_shape_kind"  # kind
+REJECT_UNKNOWN_LABEL = "unknown_label"  # label
+REJECT_BOX_INVALID = "box_invalid"  # not two [x, y] pairs of finite numbers within ±2^53
+REJECT_BOX_EMPTY = "box_empty"  # zero or negative width or height
+REJECT_BOX_OUTSIDE = "box_outside"  # width, height: of the image
+REJECT_POLYGON_INVALID = "polygon_invalid"  # vertex (1-based, when one is to blame): not a list of [x, y] numbers
+REJECT_POLYGON_TOO_FEW_POINTS = "polygon_too_few_points"  # count
+REJECT_POLYGON_TOO_MANY_POINTS = "polygon_too_many_points"  # count, max
+REJECT_POLYGON_OUTSIDE = "polygon_outside"  # vertex, width, height
+REJECT_POLYGON_DUPLICATE_POINT = "polygon_duplicate_point"  # vertex: the same as the next one
+REJECT_POLYGON_ZERO_AREA = "polygon_zero_area"
+REJECT_POLYGON_SELF_INTERSECTS = "polygon_self_intersects"  # edge, other (1-based edges: edge k ends at vertex k + 1)
+REJECT_CLASS_POINTS = "class_points"  # a class shape with points
+REJECT_CLASS_TWICE = "class_twice"
+REJECT_ONE_CLASS_ONLY = "one_class_only"  # count
+REJECT_SPAN_INVALID = "span_invalid"  # not one pair of whole numbers
+REJECT_SPAN_OUTSIDE = "span_outside"  # start, end, length
+REJECT_SPAN_OVERLAP = "span_overlap"  # start, end: nested, in an order without nested spans
+REJECT_SPAN_CROSSES = "span_crosses"  # start, end, other_end
+REJECT_SPAN_TWICE = "span_twice"  # start, end, label
+REJECT_TEXT_MISSING = "text_missing"  # a transcribed line without its text
+REJECT_TEXT_TOO_LONG = "text_too_long"  # max
+REJECT_TRANSCRIPTION_EMPTY = "transcription_empty"  # no text, and no flag saying why
+# reviews
+REJECT_NOT_REVIEWER = "not_reviewer"  # only a lead or an admin reviews
+REJECT_UNKNOWN_VERDICT = "unknown_verdict"  # verdict
+REJECT_COMMENT_MISSING = "comment_missing"  # a rejection without a comment
+REJECT_UNKNOWN_ANNOTATION = "unknown_annotation"
+REJECT_NOT_ON_ITEM = "not_on_item"  # item: the revision judged is on another item
+REJECT_OPEN_CONFLICT = "open_conflict"  # the revision judged is an open conflict
+
 # A stored revision's standing, as the feed carries it (``AnnotationRecord.status``):
 # None = stored normally; "conflict" = kept for a person, never anyone's base or head
 # by itself; "resolved" = a conflict a lead or admin has settled (ADR 0014).
@@ -68,6 +115,10 @@ TASK_SHAPES = {
     TASK_TRANSCRIPTION: (SHAPE_TEXT,),
 }
 MAX_TEXT_LENGTH = 100_000  # characters of one item's text, or of one transcribed line
+# vertices of one polygon: a careful outline of a large object has a few hundred; the bound
+# keeps the self-intersection test (on the server, for every polygon of every push) at a
+# few ms, and one polygon's JSON at ~20 kB
+MAX_POLYGON_POINTS = 1000
 
 # Change-feed entity kinds.
 CHANGE_ORDER = "order"
@@ -128,6 +179,46 @@ def quoted(value: Any) -> str:
         return f"a number of over {MAX_QUOTED} digits"  # str() of a long one is slow, and useless to read
     text = repr(value[: MAX_QUOTED + 1]) if isinstance(value, str) else repr(value)
     return text if len(text) <= MAX_QUOTED else f"{text[:MAX_QUOTED]}…"
+
+
+_PARAM_INT = 2**53
+
+
+def _param(value: Any) -> str | int:
+    """A value as a problem's params carry it: an int every JSON reader takes, or a str
+    cut short (a 1 MB label must not go back whole)."""
+    if type(value) is int and -_PARAM_INT <= value <= _PARAM_INT:
+        return value
+    return value[:MAX_QUOTED] if type(value) is str else quoted(value)
+
+
+class Problem(str):
+    """Why a record or shape is refused: the English sentence (for logs, the CLI, HTTP
+    answers and older clients) *is* the string, and ``code`` (REJECT_*) with ``params``
+    ride along for clients that word it in their own language.
+
+    A str, so every caller that logs it, puts it in a message or compares it with
+    text keeps working as before; only a valid shape (None) is on the hot path, so
+    making one costs nothing there."""
+
+    code: str
+    params: dict[str, str | int]
+
+    def __new__(cls, code: str, text: str, **params: Any) -> Problem:
+        self = super().__new__(cls, text)
+        self.code = code
+        self.params = {name: _param(value) for name, value in params.items()}
+        return self
+
+    def at_shape(self, index: int) -> Problem:
+        """The same problem of the record's shape ``index`` (0-based): "shape 2: …"."""
+        return Problem(self.code, f"shape {index + 1}: {self}", **self.params, shape=index + 1)
+
+    def __repr__(self) -> str:
+        return f"Problem({self.code!r}, {str(self)!r}, {self.params!r})"
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, Any]]:
+        return (self.code, str(self)), self.params
 
 
 # ---------------------------------------------------------------- wire types
@@ -274,7 +365,15 @@ class PushResult:
     id: str
     status: str
     reason: str | None = None
-    code: str | None = None  # for a conflict: CONFLICT_* (why), for clients to word it themselves
+    # why, for clients to word it themselves: CONFLICT_* for a conflict, REJECT_* for a rejection
+    code: str | None = None
+    params: dict[str, Any] | None = None  # a rejection's details (REJECT_*): str and int values
+
+
+def rejection(record_id: str, problem: Problem) -> PushResult:
+    """The answer for a refused record: the reason in English (logs, older clients), and its
+    code and params for clients to word it themselves."""
+    return PushResult(record_id, REJECTED, str(problem), problem.code, problem.params or None)
 
 
 @dataclass

@@ -64,7 +64,11 @@ def test_error_texts_tell_people_what_to_do(qapp):
     assert "kept on this PC" in error_text(Offline("down"))
     refused = error_text(ServerError("batch 3 is leased to another annotator", 422, "rejected"))
     assert "kept on this PC" in refused and "leased" not in refused  # the server's English stays in the log
-    assert sync_state_text("rejected", "box lies outside the image") == "Sent back: box lies outside the image"
+    # a refusal is worded from its code; one without (an older server) never shows the server's English
+    assert sync_state_text("rejected", "box_outside", {"width": 120, "height": 80, "shape": 1}) == (
+        "Sent back: A box is not valid: it has no size or lies outside the image."
+    )
+    assert "outside the 120" not in sync_state_text("rejected") and sync_state_text("rejected").startswith("Sent back: ")
 
 
 def test_the_main_window_opens_maximised(qtbot, tmp_path):

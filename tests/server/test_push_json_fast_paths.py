@@ -21,7 +21,8 @@ def test_an_item_id_past_64_bits_is_an_unknown_item_not_a_float(client, tokens, 
         sent = {**record(world.batch1_items[0]), "item_id": 7}
         answer = _push_text(client, tokens["anno1"], json.dumps(sent).replace('"item_id": 7', f'"item_id": {n}'))
         assert answer.status_code == 422, answer.text
-        assert answer.json()["results"] == [{"id": sent["id"], "status": "rejected", "reason": f"unknown item {n}"}]
+        assert answer.json()["results"] == [{"id": sent["id"], "status": "rejected", "reason": f"unknown item {n}",
+                                                  "code": "unknown_item", "params": {"item": str(n)}}]
     assert row_counts(engine) == before
 
 

@@ -62,7 +62,8 @@ def test_id_reused_with_other_content_is_rejected(client, tokens, world, engine)
     before = row_counts(engine)
     answer = push(client, tokens["anno1"], dict(sent, shapes=[box(x2=55)]))
     assert answer.status_code == 422
-    assert answer.json()["results"][0] == {"id": sent["id"], "status": "rejected", "reason": "id reused for different content"}
+    assert answer.json()["results"][0] == {"id": sent["id"], "status": "rejected", "reason": "id reused for different content",
+                                              "code": "id_reused"}
     assert row_counts(engine) == before
     assert _stored(engine, sent["id"])["shapes"] == sent["shapes"]
 

@@ -19,28 +19,28 @@ def _assert_nothing_written(engine, before):
 
 
 @pytest.mark.parametrize(
-    "make_record, reason",
+    "make_record, reason, code",
     [
-        (lambda w: record(9999), "unknown item 9999"),
-        (lambda w: record(w.far_item), f"unknown item {{far_item}}"),
-        (lambda w: record(w.batch1_items[0], [box(x2=121)]), "shape 1: box lies outside the 120×80 image"),
-        (lambda w: record(w.batch1_items[0], [box(x1=-1)]), "shape 1: box lies outside the 120×80 image"),
-        (lambda w: record(w.batch1_items[0], [box(x1=50, x2=10)]), "shape 1: box has zero or negative size"),
-        (lambda w: record(w.batch1_items[0], [box(), box("unicorn")]), "shape 2: unknown label 'unicorn'"),
-        (lambda w: record(w.batch1_items[0], [{"kind": "box", "label": "car", "points": [[1, 2]]}]), "shape 1: a box needs two points [[x1, y1], [x2, y2]]"),
-        (lambda w: record(w.batch2_items[0]), "batch {batch2} is leased to another annotator"),
-        (lambda w: record(w.batch1_items[0], batch_id=w.batch2), "item {item} is not in batch {batch2}"),
-        (lambda w: record(w.batch1_items[0], id="not-a-uuid"), "id 'not-a-uuid' is not a UUID"),
-        (lambda w: record(w.batch1_items[0], time_spent_ms=-5), "time_spent_ms is out of range"),
-        (lambda w: record(10**30), "unknown item 1000000000000000000000000000000"),
-        (lambda w: record(w.batch1_items[0], schema_version=10**30), "schema_version is out of range"),
-        (lambda w: record(w.batch1_items[0], [{"kind": "box", "label": "car", "points": [["a", 1], [2, 3]]}]), "shape 1: a box needs two points [[x1, y1], [x2, y2]]"),
+        (lambda w: record(9999), "unknown item 9999", "unknown_item"),
+        (lambda w: record(w.far_item), f"unknown item {{far_item}}", "unknown_item"),
+        (lambda w: record(w.batch1_items[0], [box(x2=121)]), "shape 1: box lies outside the 120×80 image", "box_outside"),
+        (lambda w: record(w.batch1_items[0], [box(x1=-1)]), "shape 1: box lies outside the 120×80 image", "box_outside"),
+        (lambda w: record(w.batch1_items[0], [box(x1=50, x2=10)]), "shape 1: box has zero or negative size", "box_empty"),
+        (lambda w: record(w.batch1_items[0], [box(), box("unicorn")]), "shape 2: unknown label 'unicorn'", "unknown_label"),
+        (lambda w: record(w.batch1_items[0], [{"kind": "box", "label": "car", "points": [[1, 2]]}]), "shape 1: a box needs two points [[x1, y1], [x2, y2]]", "box_invalid"),
+        (lambda w: record(w.batch2_items[0]), "batch {batch2} is leased to another annotator", "leased_to_other"),
+        (lambda w: record(w.batch1_items[0], batch_id=w.batch2), "item {item} is not in batch {batch2}", "not_in_batch"),
+        (lambda w: record(w.batch1_items[0], id="not-a-uuid"), "id 'not-a-uuid' is not a UUID", "bad_id"),
+        (lambda w: record(w.batch1_items[0], time_spent_ms=-5), "time_spent_ms is out of range", "out_of_range"),
+        (lambda w: record(10**30), "unknown item 1000000000000000000000000000000", "unknown_item"),
+        (lambda w: record(w.batch1_items[0], schema_version=10**30), "schema_version is out of range", "out_of_range"),
+        (lambda w: record(w.batch1_items[0], [{"kind": "box", "label": "car", "points": [["a", 1], [2, 3]]}]), "shape 1: a box needs two points [[x1, y1], [x2, y2]]", "box_invalid"),
     ],
     ids=["unknown-item", "other-office-item", "box-past-right-edge", "box-past-left-edge", "negative-size",
          "unknown-label", "one-point-box", "another-annotators-batch", "wrong-batch", "bad-id", "negative-time",
          "huge-item-id", "huge-schema-version", "text-coordinates"],
 )
-def test_rejected_record(client, tokens, world, engine, before, make_record, reason):
+def test_rejected_record(client, tokens, world, engine, before, make_record, reason, code):
     sent = make_record(world)
     reason = reason.format(far_item=world.far_item, batch2=world.batch2, item=world.batch1_items[0])
     answer = push(client, tokens["anno1"], sent)
@@ -48,7 +48,9 @@ def test_rejected_record(client, tokens, world, engine, before, make_record, rea
     body = answer.json()
     assert body["code"] == "rejected"
     assert body["message"] == f"{sent['id']}: {reason}"
-    assert body["results"] == [{"id": sent["id"], "status": "rejected", "reason": reason}]
+    [result] = body["results"]
+    assert {k: result[k] for k in ("id", "status", "reason")} == {"id": sent["id"], "status": "rejected", "reason": reason}
+    assert result["code"] == code  # the client words it from this (tests/server/test_reject_codes.py)
     _assert_nothing_written(engine, before)
 
 
