@@ -247,8 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("order", metavar="ORDER", help="the order's id or name")
     export.add_argument(
         "--format", required=True, metavar="FMT",
-        help="coco (box orders), jsonl (any order), conll (ner: BIO, a character a token), csv (classification); "
-        "planned: yolo, voc, labelme, labelstudio, cvat",
+        help="coco, yolo, voc, labelme, labelstudio (box and polygon orders), jsonl (any order), "
+        "conll (ner: BIO, a character a token), csv (classification); planned: cvat",
     )  # fmt: skip
     export.add_argument(
         "--out", required=True, metavar="PATH", help="folder to write into (also gets export_report.json: what was left out and why)"

@@ -1,12 +1,17 @@
 """COCO detection JSON (``annotations.json``) plus the images, and the export report.
 
 Written as a stream (issue 12): the items come from one query read a page at a
-time, each image entry goes to ``annotations.json`` as it is made and each box to
+time, each image entry goes to ``annotations.json`` as it is made and each shape to
 a temporary file that becomes the ``annotations`` array once the images are done;
 the categories (which a label no schema knows may still add to) come last. What
 stays in memory is one page of rows, the categories, and the names given out so
 far at 16 bytes each (``FileNames``), so a million-item order fits an office server.
 The text is what ``json.dumps(document, ensure_ascii=False, indent=1)`` wrote before.
+
+A box is an annotation with ``bbox`` ([x, y, w, h]) and ``area`` = w × h. A polygon (polygon
+orders) adds ``segmentation: [[x1, y1, x2, y2, …]]`` (its vertices, original pixels, closed
+implicitly), with ``bbox`` its bounding box and ``area`` the area it encloses (shoelace);
+``iscrowd`` is 0 for both. A box in a polygon order keeps the box form (no ``segmentation``).
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from sync_server.db.blobs import BlobStore
 from sync_server.db.entities import load_order
 from sync_server.export.categories import Categories, order_categories
 from sync_server.export.errors import ExportError
+from sync_server.export.geometry import bounds, polygon_area
 from sync_server.export.images import FileNames, write_upright
 from sync_server.export.json_text import BUFFER, ArrayWriter, append_file, number, value
 from sync_server.export.report import ExportReport
 from sync_server.export.selection import ExportItem, count_order_items, order_items
-from sync_server.protocol import to_wire
+from sync_server.protocol import SHAPE_BOX, SHAPE_POLYGON, to_wire
 
 __all__ = ["ExportError", "export_coco"]
 
@@ -69,10 +75,10 @@ def export_coco(
     partial = out_dir / (ANNOTATIONS_NAME + ".partial")
     try:
         with open(partial, "w", encoding="utf-8", buffering=BUFFER) as out, \
-                tempfile.TemporaryFile("w+", encoding="utf-8", dir=out_dir, buffering=BUFFER) as boxes:  # fmt: skip
+                tempfile.TemporaryFile("w+", encoding="utf-8", dir=out_dir, buffering=BUFFER) as spool:  # fmt: skip
             info = {"description": order.name, "version": str(order.schema.version)}
             out.write(f'{{\n "info": {value(info, 1)},\n "images": ')
-            image_array, box_array = ArrayWriter(out, depth=1), ArrayWriter(boxes, depth=1)
+            image_array, shape_array = ArrayWriter(out, depth=1), ArrayWriter(spool, depth=1)
             names = FileNames(capacity=total)
             for done, item in enumerate(order_items(conn, order_id, accepted_only), 1):
                 file_name = None
@@ -83,15 +89,17 @@ def export_coco(
                         report.counts["turned_upright"] += turned
                     image_array.add(_image(item, file_name))  # who, where COCO has room
                     for shape in item.shapes:
-                        if shape["kind"] == "box":
-                            box_array.add(_box(box_array.count + 1, item.id, categories, shape))
+                        if shape["kind"] == SHAPE_BOX:
+                            shape_array.add(_box(shape_array.count + 1, item.id, categories, shape))
+                        elif shape["kind"] == SHAPE_POLYGON:
+                            shape_array.add(_polygon(shape_array.count + 1, item.id, categories, shape))
                 report.count(item, file_name)
                 if progress is not None:
                     progress(done, total)
             image_array.close()
-            box_array.close()
+            shape_array.close()
             out.write(',\n "annotations": ')
-            append_file(out, boxes)
+            append_file(out, spool)
             out.write(f',\n "categories": {value(categories.as_coco(), 1)}\n}}')
         os.replace(partial, annotations_path)
         report.write()
@@ -119,4 +127,18 @@ def _box(annotation_id: int, image_id: int, categories: Categories, shape: dict)
         f'\n   "category_id": {number(categories.id_for(shape["label"]))},'
         f'\n   "bbox": [\n    {number(x1)},\n    {number(y1)},\n    {number(width)},\n    {number(height)}\n   ],'
         f'\n   "area": {number(width * height)},\n   "iscrowd": 0\n  }}'
+    )
+
+
+def _polygon(annotation_id: int, image_id: int, categories: Categories, shape: dict) -> str:
+    """An ``annotations`` entry for one polygon shape, as ``value`` would format it two levels deep."""
+    points = shape["points"]
+    x1, y1, x2, y2 = bounds(points)
+    coordinates = ",\n     ".join(number(v) for point in points for v in point)
+    return (
+        f'{{\n   "id": {number(annotation_id)},\n   "image_id": {number(image_id)},'
+        f'\n   "category_id": {number(categories.id_for(shape["label"]))},'
+        f'\n   "segmentation": [\n    [\n     {coordinates}\n    ]\n   ],'
+        f'\n   "bbox": [\n    {number(x1)},\n    {number(y1)},\n    {number(x2 - x1)},\n    {number(y2 - y1)}\n   ],'
+        f'\n   "area": {number(polygon_area(points))},\n   "iscrowd": 0\n  }}'
     )

@@ -102,6 +102,17 @@ class FileNames:
                 self._slots[2 * slot], self._slots[2 * slot + 1] = old[i], old[i + 1]
 
 
+class StemNames(FileNames):
+    """``FileNames`` where two names clash when they share a stem ("a.jpg", "a.png"): for the
+    formats that keep a file per image named by the image's stem (YOLO's ``labels/a.txt``,
+    VOC's ``Annotations/a.xml``, labelme's ``a.json``)."""
+
+    @staticmethod
+    def _digest(name: str) -> tuple[int, int]:
+        dot = name.rfind(".")
+        return FileNames._digest(name[:dot] if dot > 0 else name)
+
+
 def unique_file_name(name: str, taken: NameSet, next_suffix: dict[str, int] | None = None) -> str:
     """A file name for item ``name`` that stays inside ``images/`` and is not in ``taken``.
 

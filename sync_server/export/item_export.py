@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from sync_server.db.blobs import BlobStore
 from sync_server.db.entities import load_order
 from sync_server.export.errors import ExportError
-from sync_server.export.images import FileNames, write_upright
+from sync_server.export.images import FileNames, StemNames, write_upright
 from sync_server.export.json_text import BUFFER
 from sync_server.export.report import ExportReport
 from sync_server.export.selection import ExportItem, count_order_items, order_items
@@ -27,7 +27,9 @@ from sync_server.export.coco import Progress
 
 
 class ItemWriter(Protocol):
-    file_name: str  # what it writes in the export folder
+    file_name: str  # what it writes in the export folder (may be in a subfolder)
+    # optional: ``image_folder`` (str, default "images"): where the images go; ``per_image``
+    # (bool): the writer keeps a file per image named by its stem, so no two images may share one
 
     def start(self, out: TextIO) -> None: ...
 
@@ -45,17 +47,20 @@ def export_items(
     has_images = order.task_kind not in TEXT_TASKS
     total = count_order_items(conn, order.id)
     out_dir = Path(out_dir)
-    image_dir = out_dir / "images" if has_images and not annotations_only else None
+    image_folder = getattr(writer, "image_folder", "images")
+    image_dir = out_dir / image_folder if has_images and not annotations_only else None
     (image_dir or out_dir).mkdir(parents=True, exist_ok=True)
     path = out_dir / writer.file_name
+    path.parent.mkdir(parents=True, exist_ok=True)
     report = ExportReport(order.id, order.name, fmt, path, images_written=not annotations_only if has_images else None,
-                          spool_dir=out_dir)  # fmt: skip
+                          spool_dir=out_dir, report_dir=out_dir)  # fmt: skip
+    file_names = StemNames if getattr(writer, "per_image", False) else FileNames
     partial = path.with_name(path.name + ".partial")
     try:
         # newline="": the writers choose their line ends (CSV's are "\r\n", the others "\n")
         with open(partial, "w", encoding="utf-8", newline="", buffering=BUFFER) as out:
             writer.start(out)
-            names = FileNames(capacity=total) if has_images else None
+            names = file_names(capacity=total) if has_images else None
             for done, item in enumerate(order_items(conn, order.id, accepted_only), 1):
                 image = None
                 if item.exported:

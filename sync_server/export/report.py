@@ -63,13 +63,16 @@ class ExportReport:
     """Counts and lists of one export; ``write()`` makes ``export_report.json``.
 
     ``spool_dir`` is where the lists wait (the export's folder; None: the system's
-    temporary folder). ``images_written`` is False for an ``--annotations-only`` export,
+    temporary folder); ``report_dir`` where the report goes (default: beside the annotations). ``images_written`` is False for an ``--annotations-only`` export,
     None for an order of texts (it has no images). ``notes`` go into the report as they are.
     """
 
     def __init__(self, order_id: int, order_name: str, format: str, annotations_path: Path,
-                 images_written: bool | None = True, spool_dir: Path | None = None) -> None:  # fmt: skip
+                 images_written: bool | None = True, spool_dir: Path | None = None,
+                 report_dir: Path | None = None) -> None:  # fmt: skip
         self.order_id = order_id
+        # the export's folder; the annotation file may sit deeper (VOC's ImageSets/Main/…)
+        self.report_dir = Path(report_dir) if report_dir is not None else Path(annotations_path).parent
         self.order_name = order_name
         self.format = format
         self.annotations_path = Path(annotations_path)
@@ -83,7 +86,7 @@ class ExportReport:
 
     @property
     def report_path(self) -> Path:
-        return self.annotations_path.parent / REPORT_NAME
+        return self.report_dir / REPORT_NAME
 
     def count(self, item: ExportItem, file_name: str | None) -> None:
         """Note one item; ``file_name`` is its exported image (None when left out)."""
@@ -122,7 +125,7 @@ class ExportReport:
         head: dict[str, Any] = {
             "order": {"id": self.order_id, "name": self.order_name},
             "format": self.format,
-            "annotations": self.annotations_path.name,
+            "annotations": self.annotations_path.relative_to(self.report_dir).as_posix(),
         }
         if self.images_written is False:
             head.update(images=None, note=NO_IMAGES_NOTE)

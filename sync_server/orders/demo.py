@@ -1,6 +1,6 @@
 """The demo base office: people, a bounding-box order and one of each other kind worked end to end
-(text classification, entities, transcription: ``demo_text_orders``), a batch of each leased
-to every annotator.
+(text classification, entities, transcription: ``demo_text_orders``; polygons: ``demo_polygons``),
+a batch of each leased to every annotator.
 
 ``aidou-server serve --demo`` and ``aidou-server demo`` call ``seed_demo``. The
 passwords are public on purpose (they are in the README): never seed a real server.
@@ -100,6 +100,7 @@ def seed_demo(data_dir: Path, db_url: str | None = None) -> bool:
 
 def _seed(conn, blob_store: BlobStore) -> None:
     from sync_server.orders.demo_images import make_demo_images  # drawing needs only the demo
+    from sync_server.orders.demo_polygons import seed_polygon_order
     from sync_server.orders.demo_text_orders import seed_text_orders
 
     office_id = create_office(conn, DEMO_OFFICE)
@@ -131,6 +132,8 @@ def _seed(conn, blob_store: BlobStore) -> None:
     _finished_batch(conn, batch_ids[1], user_ids["anno2"])
     with tempfile.TemporaryDirectory(prefix="aidou-demo-") as scratch:
         seed_text_orders(conn, blob_store, office_id, annotators, until, Path(scratch))
+    with tempfile.TemporaryDirectory(prefix="aidou-demo-") as scratch:
+        seed_polygon_order(conn, blob_store, office_id, annotators, until, Path(scratch))
 
 
 # anno2 has finished their batch, so the lead has a review queue from the first login;

@@ -114,7 +114,7 @@ def test_lead_sees_orders_and_figures_but_not_people(qtbot, open_page):
     bar = page.tabs.tabBar()
     assert [bar.tabText(i) for i in range(bar.count())] == ["订单与批次", "统计"]
     assert page.people_tab is None
-    assert page.orders_tab.orders_model.rowCount() == 4  # the box order, then one of each other kind
+    assert page.orders_tab.orders_model.rowCount() == 5  # the box order, then one of each other kind (text, NER, transcription, polygon)
     assert page.orders_tab.batches_model.rowCount() == 3
     assert page.message_label.isHidden()
 

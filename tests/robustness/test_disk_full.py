@@ -61,7 +61,7 @@ def test_disk_full_during_a_save_keeps_saved_work(live, tmp_path):
 
 def test_disk_full_during_a_pull_moves_no_cursor(live, tmp_path):
     store = Store(tmp_path / "desk")
-    client = login(store, live.url, "lead")  # the office-wide feed: the demo's 159 items, more than a free page
+    client = login(store, live.url, "lead")  # the office-wide feed: the demo's 174 items, more than a free page
     _fill_the_disk(store)
     with pytest.raises(DiskFull, match="store the changes pulled"):
         sync_once(store, client)

@@ -62,8 +62,8 @@ def test_conflicting_revision_is_not_exported(client, tokens, world, engine, dat
 
 
 def test_unknown_format_is_a_clear_error(engine, data_dir, world, tmp_path):
-    with pytest.raises(ExportError, match="format 'yolo' is not supported yet; supported: coco"):
-        _export(engine, data_dir, world.order, tmp_path / "out", fmt="yolo")
+    with pytest.raises(ExportError, match="format 'cvat' is not supported yet; supported: coco, yolo, voc, labelme"):
+        _export(engine, data_dir, world.order, tmp_path / "out", fmt="cvat")
 
 
 def test_export_command_by_order_name(app, client, tokens, world, data_dir, tmp_path, capsys):
@@ -71,6 +71,6 @@ def test_export_command_by_order_name(app, client, tokens, world, data_dir, tmp_
     out = tmp_path / "导出"
     assert main(["export", "测试订单", "--format", "coco", "--out", str(out), "--data-dir", str(data_dir)]) == 0
     assert len(COCO(str(out / "annotations.json")).getAnnIds()) == 1
-    assert main(["export", str(world.order), "--format", "voc", "--out", str(out), "--data-dir", str(data_dir)]) == 2
-    assert "format 'voc' is not supported yet" in capsys.readouterr().err
+    assert main(["export", str(world.order), "--format", "cvat", "--out", str(out), "--data-dir", str(data_dir)]) == 2
+    assert "format 'cvat' is not supported yet" in capsys.readouterr().err
     assert main(["export", "no such order", "--format", "coco", "--out", str(out), "--data-dir", str(data_dir)]) == 2

@@ -177,14 +177,14 @@ def test_image_classes_and_transcriptions_export_with_their_images(client, token
 
 
 def test_formats_refuse_orders_of_another_kind(engine, world, data_dir, tmp_path, ner_done):
-    with pytest.raises(ExportError, match=r"format 'coco' takes bbox orders, and order \d+ \(ner 订单\) is a ner order: "
-                                          "use --format jsonl or conll"):  # fmt: skip
+    with pytest.raises(ExportError, match=r"format 'coco' takes bbox and polygon orders, and order \d+ \(ner 订单\) is a "
+                                          "ner order: use --format jsonl or conll"):  # fmt: skip
         _export(engine, data_dir, ner_done.id, tmp_path / "x", "coco")
-    for fmt in ("yolo", "voc", "csv"):
+    for fmt in ("yolo", "voc", "labelme", "labelstudio", "csv"):
         with pytest.raises(ExportError, match=f"format '{fmt}' takes .* is a ner order"):
             _export(engine, data_dir, ner_done.id, tmp_path / "x", fmt)
     with pytest.raises(ExportError, match=r"format 'conll' takes ner orders, and order \d+ \(测试订单\) is a bbox order: "
-                                          "use --format coco or jsonl"):  # fmt: skip
+                                          "use --format coco, yolo, voc, labelme, labelstudio or jsonl"):  # fmt: skip
         _export(engine, data_dir, world.order, tmp_path / "x", "conll")
     assert not (tmp_path / "x").exists()  # refused before anything was written
 
