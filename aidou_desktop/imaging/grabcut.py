@@ -1,20 +1,28 @@
-"""Snap a loosely drawn box to the object inside it (key G on the box page): OpenCV's
-GrabCut, started from the box (outside it is background, inside probably foreground),
-then the bounding rectangle of what it keeps. Run on the display copy: a few tens of ms
-for a box of a few hundred pixels."""
+"""Fit marks to the object inside a loosely drawn box (keys G on the box and polygon
+pages): OpenCV's GrabCut, started from the box (outside it is background, inside probably
+foreground). ``snap_rect`` keeps the bounding rectangle of what it finds, ``outline``
+its outline as a polygon. Run on the display copy: a few tens of ms for a box of a few
+hundred pixels."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
+from sync_server.protocol.polygon import is_simple
+
 ITERATIONS = 3
 MIN_SIDE = 8  # display pixels: smaller boxes have too little to tell object from background
+# how far (in display pixels, per 100 px of outline) a polygon may stray from the mask's
+# edge: a few dozen vertices for a car, not one per pixel; doubled until the outline is simple
+OUTLINE_TOLERANCE = 0.6
+MAX_OUTLINE_POINTS = 200
 
 
-def snap_rect(bgr: np.ndarray, rect: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
-    """(x, y, w, h) of the object GrabCut finds inside ``rect`` (x, y, w, h in ``bgr``'s
-    pixels), or None when it finds nothing usable (nothing, or the whole box)."""
+def _object(bgr: np.ndarray, rect: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[int, int]] | None:
+    """The mask (255 = object) of the biggest object GrabCut keeps inside ``rect``, on a crop
+    of the image, with the crop's top-left corner; None when there is nothing usable
+    (nothing, or the whole box)."""
     height, width = bgr.shape[:2]
     x, y, w, h = rect
     x, y = max(0, x), max(0, y)
@@ -34,7 +42,37 @@ def snap_rect(bgr: np.ndarray, rect: tuple[int, int, int, int]) -> tuple[int, in
     if count < 2:
         return None
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))  # stray specks are not the object
-    bx, by, bw, bh = (int(v) for v in stats[biggest, :4])
+    bw, bh = int(stats[biggest, cv2.CC_STAT_WIDTH]), int(stats[biggest, cv2.CC_STAT_HEIGHT])
     if bw * bh >= 0.97 * w * h:
         return None  # it kept the whole box: no better edge to snap to
+    return np.where(labels == biggest, 255, 0).astype(np.uint8), (x0, y0)
+
+
+def snap_rect(bgr: np.ndarray, rect: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """(x, y, w, h) of the object GrabCut finds inside ``rect`` (x, y, w, h in ``bgr``'s
+    pixels), or None when it finds nothing usable."""
+    found = _object(bgr, rect)
+    if found is None:
+        return None
+    mask, (x0, y0) = found
+    bx, by, bw, bh = cv2.boundingRect(mask)
     return bx + x0, by + y0, bw, bh
+
+
+def outline(bgr: np.ndarray, rect: tuple[int, int, int, int]) -> list[tuple[float, float]] | None:
+    """The outline of the object inside ``rect`` as a simple polygon (in ``bgr``'s pixels),
+    or None when GrabCut finds nothing usable."""
+    found = _object(bgr, rect)
+    if found is None:
+        return None
+    mask, (x0, y0) = found
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contour = max(contours, key=cv2.contourArea)
+    tolerance = OUTLINE_TOLERANCE / 100 * cv2.arcLength(contour, True)
+    for _ in range(8):
+        points = cv2.approxPolyDP(contour, max(tolerance, 0.5), True).reshape(-1, 2)
+        polygon = [(float(px + x0), float(py + y0)) for px, py in points]
+        if 3 <= len(polygon) <= MAX_OUTLINE_POINTS and is_simple([list(p) for p in polygon]):
+            return polygon
+        tolerance *= 2  # a pixel-thin neck can fold the outline onto itself: coarser is simple
+    return None

@@ -8,6 +8,8 @@ from aidou_desktop.model.domain import (
     SyncState,
     box_shape,
     clamp_box,
+    clamp_shape,
+    shape_bounds,
     shape_rect,
     validate_shapes,
 )
@@ -28,6 +30,8 @@ __all__ = [
     "UserInfo",
     "box_shape",
     "clamp_box",
+    "clamp_shape",
+    "shape_bounds",
     "shape_rect",
     "validate_shapes",
 ]

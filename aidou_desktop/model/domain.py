@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sync_server.protocol import PREANNOTATION_DEVICE, Shape, check_shape
+from sync_server.protocol import PREANNOTATION_DEVICE, SHAPE_POLYGON, Shape, check_shape
 
 # Where a local annotation revision stands with the server.
 QUEUED = "queued"  # saved locally, never sent: may still be edited in place
@@ -29,7 +29,11 @@ class Annotation:
     shapes: list[Shape] = field(default_factory=list)
     time_spent_ms: int = 0
     state: str = QUEUED
-    reason: str | None = None
+    reason: str | None = None  # the server's English, for the log; never shown
+    # why the server refused it (REJECT_*) or kept it as a conflict (CONFLICT_*), and a
+    # rejection's params: what the screen words in Chinese; None from a server too old to say
+    reason_code: str | None = None
+    reason_params: dict[str, str | int] | None = None
     flag: str | None = None  # the annotator's note for the lead ("not sure", …); None = not flagged
     device_id: str | None = None  # who made it: PREANNOTATION_DEVICE for a suggestion imported with the order
 
@@ -118,6 +122,21 @@ def clamp_box(shape: Shape, width: int, height: int) -> Shape:
     x1, x2 = (min(max(v, 0.0), float(width)) for v in (x1, x2))
     y1, y2 = (min(max(v, 0.0), float(height)) for v in (y1, y2))
     return box_shape(shape.label, x1, y1, x2, y2)
+
+
+def clamp_shape(shape: Shape, width: int, height: int) -> Shape:
+    """A box or polygon cut to the image: a drag past the edge stops at the edge."""
+    if shape.kind != SHAPE_POLYGON:
+        return clamp_box(shape, width, height)
+    points = [[min(max(float(x), 0.0), float(width)), min(max(float(y), 0.0), float(height))] for x, y in shape.points]
+    return Shape(SHAPE_POLYGON, shape.label, points)
+
+
+def shape_bounds(shape: Shape) -> tuple[float, float, float, float]:
+    """(x, y, w, h) of a box, or of the rectangle around a polygon."""
+    xs = [float(p[0]) for p in shape.points]
+    ys = [float(p[1]) for p in shape.points]
+    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
 
 
 def validate_shapes(shapes: list[Shape], width: int, height: int, labels: list[str]) -> list[str]:

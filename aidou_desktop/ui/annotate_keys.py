@@ -39,6 +39,7 @@ def install_keys(page) -> QAction:
     add(["G"], lambda: page.editor.snap_selected())
     add(["H"], lambda: page.editor.toggle_boxes())
     add(["L"], lambda: page.editor.toggle_tags())
+    add(["P"], lambda: page.editor.toggle_tool())
     page.keys_help = KeysHelp(page)
     page.keys_help.finished.connect(page._back_from_dialog)  # noqa: SLF001 - the page's own keys again
     add([Qt.Key.Key_F1], lambda: page.keys_help.show_for(page.editor.keys_help()), single_key=False)

@@ -120,8 +120,9 @@ class AnnotatePage(QWidget):
 
     @property
     def canvas(self):
-        """The box editor's image canvas (box and polygon orders)."""
-        return self._editor_of(BoxEditor).canvas
+        """The image canvas of the box or polygon editor (the one in use, if either is)."""
+        editor = self.editor if isinstance(self.editor, BoxEditor) else self._editor_of(BoxEditor)
+        return editor.canvas
 
     def _editor_of(self, kind: type[ItemEditor]) -> ItemEditor:
         """One editor of each kind, made when first needed and kept."""
@@ -353,6 +354,7 @@ class AnnotatePage(QWidget):
         reason = edit_problem(self.order, item, edit.after, self._flag)
         if reason is not None and not saves_anyway(self.order, reason):
             self.header.show_notice(problem_text(reason, self.order))
+            self.editor.set_shapes(edit.before, edit.selected_before)  # the screen shows what is saved
             return False
         self.header.show_notice(problem_text(reason, self.order) if reason else None)
         # an item nobody had touched: undo takes the revision back rather than saving "nothing here"

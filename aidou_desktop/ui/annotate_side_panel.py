@@ -19,6 +19,7 @@ class SidePanel(QWidget):
         labels_title.setStyleSheet("font-weight: bold;")
         self.labels = LabelList()
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)
         self.delete_button = QPushButton()
         self.empty_button = QPushButton()
         self.flag_button = QPushButton(self.tr("Unsure (Q)"))
@@ -40,6 +41,9 @@ class SidePanel(QWidget):
         layout.addWidget(labels_title)
         layout.addWidget(self.labels)
         layout.addWidget(self.count_label)
+        self.editor_slot = QVBoxLayout()  # the editor's own widget, if it has one (a box list)
+        self.editor_slot.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.editor_slot)
         layout.addLayout(buttons)
         layout.addWidget(self.keys_label)
         layout.addWidget(self.guidelines, 1)
@@ -47,6 +51,13 @@ class SidePanel(QWidget):
     def set_editor(self, editor) -> None:
         """Words of the item editor in use (an ``ItemEditor``): its keys and its buttons."""
         self.keys_label.setText(editor.keys_brief())
+        for i in range(self.editor_slot.count()):
+            self.editor_slot.itemAt(i).widget().hide()
+        widget = editor.side_widget()
+        if widget is not None:
+            if self.editor_slot.indexOf(widget) < 0:
+                self.editor_slot.addWidget(widget)
+            widget.show()
         self.delete_button.setText(editor.delete_text())
         self.empty_button.setText(editor.empty_text())
         self.empty_button.setToolTip(editor.empty_tip())

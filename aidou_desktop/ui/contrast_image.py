@@ -1,5 +1,6 @@
 """The box page's image helpers on QImages: more contrast (``imaging.contrast``, key B),
-the blurred / dark check (``imaging.quality``) and snapping a box (``imaging.grabcut``, key G)."""
+the blurred / dark check (``imaging.quality``), and snapping a box or outlining the object
+inside it (``imaging.grabcut``, key G)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from aidou_desktop.imaging.contrast import enhance_bgra
-from aidou_desktop.imaging.grabcut import snap_rect
+from aidou_desktop.imaging.grabcut import outline, snap_rect
 from aidou_desktop.imaging.quality import photo_problem
 
 
@@ -41,3 +42,14 @@ def snapped_rect(image: QImage, rect: tuple[float, float, float, float], size: t
         return None
     fx, fy, fw, fh = found
     return fx / sx, fy / sy, fw / sx, fh / sy
+
+
+def outlined_polygon(image: QImage, rect: tuple[float, float, float, float], size: tuple[int, int]):
+    """The outline (original pixels, a list of (x, y)) of the object inside ``rect`` (x, y, w, h
+    in original pixels of an image ``size``), found on the display copy; None if none."""
+    sx, sy = image.width() / size[0], image.height() / size[1]
+    x, y, w, h = rect
+    found = outline(_bgra(image, copy=False), (round(x * sx), round(y * sy), round(w * sx), round(h * sy)))
+    if found is None:
+        return None
+    return [(min(max(px / sx, 0.0), size[0]), min(max(py / sy, 0.0), size[1])) for px, py in found]

@@ -67,9 +67,9 @@ class ReviewEditors(QStackedWidget):
         self.editable = False
 
     def use(self, order: Order) -> ItemEditor | None:
-        """The editor for ``order``'s items, shown; None for box orders (the page's canvas shows those)."""
+        """The editor for ``order``'s items, shown; None for box and polygon orders (the page's canvas shows those)."""
         kind = editor_for(order.task_kind)
-        if kind is BoxEditor:
+        if issubclass(kind, BoxEditor):
             self.editor = None
             return None
         editor = self._editors.get(kind)

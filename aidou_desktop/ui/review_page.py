@@ -44,6 +44,7 @@ from aidou_desktop.ui.review_correct_mode import CorrectModeMixin
 from aidou_desktop.ui.review_editors import ReviewEditors, item_image, prefetch_images
 from aidou_desktop.ui.review_filters import ReviewFilters
 from aidou_desktop.ui.review_queue_model import ANNOTATOR, COMMENT, ITEM, STATUS, ReviewQueueModel
+from sync_server.protocol import SHAPE_BOX, SHAPE_POLYGON, TASK_POLYGON
 
 log = logging.getLogger(__name__)
 
@@ -245,6 +246,8 @@ class ReviewPage(CorrectModeMixin, QWidget):
         order = self._order(entry.order_id)
         if order is not None and self._labels_of != order.id:
             self.canvas.set_labels({label.name: (label.title, label.color) for label in order.schema.labels})
+            # a correction draws what the order takes: outlines in polygon orders
+            self.canvas.set_tool(SHAPE_POLYGON if order.task_kind == TASK_POLYGON else SHAPE_BOX)
             self._labels_of = order.id
         self.note_label.hide()
         editor = self.editors.use(order) if order is not None else None

@@ -116,7 +116,7 @@ def main() -> int:
     for _ in range(3 - best):
         QTest.keyClick(page.canvas, Qt.Key.Key_A)
     shown_item = page.current_item()
-    labels = [box.label for box in page.canvas.boxes]
+    labels = [box.label for box in page.canvas.marks]
     page.canvas.select(labels.index("bus") if "bus" in labels else 0)  # show the corner handles on a big box
     settle(0.5)
     window.grab().save(str(OUT / "annotate.png"))

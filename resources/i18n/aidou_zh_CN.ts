@@ -49,17 +49,17 @@
         <translation>预标注：请核对（回车确认原样采用）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="95"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="96"/>
         <source>Marked: nothing to mark here · %1</source>
         <translation>已标为“无可标注” · %1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="101"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="102"/>
         <source>Sent back by the lead: %1</source>
         <translation>组长打回：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_header.py" line="105"/>
+        <location filename="../../aidou_desktop/ui/annotate_header.py" line="106"/>
         <source>Flagged for the lead: %1</source>
         <translation>已标记存疑：%1</translation>
     </message>
@@ -67,42 +67,42 @@
 <context>
     <name>AnnotatePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="238"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="239"/>
         <source>Take the suggestion</source>
         <translation>采用预标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="249"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="250"/>
         <source>No unlabelled items left in this batch.</source>
         <translation>这个批次里已经没有未标注的项了。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="251"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="252"/>
         <source>This is the only unlabelled item left in this batch.</source>
         <translation>这是本批次唯一还没标注的一项。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="297"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="298"/>
         <source>This item already has marks, so it cannot be marked as having nothing. Delete them first if it really has nothing to mark.</source>
         <translation>这一项已经有标注，不能再标为“无可标注”。如果确实没有可标的内容，请先删除已有标注。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="301"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="302"/>
         <source>Mark as nothing to mark</source>
         <translation>标记为无需标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="318"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="319"/>
         <source>Flag for the lead</source>
         <translation>标记存疑</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="318"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="319"/>
         <source>Remove flag</source>
         <translation>取消标记</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_page.py" line="390"/>
+        <location filename="../../aidou_desktop/ui/annotate_page.py" line="392"/>
         <source>This change could not be saved: %1</source>
         <translation>这次修改没能保存：%1</translation>
     </message>
@@ -120,6 +120,24 @@
         <location filename="../../aidou_desktop/ui/copy_previous.py" line="29"/>
         <source>Copy the previous item&apos;s boxes</source>
         <translation>复制上一项的框</translation>
+    </message>
+</context>
+<context>
+    <name>AnnotationCanvas</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/canvas/canvas_view.py" line="511"/>
+        <source>An outline needs at least three points: click around the object, then click the first point or press Enter.</source>
+        <translation>轮廓至少要有三个点：沿目标边缘逐点单击，再单击第一个点或按 Enter 闭合。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/canvas/canvas_view.py" line="515"/>
+        <source>The outline crosses itself. Press Backspace to take points back, and go around the object in one direction.</source>
+        <translation>轮廓的边相互交叉了。按 Backspace 撤回点，沿同一个方向绕目标一圈。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/canvas/canvas_view.py" line="549"/>
+        <source>A polygon keeps at least three points: delete the whole polygon with Del.</source>
+        <translation>多边形至少保留三个点；要删除整个多边形请按 Del。</translation>
     </message>
 </context>
 <context>
@@ -242,69 +260,76 @@
 <context>
     <name>BoxEditor</name>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="72"/>
         <source>This photo is very dark: press B for more contrast. If you still cannot see the objects, flag it (Q) as “Image not clear” instead of guessing.</source>
         <translation>这张照片很暗：按 B 增强对比度。如果还是看不清目标，请按 Q 存疑并选“图片不清楚”，不要猜着标。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="60"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="75"/>
         <source>This photo looks blurred. If you cannot tell the objects apart, flag it (Q) as “Image not clear” instead of guessing.</source>
         <translation>这张照片看起来很模糊。如果分辨不清目标，请按 Q 存疑并选“图片不清楚”，不要猜着标。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="70"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="85"/>
         <source>Select a box first (draw it loosely around the object), then press G.</source>
         <translation>请先选中一个框（在目标周围大致画一个框），再按 G。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="80"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="95"/>
         <source>No clear object edge inside this box: the box stays as drawn.</source>
         <translation>框里找不到清楚的目标边缘：框保持原样。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="85"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="100"/>
         <source>Snap box to the object</source>
         <translation>框贴紧目标</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="128"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="166"/>
         <source>Change class</source>
         <translation>修改类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="135"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="217"/>
         <source>Delete box</source>
         <translation>删除框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="148"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="192"/>
         <source>Draw box</source>
         <translation>画框</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="133"/>
+        <source>%n point(s)</source>
+        <translation>
+            <numerusform>%n 个点</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="148"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="192"/>
         <source>Move box</source>
         <translation>移动框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="148"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="192"/>
         <source>Resize box</source>
         <translation>调整框大小</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="149"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="193"/>
         <source>Nudge box</source>
         <translation>微调框的位置</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="161"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="203"/>
         <source>%n box(es) on this image</source>
         <translation>
             <numerusform>本图共 %n 个框</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="165"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="206"/>
         <source>Drag to draw a box (also inside another box). Click a box to select it; drag its corners to resize; Shift+drag moves it; the arrow keys nudge it (Shift: 10×).
 D / → next · A / ← previous (arrows step only while no box is selected)
 Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
@@ -315,7 +340,7 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
 滚轮：缩放 · 按住空格拖动：平移 · F：适应窗口 · B：增强对比度（适合偏暗的照片） · V：复制上一项的框 · G：选中的框自动贴紧目标 · H：隐藏/显示框 · L：隐藏/显示类别标签</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="170"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="211"/>
         <source>Drag to draw a box; 1–9 its class; click a box to select it, drag its corners to resize.
 D / → next · A / ← previous · Ctrl+Z undo · Del delete
 Wheel: zoom · F1: all keys</source>
@@ -324,17 +349,17 @@ D / → 下一项 · A / ← 上一项 · Ctrl+Z 撤销 · Del 删除
 滚轮：缩放 · F1：全部快捷键</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="175"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="220"/>
         <source>Delete box (Del)</source>
         <translation>删除框 (Del)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="178"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="223"/>
         <source>No objects (E)</source>
         <translation>无目标 (E)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="181"/>
+        <location filename="../../aidou_desktop/ui/editors/box_editor.py" line="226"/>
         <source>This image has nothing to label: mark it as done without boxes</source>
         <translation>这张图里没有要标的目标：不画框，直接标记为已完成</translation>
     </message>
@@ -714,12 +739,12 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
 <context>
     <name>ItemEditor</name>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/base.py" line="153"/>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="160"/>
         <source>Delete (Del)</source>
         <translation>删除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/base.py" line="157"/>
+        <location filename="../../aidou_desktop/ui/editors/base.py" line="164"/>
         <source>Nothing to mark (E)</source>
         <translation>无需标注 (E)</translation>
     </message>
@@ -928,125 +953,125 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · F 适应窗口 · Esc 取消选中
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="20"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="22"/>
         <source>The disk is full. Everything saved before is safe, but new changes cannot be saved. Free some disk space (or ask your base admin), then carry on.</source>
         <translation>磁盘已满。之前保存的标注都还在，但新的修改无法保存。请清理一些磁盘空间（或联系基地管理员）后继续。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="26"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="28"/>
         <source>Cannot reach the server. Your work is kept on this PC and will be uploaded later.</source>
         <translation>连不上服务器。你的标注已保存在本机，联网后会自动上传。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="30"/>
-        <location filename="../../aidou_desktop/ui/messages.py" line="81"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="32"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="83"/>
         <source>The server did not accept your login. Please log out and log in again.</source>
         <translation>服务器不认可当前登录，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="34"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="36"/>
         <source>This app is too old for the server. Please ask your base admin to install the new version.</source>
         <translation>软件版本太旧，服务器已不支持。请联系基地管理员安装新版本。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="40"/>
         <source>Another sync is already running on this PC. Try again in a minute.</source>
         <translation>本机正在进行另一次同步，请稍等一分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="42"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="44"/>
         <source>Log in online once before syncing.</source>
         <translation>同步前需要先联网登录一次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="44"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="46"/>
         <source>This image file is damaged. Download the batch again.</source>
         <translation>这张图片文件已损坏，请重新下载批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="46"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="48"/>
         <source>The server&apos;s certificate cannot be verified, so nothing was sent. Ask your base admin for the office&apos;s CA file (office-ca.pem) and put it in this PC&apos;s data folder.</source>
         <translation>无法验证服务器的证书，所以没有发送任何内容。请向基地管理员要本基地的 CA 文件（office-ca.pem），放进这台电脑的数据文件夹。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="55"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="57"/>
         <source>Something went wrong. Your saved work is safe; the details are in the log file (desktop.log).</source>
         <translation>出了点问题。已保存的工作不会丢失；详细信息在日志文件 (desktop.log) 里。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="64"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="66"/>
         <source>The server could not take what this PC sent. Your work is kept on this PC; tell your base admin.</source>
         <translation>服务器无法接收本机发送的数据。你的工作已保存在本机；请告诉基地管理员。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="69"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="71"/>
         <source>The server does not know this request: check the server address, or the server is too old.</source>
         <translation>服务器不认识这个请求：请检查服务器地址，或者服务器版本太旧。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="73"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="75"/>
         <source>Your account may not do this.</source>
         <translation>你的账号没有这个权限。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="75"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="77"/>
         <source>An image of this batch is no longer on the server. Tell your team lead.</source>
         <translation>这个批次的一张图片已不在服务器上。请告诉组长。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="79"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="81"/>
         <source>This account is disabled. Ask your base admin.</source>
         <translation>这个账号已被停用。请联系基地管理员。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="85"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="87"/>
         <source>This app and the server are different versions. Please ask your base admin to update.</source>
         <translation>本软件与服务器版本不一致。请联系基地管理员更新。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="88"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="90"/>
         <source>The server refused the request (%1). Your work is kept on this PC; try again later.</source>
         <translation>服务器拒绝了请求（%1）。你的工作已保存在本机；请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="95"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="97"/>
         <source>Wrong username or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/messages.py" line="98"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="100"/>
         <source>Too many failed logins; please try again in %n minute(s).</source>
         <translation>
             <numerusform>登录失败次数过多，请 %n 分钟后再试</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="105"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="107"/>
         <source>The server cannot be reached, and offline login failed: either the password is wrong, or this user has never logged in on this PC. Connect to the network for the first login.</source>
         <translation>连不上服务器，离线登录也没有成功：可能是密码错误，或者这个账号从没在这台电脑上登录过。第一次登录必须联网。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="114"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="118"/>
         <source>Not labelled yet</source>
         <translation>未标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="116"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="120"/>
         <source>Waiting to upload</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="118"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="122"/>
         <source>Uploaded</source>
         <translation>已上传</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="120"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="124"/>
         <source>Uploaded; another annotator also labelled it, the lead will decide</source>
         <translation>已上传；另一位标注员也标了这一项，由组长裁定</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/messages.py" line="124"/>
+        <location filename="../../aidou_desktop/ui/messages.py" line="128"/>
         <source>Sent back: %1</source>
         <translation>被退回：%1</translation>
     </message>
@@ -1612,76 +1637,260 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
     </message>
 </context>
 <context>
+    <name>PolygonEditor</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="30"/>
+        <source>Now drawing polygons (P: boxes)</source>
+        <translation>现在画多边形（按 P 改画矩形框）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="31"/>
+        <source>Now drawing boxes (P: polygons)</source>
+        <translation>现在画矩形框（按 P 改画多边形）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="44"/>
+        <source>Select a box drawn loosely around an object, then press G to outline it.</source>
+        <translation>先选中一个大致框住目标的矩形框，再按 G 自动勾出轮廓。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="52"/>
+        <source>No clear object edge inside this box: the box stays as drawn.</source>
+        <translation>框内没有找到清晰的目标边缘：框保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="56"/>
+        <source>Outline the object</source>
+        <translation>勾出目标轮廓</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="61"/>
+        <source>Draw polygon</source>
+        <translation>画多边形</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="61"/>
+        <source>Move shape</source>
+        <translation>移动形状</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="61"/>
+        <source>Nudge shape</source>
+        <translation>微移形状</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="62"/>
+        <source>Resize box</source>
+        <translation>调整框大小</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="62"/>
+        <source>Move point</source>
+        <translation>移动顶点</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="62"/>
+        <source>Add point</source>
+        <translation>添加顶点</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="63"/>
+        <source>Delete point</source>
+        <translation>删除顶点</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="69"/>
+        <source>%n shape(s) on this image</source>
+        <translation>
+            <numerusform>本图 %n 个形状</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="70"/>
+        <source>drawing polygons</source>
+        <translation>画多边形</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="70"/>
+        <source>drawing boxes</source>
+        <translation>画矩形框</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="74"/>
+        <source>Delete shape</source>
+        <translation>删除形状</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="77"/>
+        <source>Delete shape (Del)</source>
+        <translation>删除 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="81"/>
+        <source>Click around an object to outline it; click the first point or press Enter to close it. Backspace takes the last point back, Esc drops the outline. Ctrl+click starts an outline on top of another shape.
+Click a shape to select it: drag a point to move it, drag an edge to add a point, right-click (or Alt+click) a point to delete it; Shift+drag moves the shape; the arrow keys nudge it (Shift: 10×).
+P: draw boxes instead (drag), and back · G: outline the object inside the selected box
+D / → next · A / ← previous (arrows step only while nothing is selected)
+Ctrl+Z undo · Ctrl+Shift+Z redo · Del delete · Esc deselect
+Wheel: zoom · Space+drag: pan · F: fit · B: more contrast · V: copy the previous item&apos;s shapes · H: hide/show shapes · L: hide/show labels</source>
+        <translation>沿目标边缘逐点单击画轮廓；单击第一个点或按 Enter 闭合。Backspace 撤回最后一个点，Esc 放弃这条轮廓。按住 Ctrl 单击可在其他形状上面开始画。
+单击形状即选中：拖动顶点可移动它，拖动边可添加顶点，右键（或 Alt+单击）顶点可删除它；Shift+拖动移动整个形状；方向键微移（Shift：10 倍）。
+P：改为拖动画矩形框，再按一次换回 · G：把选中的矩形框变成框内目标的轮廓
+D / → 下一项 · A / ← 上一项（未选中形状时方向键才切换数据项）
+Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 删除 · Esc 取消选中
+滚轮：缩放 · 空格+拖动：平移 · F：适应窗口 · B：增强对比度 · V：复制上一项的形状 · H：隐藏/显示形状 · L：隐藏/显示类别标签</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="86"/>
+        <source>Click around an object; the first point or Enter closes it; 1–9 its class.
+Drag a point to move it, an edge to add one; right-click a point deletes it.
+P: polygons / boxes · D next · A previous · Ctrl+Z undo · F1: all keys</source>
+        <translation>沿目标边缘逐点单击；单击第一个点或按 Enter 闭合；1–9 选类别。
+拖动顶点移动，拖动边添加顶点；右键单击顶点删除。
+P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：全部快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/polygon_editor.py" line="92"/>
+        <source>This image has nothing to outline: mark it as done without shapes</source>
+        <translation>这张图没有需要勾画的目标：不画形状直接标为完成</translation>
+    </message>
+</context>
+<context>
     <name>Problems</name>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="36"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="92"/>
+        <source>This batch is no longer yours, so the server did not take this change. Tell your team lead.</source>
+        <translation>这个批次已不再分配给你，服务器没有接收这次修改。请告诉组长。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="99"/>
+        <source>The note for the lead is longer than %1 characters: shorten it.</source>
+        <translation>给组长的备注超过 %1 个字：请删短一些。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="107"/>
+        <source>The server could not take this change. Your work is kept on this PC; tell your base admin.</source>
+        <translation>服务器无法接收这次修改。你的标注已保存在本机；请告诉基地管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="115"/>
         <source>The label %1 is not in this order&apos;s label list: choose a label from the list, or delete the mark.</source>
         <translation>标签 %1 不在本订单的标签列表中：请改用列表里的标签，或删除这个标注。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="40"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="119"/>
         <source>The selection overlaps an entity already marked, and this order does not allow one entity inside another. Select other text, or delete the other entity first.</source>
         <translation>选中的文字与已标注的实体重叠，本订单不允许实体嵌套。请重新选择文字，或先删除那个实体。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="45"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="124"/>
         <source>The selection crosses the edge of an entity already marked: an entity may lie wholly inside another, but never across its edge.</source>
         <translation>选中的文字跨过了已标注实体的边界：实体可以完全包含在另一个实体里，但不能交叉。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="50"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="129"/>
         <source>This text is already marked as %1.</source>
         <translation>这段文字已经标为“%1”。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="53"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="132"/>
         <source>The entity at characters %1–%2 lies outside the text (%3 characters).</source>
         <translation>第 %1–%2 个字符处的实体超出了文本范围（全文 %3 个字符）。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="56"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="136"/>
         <source>An entity&apos;s position is not valid.</source>
         <translation>实体的位置无效。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="137"/>
         <source>This class is already chosen.</source>
         <translation>这个类别已经选过了。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="58"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="138"/>
         <source>Only one class may be chosen in this order.</source>
         <translation>本订单只能选一个类别。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="61"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="139"/>
         <source>A class mark is not valid.</source>
         <translation>类别标注无效。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="62"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="140"/>
         <source>The transcription is empty: type the text, or flag the item with a reason (Q).</source>
         <translation>转写内容为空：请输入文字，或按 Q 标记存疑并写明原因。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="65"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="150"/>
+        <source>The polygon&apos;s outline crosses or touches itself: move its points so that no two edges meet.</source>
+        <translation>多边形的边相互交叉或接触：移动顶点，让任意两条边都不相交。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="153"/>
+        <source>A polygon needs at least three points.</source>
+        <translation>多边形至少需要三个点。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="154"/>
+        <source>A polygon may have at most %1 points.</source>
+        <translation>一个多边形最多 %1 个点。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="157"/>
+        <source>A point of the polygon lies outside the image.</source>
+        <translation>多边形有顶点在图片外面。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="158"/>
+        <source>Two points of the polygon, one after the other, are in the same place: delete one of them.</source>
+        <translation>多边形有两个相邻的顶点重合：请删除其中一个。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="161"/>
+        <source>The polygon has no area: its points lie on one line.</source>
+        <translation>多边形没有面积：所有顶点在一条直线上。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="164"/>
+        <source>A polygon&apos;s points are not valid.</source>
+        <translation>多边形的顶点数据无效。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="165"/>
+        <source>Too many marks on one item: at most %1.</source>
+        <translation>一个数据项上的标注太多：最多 %1 个。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="169"/>
+        <source>The server no longer has this item. Tell your team lead.</source>
+        <translation>服务器上已没有这个数据项。请告诉组长。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="172"/>
+        <source>This order&apos;s label list changed on the server. Sync, check the labels, and save again.</source>
+        <translation>服务器上这个订单的类别表已经改变。请先同步，核对类别后再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="184"/>
+        <source>The server did not take this change. Check the marks, fix what is wrong, and save again.</source>
+        <translation>服务器没有接收这次修改。请检查标注，改正后再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="88"/>
         <source>A transcribed line is missing its text or is too long.</source>
         <translation>有一行转写没有文字，或者太长。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="68"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="80"/>
         <source>A box is not valid: it has no size or lies outside the image.</source>
         <translation>框无效：大小为零，或超出了图片范围。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="71"/>
+        <location filename="../../aidou_desktop/ui/editors/problems.py" line="84"/>
         <source>This kind of mark does not belong to this order.</source>
         <translation>这种标注不属于本订单的任务类型。</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/editors/problems.py" line="85"/>
-        <source>This change cannot be saved: %1</source>
-        <translation>这次修改无法保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1843,72 +2052,72 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
         <translation>修正未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="76"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="77"/>
         <source>← Home (Esc)</source>
         <translation>← 首页（Esc）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="79"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="80"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="116"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="117"/>
         <source>Accept (Enter)</source>
         <translation>通过（Enter）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="118"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="119"/>
         <source>Send back (R)</source>
         <translation>打回（R）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="119"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="120"/>
         <source>Correct (C)</source>
         <translation>修正（C）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="129"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="130"/>
         <source>Enter / Space accept · R send back · C correct (then Enter saves and accepts, Esc cancels) · J / ↓ next · K / ↑ previous · Esc home</source>
         <translation>Enter / 空格 通过 · R 打回 · C 修正（之后 Enter 保存并通过，Esc 取消）· J / ↓ 下一项 · K / ↑ 上一项 · Esc 首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="204"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="205"/>
         <source>Nothing to review here. Sync to fetch new work, or change the filters.</source>
         <translation>这里没有要审核的数据项。同步以获取新的结果，或更改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="253"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="256"/>
         <source>This image is not on this PC yet: sync to download it.</source>
         <translation>这张图片还不在这台电脑上：请同步下载。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="267"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="270"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="290"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="293"/>
         <source>Conflict: these revisions of the item wait for a decision. Keep one (it becomes the item&apos;s revision, made by you; needs the link to the server); it cannot be accepted or sent back.</source>
         <translation>冲突：这道题的几个版本等待决定。请保留其中一版（它将成为这道题的当前版本，记在你名下；需要连接服务器）；冲突题不能直接通过或打回。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="332"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="335"/>
         <source>A sent-back item needs a reason: nothing was saved.</source>
         <translation>打回需要填写原因：未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="336"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="339"/>
         <source>The verdict could not be saved: %1</source>
         <translation>审核结果未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="371"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="374"/>
         <source>No verdicts yet</source>
         <translation>尚无审核结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/review_page.py" line="374"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="377"/>
         <source>Accept rate %1% (%n item(s) checked)</source>
         <translation>
             <numerusform>通过率 %1%（抽检 %n 项）</numerusform>
@@ -1981,12 +2190,12 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
         <translation>类别（按数字键 1–9）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="24"/>
+        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="25"/>
         <source>Unsure (Q)</source>
         <translation>存疑 (Q)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="25"/>
+        <location filename="../../aidou_desktop/ui/annotate_side_panel.py" line="26"/>
         <source>Flag this item for the lead: not sure, image not clear, or a note</source>
         <translation>把这道题标记给组长：拿不准、图片不清楚，或写一句说明</translation>
     </message>

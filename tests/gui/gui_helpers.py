@@ -53,11 +53,11 @@ def jpeg_bytes(seed: int) -> bytes:
     return data.tobytes()
 
 
-def seed_store(data_dir: Path) -> None:
+def seed_store(data_dir: Path, task_kind: str = "bbox") -> None:
     """An annotator who logged in online once, one batch, its images in the cache."""
     store = Store(data_dir)
     store.remember_login(DEAD_SERVER, PASSWORD, LoginResponse("token", ANNOTATOR, "2026-11-25T08:00:00Z"))
-    order = Order(ORDER_ID, "道路场景车辆标注", "bbox", SCHEMA, "# 标注规范\n\n框要**贴紧**目标。", 12)
+    order = Order(ORDER_ID, "道路场景车辆标注", task_kind, SCHEMA, "# 标注规范\n\n框要**贴紧**目标。", 12)
     batch = Batch(BATCH_ID, ORDER_ID, "批次 1", ANNOTATOR.id, "2030-01-01T00:00:00Z", ITEM_IDS)
     changes = [Change(1, "order", to_wire(order)), Change(2, "batch", to_wire(batch))]
     for n, item_id in enumerate(ITEM_IDS):

@@ -71,7 +71,7 @@ def test_box_survives_a_restart_with_its_class(qtbot, data_dir, open_window, pag
     assert fresh.current_item().id == ITEM_IDS[0]
     shown = fresh.canvas.shapes()
     assert len(shown) == 1 and shown[0].label == "truck"
-    assert fresh.canvas.boxes[0].tag.text == "货车"
+    assert fresh.canvas.marks[0].tag.text == "货车"
 
 
 def test_undo_removes_the_box_and_saves(page):
@@ -515,16 +515,16 @@ def test_h_hides_the_boxes_and_l_the_labels_on_screen_only(page):
     press(canvas, Qt.Key.Key_Escape)
     saved = saved_shapes(page, ITEM_IDS[0])
     press(canvas, Qt.Key.Key_L)
-    assert canvas.boxes[0].isVisible() and not canvas.boxes[0].tag.isVisible()
+    assert canvas.marks[0].isVisible() and not canvas.marks[0].tag.isVisible()
     press(canvas, Qt.Key.Key_H)
-    assert not canvas.boxes[0].isVisible()
+    assert not canvas.marks[0].isVisible()
     press(canvas, Qt.Key.Key_D)
     press(canvas, Qt.Key.Key_A)  # hidden stays hidden from item to item
-    assert not canvas.boxes[0].isVisible() and saved_shapes(page, ITEM_IDS[0]) == saved
+    assert not canvas.marks[0].isVisible() and saved_shapes(page, ITEM_IDS[0]) == saved
     draw_box(canvas, 900, 300, 1300, 600)  # drawing shows them all again
-    assert all(box.isVisible() for box in canvas.boxes) and len(saved_shapes(page, ITEM_IDS[0])) == 2
+    assert all(box.isVisible() for box in canvas.marks) and len(saved_shapes(page, ITEM_IDS[0])) == 2
     press(canvas, Qt.Key.Key_L)
-    assert all(box.tag.isVisible() for box in canvas.boxes)
+    assert all(box.tag.isVisible() for box in canvas.marks)
 
 
 def tag_on_screen(canvas, box) -> QRectF:
@@ -538,14 +538,14 @@ def test_label_tags_of_boxes_close_together_do_not_cover_each_other(qtbot, page)
     for x, y in ((400, 300), (430, 312), (460, 324), (1200, 700)):  # three cars nose to tail, one apart
         draw_box(canvas, x, y, x + 300, y + 200)
         press(canvas, Qt.Key.Key_Escape)
-    tags = [tag_on_screen(canvas, box) for box in canvas.boxes]
+    tags = [tag_on_screen(canvas, box) for box in canvas.marks]
     for i, a in enumerate(tags):
         for b in tags[i + 1 :]:
             assert not a.intersects(b), (a, b)
     wheel(canvas, view_point(canvas, 500, 400), 3)  # zoomed in: laid out again once the wheel rests
 
     def apart() -> bool:
-        tags = [tag_on_screen(canvas, box) for box in canvas.boxes]
+        tags = [tag_on_screen(canvas, box) for box in canvas.marks]
         return not any(a.intersects(b) for i, a in enumerate(tags) for b in tags[i + 1 :])
 
     qtbot.waitUntil(apart, timeout=2000)

@@ -113,11 +113,11 @@ def test_clicking_a_line_outlines_and_centres_its_box(qtbot, tmp_path, open_wind
     editor = page.editor
     lines = window.store.ocr_suggestion(ids[0])
     canvas = editor.canvas
-    assert len(canvas.boxes) == len(lines)
+    assert len(canvas.marks) == len(lines)
     for line in (5, 1, len(lines) - 1):
         _click_line(editor.text, line)
         assert editor.text.current_line() == line
-        assert canvas.selected == line and canvas.boxes[line].selected
+        assert canvas.selected == line and canvas.marks[line].selected
         (x1, y1), (x2, y2) = lines[line].box
         # in view and readable; centred unless the image's edge stops the view (the top line)
         assert canvas.viewport().rect().contains(canvas.mapFromScene(x1, y1))

@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from aidou_desktop.model import Shape, box_shape
+from sync_server.protocol import SHAPE_BOX
 
 HANDLE_PX = 9  # corner handle size on screen, whatever the zoom
 
@@ -30,15 +31,18 @@ class LabelTag(QGraphicsItem):
         self.inside = False  # drawn just inside the box when there is no room above it
         self.offset = QPointF()  # screen pixels from its anchor (set by the canvas's tag layout)
         self.laid_out = False  # the canvas chose where it goes: the box's own default is not used
+        self._size = (8.0, 2.0)
 
     def set_label(self, text: str, color: QColor) -> None:
         self.prepareGeometryChange()
         self.text, self.color = text, color
+        metrics = QFontMetricsF(self.font)
+        # kept: the view asks every tag's bounding rect on every frame of a pan
+        self._size = (metrics.horizontalAdvance(text) + 8, metrics.height() + 2)
         self.update()
 
     def size_px(self) -> tuple[float, float]:
-        metrics = QFontMetricsF(self.font)
-        return metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
+        return self._size
 
     def _box(self) -> QRectF:
         width, height = self.size_px()
@@ -72,6 +76,8 @@ class LabelTag(QGraphicsItem):
 
 class BoxItem(QGraphicsItem):
     """A box whose geometry lives in scene coordinates = original-image pixels."""
+
+    kind = SHAPE_BOX
 
     def __init__(self, label: str, title: str, color: str, rect: QRectF) -> None:
         super().__init__()
@@ -117,6 +123,20 @@ class BoxItem(QGraphicsItem):
         r = self.rect
         return [r.topLeft(), r.topRight(), r.bottomRight(), r.bottomLeft()]
 
+    def tag_rect(self) -> QRectF:
+        """What the label tag is placed around (``tag_layout``)."""
+        return self.rect
+
+    def vertices(self) -> list[QPointF]:
+        """The points a handle sits on (the selected box's corners)."""
+        return self.corners()
+
+    def area(self) -> float:
+        return self.rect.width() * self.rect.height()
+
+    def contains_point(self, pos: QPointF) -> bool:
+        return self.rect.contains(pos)
+
     def _place_tag(self) -> None:
         self.tag.unplace()  # moved or resized: its own place until the canvas lays tags out again
         tag_height_scene = 20 * self.scene_per_pixel
@@ -133,10 +153,16 @@ class BoxItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         pen = QPen(self.color, 3 if self.selected else 2)
         pen.setCosmetic(True)  # line width in screen pixels at any zoom
-        fill = QColor(self.color)
-        fill.setAlpha(60 if self.selected else 22)
         painter.setPen(pen)
-        painter.setBrush(QBrush(fill))
+        if self.selected:  # only the selected box is tinted (as in labelme): a thousand tinted
+            fill = QColor(self.color)  # boxes were most of a frame's time while panning
+            fill.setAlpha(60)
+            painter.setBrush(QBrush(fill))
+        else:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        # an upright rectangle needs no antialiasing, and a translucent antialiased fill
+        # is most of a frame's time with a thousand boxes
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.drawRect(self.rect)
         if self.selected and self.handles:
             half = HANDLE_PX * self.scene_per_pixel / 2

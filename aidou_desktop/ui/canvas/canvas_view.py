@@ -1,16 +1,22 @@
-"""The annotation canvas: an image and its boxes, with draw / move / resize / pan / zoom.
+"""The annotation canvas: an image and its marks (boxes and polygons), with draw / edit /
+pan / zoom.
 
 Scene coordinates are original-image pixels (``Item.width`` × ``Item.height``):
 the display copy may be smaller, so its pixmap item is scaled up to that size
-and every box is stored exactly as the annotator sees it.
+and every mark is stored exactly as the annotator sees it.
 
-Gestures: a plain drag draws (also inside other boxes); a click selects the
-box under it; the selected box's corner handles resize it; Shift+drag moves a
-box; Space+drag or the middle button pans; the wheel zooms.
+Gestures (docs/keys.md): with the box tool a plain drag draws (also inside other
+boxes) and a click selects the mark under it; with the polygon tool a click on the
+image starts an outline (Ctrl+click: also on top of another mark), each click adds a
+vertex, and a click on the first vertex or Enter closes it (Backspace takes the last
+vertex back, Esc drops the outline); a click on a mark selects it. The selected mark's
+handles resize a box or move a polygon's vertex; a drag on a selected polygon's edge
+inserts a vertex there; a right-click (or Alt+click) on a vertex deletes it; Shift+drag
+moves a mark; Space+drag or the middle button pans; the wheel zooms.
 
-The canvas never saves. When a gesture ends (mouse release) it emits one
-``CanvasEdit`` with the shapes before and after; the page turns that into one
-undo command, so a whole drag is one undo step.
+The canvas never saves. When a gesture ends it emits one ``CanvasEdit`` with the shapes
+before and after; the page turns that into one undo step, so a whole drag, or a whole
+polygon drawn click by click, is one step.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from PySide6.QtGui import (
     QColor,
     QGuiApplication,
     QImage,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPen,
@@ -31,20 +38,25 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
 
-from aidou_desktop.model import Shape, clamp_box, shape_rect
+from aidou_desktop.model import Shape, clamp_shape, shape_rect
 from aidou_desktop.ui.canvas.box_item import HANDLE_PX, BoxItem
+from aidou_desktop.ui.canvas.polygon_item import DraftOutline, PolygonItem
+from aidou_desktop.ui.canvas.tag_layout import lay_out_tags
+from sync_server.protocol import SHAPE_BOX, SHAPE_POLYGON
+from sync_server.protocol.polygon import is_simple
 
 MIN_BOX_PX = 4  # a drag shorter than this on screen is a click, not a box
 MAX_ZOOM = 40.0
 
 DRAW, MOVE, RESIZE, PAN, NUDGE = "draw", "move", "resize", "pan", "nudge"
+VERTEX, INSERT, REMOVE_VERTEX = "vertex", "insert", "remove_vertex"  # polygon edits
 NUDGE_BIG_PX = 10  # Shift+arrow: screen pixels a step (a plain arrow: 1)
 TAG_LAYOUT_DELAY_MS = 80
 
 
 @dataclass
 class CanvasEdit:
-    kind: str  # DRAW / MOVE / RESIZE / NUDGE
+    kind: str  # DRAW / MOVE / RESIZE / NUDGE / VERTEX / INSERT / REMOVE_VERTEX
     before: list[Shape]
     after: list[Shape]
     selected_before: int
@@ -54,6 +66,7 @@ class CanvasEdit:
 class AnnotationCanvas(QGraphicsView):
     edited = Signal(object)  # CanvasEdit
     selection_changed = Signal(int)  # index into shapes(), -1 for none
+    notice = Signal(str)  # a gesture that could not be done, and why (in the person's words)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -75,7 +88,11 @@ class AnnotationCanvas(QGraphicsView):
         self.image_rect = QRectF()
         self.labels: dict[str, tuple[str, str]] = {}  # name -> (title, colour)
         self.current_label = ""
-        self.boxes: list[BoxItem] = []
+        self.marks: list[BoxItem | PolygonItem] = []  # in the order of shapes()
+        self.tool = SHAPE_BOX  # what a gesture on the empty image draws: SHAPE_BOX or SHAPE_POLYGON
+        self._draft: DraftOutline | None = None  # the polygon being drawn, not yet a mark
+        self._vertex = -1  # VERTEX: the selected polygon's vertex being dragged
+        self._start_points: list[QPointF] = []
         self.selected = -1
         self._fit_on_resize = True
         self._space_down = False
@@ -97,10 +114,11 @@ class AnnotationCanvas(QGraphicsView):
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
-        for box in self.boxes:
-            box.handles = not read_only
-            box.update()
+        for mark in self.marks:
+            mark.handles = not read_only
+            mark.update()
         if read_only:
+            self._drop_draft()
             self._select(-1)
             self._set_crosshair(None)
 
@@ -108,6 +126,12 @@ class AnnotationCanvas(QGraphicsView):
         self.labels = dict(labels)
         if self.current_label not in self.labels:
             self.current_label = next(iter(self.labels), "")
+
+    def set_tool(self, tool: str) -> None:
+        """SHAPE_BOX or SHAPE_POLYGON: what a gesture on the empty image draws."""
+        self._drop_draft()
+        self.tool = tool
+        self.viewport().unsetCursor()
 
     def show_image(self, image: QImage, width: int, height: int) -> None:
         """Show a display copy stretched to the original ``width`` × ``height``."""
@@ -121,7 +145,7 @@ class AnnotationCanvas(QGraphicsView):
         self.fit_to_window()
 
     def replace_image(self, image: QImage) -> None:
-        """The same item's display copy drawn differently (more contrast): zoom and boxes stay."""
+        """The same item's display copy drawn differently (more contrast): zoom and marks stay."""
         if self.image_rect.isEmpty() or image.isNull():
             return
         self.pixmap_item.setPixmap(QPixmap.fromImage(image))
@@ -134,30 +158,40 @@ class AnnotationCanvas(QGraphicsView):
         self.image_rect = QRectF()
 
     def set_shapes(self, shapes: list[Shape], selected: int = -1) -> None:
-        for box in self.boxes:
-            self.scene().removeItem(box)
-        self.boxes = []
+        """Show these shapes; an outline being drawn is dropped (another item, or an undo)."""
+        self._drop_draft()
+        for mark in self.marks:
+            self.scene().removeItem(mark)
+        self.marks = []
         for shape in shapes:
-            x, y, w, h = shape_rect(shape)
-            self._add_box(shape.label, QRectF(x, y, w, h))
-        self._select(selected if 0 <= selected < len(self.boxes) else -1)
+            if shape.kind == SHAPE_POLYGON:
+                self._add_polygon(shape.label, [QPointF(x, y) for x, y in shape.points])
+            else:
+                x, y, w, h = shape_rect(shape)
+                self._add_box(shape.label, QRectF(x, y, w, h))
+        self._select(selected if 0 <= selected < len(self.marks) else -1)
         self.lay_out_tags()
 
     def shapes(self) -> list[Shape]:
-        return [box.shape_value() for box in self.boxes]
+        return [mark.shape_value() for mark in self.marks]
 
     def select(self, index: int) -> None:
         self._select(index)
 
+    @property
+    def drawing(self) -> bool:
+        """A polygon's outline is being drawn (not yet closed)."""
+        return self._draft is not None
+
     def show_boxes(self, shown: bool) -> None:
         self.boxes_shown = shown
-        for box in self.boxes:
-            box.setVisible(shown)
+        for mark in self.marks:
+            mark.setVisible(shown)
 
     def show_tags(self, shown: bool) -> None:
         self.tags_shown = shown
-        for box in self.boxes:
-            box.tag.setVisible(shown)
+        for mark in self.marks:
+            mark.tag.setVisible(shown)
 
     # ------------------------------------------------------------ zoom
 
@@ -175,6 +209,14 @@ class AnnotationCanvas(QGraphicsView):
         self.scale(factor, factor)
         self._fit_on_resize = False
         self._zoom_changed()
+
+    def show_mark(self, index: int) -> None:
+        """Bring mark ``index`` into view if any of it is off screen (zoom unchanged)."""
+        if 0 <= index < len(self.marks):
+            visible = self.mapToScene(self.viewport().rect()).boundingRect()
+            if not visible.contains(self.marks[index].rect):
+                self._fit_on_resize = False
+                self.centerOn(self.marks[index].rect.center())
 
     def show_rect(self, rect: QRectF, min_height_px: float = 28.0) -> None:
         """Centre ``rect`` (original-image pixels) in the view, first zooming in until it
@@ -227,61 +269,39 @@ class AnnotationCanvas(QGraphicsView):
 
     def _zoom_changed(self) -> None:
         per_pixel = 1.0 / max(self.transform().m11(), 1e-6)
-        for box in self.boxes:
-            box.set_scene_per_pixel(per_pixel)
+        for mark in self.marks:
+            mark.set_scene_per_pixel(per_pixel)
+        if self._draft is not None:
+            self._draft.set_state(self._draft.points, self._draft.mouse, per_pixel)
         # once the wheel rests: laying out a thousand tags (~30 ms) on every notch would stutter
         self._tag_timer.start()
 
     def lay_out_tags(self) -> None:
-        """Put each box's label tag where it covers no tag placed before it: above the box's
-        left corner, else above its right corner, inside its top-left corner, or under it;
-        the first place if all are taken. Tags keep their screen size, so this runs again on
-        zoom. A grid of tag-sized cells keeps it near-linear for a thousand boxes."""
-        per_pixel = 1.0 / max(self.transform().m11(), 1e-6)
-        cell = 60.0 * per_pixel
-        grid: dict[tuple[int, int], list[QRectF]] = {}
+        lay_out_tags(self.marks, 1.0 / max(self.transform().m11(), 1e-6), self.image_rect)
 
-        def cells(r: QRectF):
-            for cx in range(int(r.left() // cell), int(r.right() // cell) + 1):
-                for cy in range(int(r.top() // cell), int(r.bottom() // cell) + 1):
-                    yield cx, cy
-
-        def free(r: QRectF) -> bool:
-            return not any(r.intersects(other) for c in cells(r) for other in grid.get(c, ()))
-
-        for box in self.boxes:
-            w_px, h_px = box.tag.size_px()
-            w, h = w_px * per_pixel, h_px * per_pixel
-            r = box.rect
-            places = [  # (anchor, offset in screen px, the tag's scene rect)
-                (r.topLeft(), QPointF(0, -h_px), QRectF(r.left(), r.top() - h, w, h)),
-                (r.topRight(), QPointF(-w_px, -h_px), QRectF(r.right() - w, r.top() - h, w, h)),
-                (r.topLeft(), QPointF(0, 0), QRectF(r.left(), r.top(), w, h)),
-                (r.bottomLeft(), QPointF(0, 0), QRectF(r.left(), r.bottom(), w, h)),
-            ]
-            if r.top() - h < self.image_rect.top():
-                places = places[2:] + places[:2]  # no room above the image's edge
-            anchor, offset, rect = next(((a, o, t) for a, o, t in places if free(t)), places[0])
-            box.tag.place(anchor, offset)
-            for c in cells(rect):
-                grid.setdefault(c, []).append(rect)
-
-    # ------------------------------------------------------------ keys for panning
+    # ------------------------------------------------------------ keys
 
     def event(self, event) -> bool:
-        # an arrow key with a box selected nudges it: claimed before the page's shortcut
-        # (← / → step between items) can take it
-        if event.type() == QEvent.Type.ShortcutOverride and self._nudge_step(event) is not None:
+        # keys the canvas needs before the page's shortcuts can take them: an arrow with a
+        # mark selected nudges it (the page's ← / → step between items); while an outline
+        # is drawn, Enter closes it, Backspace takes a vertex back and Esc drops it
+        if event.type() == QEvent.Type.ShortcutOverride and (
+            self._nudge_step(event) is not None or self._draft_key(event)
+        ):
             event.accept()
             return True
         return super().event(event)
 
+    def _draft_key(self, event) -> bool:
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
+        return self._draft is not None and (event.key() in keys or event.matches(QKeySequence.StandardKey.Undo))
+
     def _nudge_step(self, event) -> tuple[int, int] | None:
-        """(dx, dy) in screen pixels for an arrow key (Shift: 10) while a box is selected, else None."""
+        """(dx, dy) in screen pixels for an arrow key (Shift: 10) while a mark is selected, else None."""
         steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
         step = steps.get(event.key())
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if step is None or self.read_only or not 0 <= self.selected < len(self.boxes) or self._gesture is not None:
+        if step is None or self.read_only or not 0 <= self.selected < len(self.marks) or self._gesture is not None:
             return None
         if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             return None
@@ -289,13 +309,11 @@ class AnnotationCanvas(QGraphicsView):
         return step[0] * size, step[1] * size
 
     def nudge(self, dx: float, dy: float) -> None:
-        """Move the selected box by (dx, dy) screen pixels, kept whole inside the image: one edit."""
+        """Move the selected mark by (dx, dy) screen pixels, kept whole inside the image: one edit."""
         before = self.shapes()
         scale = max(self.transform().m11(), 1e-6)
-        box = self.boxes[self.selected]
-        box.set_rect(self._moved(box.rect, QPointF(dx / scale, dy / scale)))
-        width, height = int(self.image_rect.width()), int(self.image_rect.height())
-        after = [clamp_box(shape, width, height) for shape in self.shapes()]
+        self._move_mark(self.marks[self.selected], QPointF(dx / scale, dy / scale))
+        after = self._clamped_shapes()
         if after != before:
             self.edited.emit(CanvasEdit(NUDGE, before, after, self.selected, self.selected))
         self.lay_out_tags()
@@ -327,6 +345,15 @@ class AnnotationCanvas(QGraphicsView):
             self.nudge(*step)
             event.accept()
             return
+        if self._draft_key(event):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._close_draft()
+            elif event.key() == Qt.Key.Key_Backspace or event.matches(QKeySequence.StandardKey.Undo):
+                self._take_back_vertex()
+            else:
+                self._drop_draft()
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space:
             if not event.isAutoRepeat():
                 self._space_down = True
@@ -351,31 +378,65 @@ class AnnotationCanvas(QGraphicsView):
             self._gesture, self._pan_from = PAN, event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             return
-        if button != Qt.MouseButton.LeftButton or self.image_rect.isEmpty() or self.read_only:
+        if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            return
+        if self.image_rect.isEmpty() or self.read_only:
             return
         if not self.boxes_shown:
-            self.show_boxes(True)  # never draw or move among boxes nobody can see
+            self.show_boxes(True)  # never draw or move among marks nobody can see
         pos = self.mapToScene(event.position().toPoint())
+        modifiers = event.modifiers()
+        if self._draft is not None:
+            if button == Qt.MouseButton.LeftButton:
+                self._add_draft_vertex(pos, event.position())
+            return
         self._before = self.shapes()
         self._selected_before = self.selected
-        corner = self._handle_at(event.position())
-        if corner is not None:
-            box = self.boxes[self.selected]
-            self._gesture, self._anchor = RESIZE, box.corners()[(corner + 2) % 4]
+        handle = self._handle_at(event.position())
+        mark = self.marks[self.selected] if 0 <= self.selected < len(self.marks) else None
+        if handle is not None and mark.kind == SHAPE_POLYGON:
+            if button == Qt.MouseButton.RightButton or modifiers & Qt.KeyboardModifier.AltModifier:
+                self._remove_vertex(handle)
+            else:
+                self._gesture, self._vertex = VERTEX, handle
             return
-        hit = self._box_at(pos)
-        if hit >= 0 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        if button != Qt.MouseButton.LeftButton:
+            return
+        if handle is not None:
+            self._gesture, self._anchor = RESIZE, mark.corners()[(handle + 2) % 4]
+            return
+        if mark is not None and mark.kind == SHAPE_POLYGON:
+            edge = mark.edge_at(pos, HANDLE_PX / max(self.transform().m11(), 1e-6))
+            if edge is not None:  # a vertex put on the edge, and dragged from there
+                index, at = edge
+                mark.set_points(mark.points[: index + 1] + [at] + mark.points[index + 1 :])
+                self._gesture, self._vertex = INSERT, index + 1
+                return
+        hit = self._mark_at(pos)
+        if hit >= 0 and modifiers & Qt.KeyboardModifier.ShiftModifier:
             self._select(hit)
-            self._gesture, self._anchor, self._start_rect = MOVE, pos, QRectF(self.boxes[hit].rect)
+            self._gesture, self._anchor = MOVE, pos
+            self._start_rect, self._start_points = QRectF(self.marks[hit].rect), self._points_of(self.marks[hit])
             return
-        if self.image_rect.contains(pos) and self.current_label:
-            # a plain drag always draws, even inside another box: occluded objects
-            # (a person in front of a bus) are common; moving a whole box is rare
-            self._gesture, self._anchor, self._click_hit = DRAW, pos, hit
-            self._add_box(self.current_label, QRectF(pos, pos))
-            self._select(len(self.boxes) - 1)
+        if not self.image_rect.contains(pos) or not self.current_label:
+            self._select(-1)
             return
-        self._select(-1)
+        if self.tool == SHAPE_POLYGON:
+            if hit >= 0 and not modifiers & Qt.KeyboardModifier.ControlModifier:
+                self._select(hit)  # a click on a mark picks it; Ctrl+click outlines on top of it
+            else:
+                self._select(-1)
+                self._start_draft(pos)
+            return
+        # a plain drag always draws, even inside another box: occluded objects
+        # (a person in front of a bus) are common; moving a whole box is rare
+        self._gesture, self._anchor, self._click_hit = DRAW, pos, hit
+        self._add_box(self.current_label, QRectF(pos, pos))
+        self._select(len(self.marks) - 1)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # quick clicks while outlining are vertices, not a double-click to ignore
+        self.mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._gesture == PAN:
@@ -386,10 +447,19 @@ class AnnotationCanvas(QGraphicsView):
             return
         pos = self.mapToScene(event.position().toPoint())
         self._set_crosshair(pos if self._gesture in (None, DRAW) else None)
-        if self._gesture in (DRAW, RESIZE):
-            self.boxes[self.selected].set_rect(QRectF(self._anchor, self._clamp(pos)).normalized())
+        if self._draft is not None:
+            self._draft.set_state(self._draft.points, self._clamp(pos), self._draft.scene_per_pixel)
+        elif self._gesture in (DRAW, RESIZE):
+            self.marks[self.selected].set_rect(QRectF(self._anchor, self._clamp(pos)).normalized())
+        elif self._gesture in (VERTEX, INSERT):
+            mark = self.marks[self.selected]
+            points = list(mark.points)
+            points[self._vertex] = self._clamp(pos)
+            mark.set_points(points)
         elif self._gesture == MOVE:
-            self.boxes[self.selected].set_rect(self._moved(self._start_rect, pos - self._anchor))
+            mark = self.marks[self.selected]
+            self._restore(mark)
+            self._move_mark(mark, pos - self._anchor)
         else:
             self._update_hover_cursor(event.position(), pos)
 
@@ -400,57 +470,160 @@ class AnnotationCanvas(QGraphicsView):
             return
         if gesture is None:
             return
-        if gesture == DRAW and self._too_small(self.boxes[self.selected].rect):
-            # not a drag but a click: it selects the box under it (or nothing)
-            self._remove_box(self.selected)
+        if gesture == DRAW and self._too_small(self.marks[self.selected].rect):
+            # not a drag but a click: it selects the mark under it (or nothing)
+            self._remove_mark(self.selected)
             self._select(self._click_hit)
             return
-        width, height = int(self.image_rect.width()), int(self.image_rect.height())
-        after = [clamp_box(shape, width, height) for shape in self.shapes()]
-        if gesture in (MOVE, RESIZE) and after == self._before:
-            return  # a click on a box only selects it
+        after = self._clamped_shapes()
+        if gesture in (MOVE, RESIZE, VERTEX) and after == self._before:
+            return  # a click on a mark or a handle only selects it
         self.edited.emit(CanvasEdit(gesture, self._before, after, self._selected_before, self.selected))
+        self.lay_out_tags()
+
+    # ------------------------------------------------------------ polygons
+
+    def _start_draft(self, pos: QPointF) -> None:
+        title, color = self.labels.get(self.current_label, (self.current_label, "#ff3b30"))
+        self._draft = DraftOutline(color)
+        self.scene().addItem(self._draft)
+        self._draft.set_state([pos], pos, 1.0 / max(self.transform().m11(), 1e-6))
+
+    def _add_draft_vertex(self, pos: QPointF, view_pos: QPointF) -> None:
+        points = self._draft.points
+        if len(points) >= 3 and self._near(points[0], view_pos, HANDLE_PX):
+            self._close_draft()
+            return
+        if self._near(points[-1], view_pos, 2):
+            return  # the second click of a double-click: the same vertex
+        self._draft.set_state(points + [self._clamp(pos)], self._clamp(pos), self._draft.scene_per_pixel)
+
+    def _take_back_vertex(self) -> None:
+        points = self._draft.points[:-1]
+        if not points:
+            self._drop_draft()
+        else:
+            self._draft.set_state(points, self._draft.mouse, self._draft.scene_per_pixel)
+
+    def _close_draft(self) -> None:
+        points = self._draft.points
+        if len(points) < 3:
+            self.notice.emit(self.tr("An outline needs at least three points: click around the object, "
+                                     "then click the first point or press Enter."))  # fmt: skip
+            return
+        if not is_simple([[p.x(), p.y()] for p in points]):
+            self.notice.emit(self.tr("The outline crosses itself. Press Backspace to take points back, "
+                                     "and go around the object in one direction."))  # fmt: skip
+            return
+        before, selected_before = self.shapes(), self.selected
+        self._drop_draft()
+        self._add_polygon(self.current_label, points)
+        self._select(len(self.marks) - 1)
+        self.edited.emit(CanvasEdit(DRAW, before, self._clamped_shapes(), selected_before, self.selected))
+        self.lay_out_tags()
+
+    def close_outline(self) -> None:
+        """Close the outline being drawn if it can be, else drop it; nothing when none is drawn."""
+        if self._draft is not None:
+            points = [[p.x(), p.y()] for p in self._draft.points]
+            if len(points) >= 3 and is_simple(points):
+                self._close_draft()
+            else:
+                self._drop_draft()
+
+    def set_current_label(self, name: str) -> None:
+        """The class for the next mark (and the outline being drawn)."""
+        self.current_label = name
+        if self._draft is not None:
+            self._draft.color = QColor(self.labels.get(name, (name, "#ff3b30"))[1])
+            self._draft.update()
+
+    def _drop_draft(self) -> None:
+        if self._draft is not None:
+            self.scene().removeItem(self._draft)
+            self._draft = None
+
+    def _remove_vertex(self, index: int) -> None:
+        mark = self.marks[self.selected]
+        if len(mark.points) <= 3:
+            self.notice.emit(self.tr("A polygon keeps at least three points: delete the whole polygon with Del."))
+            return
+        mark.set_points(mark.points[:index] + mark.points[index + 1 :])
+        self.edited.emit(CanvasEdit(REMOVE_VERTEX, self._before, self._clamped_shapes(), self.selected,
+                                    self.selected))  # fmt: skip
         self.lay_out_tags()
 
     # ------------------------------------------------------------ helpers
 
     def _add_box(self, label: str, rect: QRectF) -> None:
         title, color = self.labels.get(label, (label, "#ff3b30"))
-        box = BoxItem(label, title, color, rect)
-        box.handles = not self.read_only  # a read-only box is outlined when selected, not offered for resizing
-        box.set_scene_per_pixel(1.0 / max(self.transform().m11(), 1e-6))
-        box.setVisible(self.boxes_shown)
-        box.tag.setVisible(self.tags_shown)
-        self.scene().addItem(box)
-        self.boxes.append(box)
+        self._add_mark(BoxItem(label, title, color, rect))
 
-    def _remove_box(self, index: int) -> None:
-        self.scene().removeItem(self.boxes.pop(index))
+    def _add_polygon(self, label: str, points: list[QPointF]) -> None:
+        title, color = self.labels.get(label, (label, "#ff3b30"))
+        self._add_mark(PolygonItem(label, title, color, points))
+
+    def _add_mark(self, mark: BoxItem | PolygonItem) -> None:
+        mark.handles = not self.read_only  # a read-only mark is outlined when selected, not offered for editing
+        mark.set_scene_per_pixel(1.0 / max(self.transform().m11(), 1e-6))
+        mark.setVisible(self.boxes_shown)
+        mark.tag.setVisible(self.tags_shown)
+        self.scene().addItem(mark)
+        self.marks.append(mark)
+
+    def _remove_mark(self, index: int) -> None:
+        self.scene().removeItem(self.marks.pop(index))
 
     def _select(self, index: int) -> None:
-        for i, box in enumerate(self.boxes):
-            box.set_selected(i == index)
+        for i, mark in enumerate(self.marks):
+            mark.set_selected(i == index)
         if index != self.selected:
             self.selected = index
             self.selection_changed.emit(index)
 
-    def _box_at(self, pos: QPointF) -> int:
-        """The smallest box under ``pos``: a box inside another stays reachable."""
-        hits = [(box.rect.width() * box.rect.height(), i) for i, box in enumerate(self.boxes) if box.rect.contains(pos)]
+    def _clamped_shapes(self) -> list[Shape]:
+        width, height = int(self.image_rect.width()), int(self.image_rect.height())
+        return [clamp_shape(shape, width, height) for shape in self.shapes()]
+
+    def _mark_at(self, pos: QPointF) -> int:
+        """The smallest mark under ``pos``: a mark inside another stays reachable."""
+        hits = [(mark.area(), i) for i, mark in enumerate(self.marks) if mark.contains_point(pos)]
         return min(hits)[1] if hits else -1
 
     def _handle_at(self, view_pos: QPointF) -> int | None:
-        if not 0 <= self.selected < len(self.boxes):
+        if not 0 <= self.selected < len(self.marks):
             return None
-        for i, corner in enumerate(self.boxes[self.selected].corners()):
-            delta = self.mapFromScene(corner) - view_pos.toPoint()
-            if abs(delta.x()) <= HANDLE_PX and abs(delta.y()) <= HANDLE_PX:
+        for i, vertex in enumerate(self.marks[self.selected].vertices()):
+            if self._near(vertex, view_pos, HANDLE_PX):
                 return i
         return None
+
+    def _near(self, scene_point: QPointF, view_pos: QPointF, pixels: float) -> bool:
+        delta = self.mapFromScene(scene_point) - view_pos.toPoint()
+        return abs(delta.x()) <= pixels and abs(delta.y()) <= pixels
 
     def _clamp(self, pos: QPointF) -> QPointF:
         r = self.image_rect
         return QPointF(min(max(pos.x(), r.left()), r.right()), min(max(pos.y(), r.top()), r.bottom()))
+
+    @staticmethod
+    def _points_of(mark) -> list[QPointF]:
+        return list(mark.points) if mark.kind == SHAPE_POLYGON else []
+
+    def _restore(self, mark) -> None:
+        """Back to where a MOVE began (each mouse move applies the whole drag from there)."""
+        if mark.kind == SHAPE_POLYGON:
+            mark.set_points(self._start_points)
+        else:
+            mark.set_rect(self._start_rect)
+
+    def _move_mark(self, mark, delta: QPointF) -> None:
+        """Shift ``mark`` by ``delta``, kept whole inside the image."""
+        moved = self._moved(mark.rect, delta)
+        if mark.kind == SHAPE_POLYGON:
+            mark.set_points(mark.translated(moved.topLeft() - mark.rect.topLeft()))
+        else:
+            mark.set_rect(moved)
 
     def _moved(self, rect: QRectF, delta: QPointF) -> QRectF:
         """``rect`` shifted by ``delta`` but kept whole inside the image."""
@@ -469,11 +642,18 @@ class AnnotationCanvas(QGraphicsView):
         if self.read_only:
             self.viewport().unsetCursor()
             return
-        corner = self._handle_at(view_pos)
-        if corner is not None:
-            diagonal = Qt.CursorShape.SizeFDiagCursor if corner in (0, 2) else Qt.CursorShape.SizeBDiagCursor
+        handle = self._handle_at(view_pos)
+        mark = self.marks[self.selected] if 0 <= self.selected < len(self.marks) else None
+        if handle is not None and mark.kind == SHAPE_POLYGON:
+            self.viewport().setCursor(Qt.CursorShape.SizeAllCursor)
+        elif handle is not None:
+            diagonal = Qt.CursorShape.SizeFDiagCursor if handle in (0, 2) else Qt.CursorShape.SizeBDiagCursor
             self.viewport().setCursor(diagonal)
-        elif self._box_at(pos) >= 0 and QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
+        elif mark is not None and mark.kind == SHAPE_POLYGON and mark.edge_at(
+            pos, HANDLE_PX / max(self.transform().m11(), 1e-6)
+        ):
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)  # a press here adds a vertex
+        elif self._mark_at(pos) >= 0 and QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.viewport().setCursor(Qt.CursorShape.SizeAllCursor)
         elif self.image_rect.contains(pos):
             self.viewport().setCursor(Qt.CursorShape.CrossCursor)

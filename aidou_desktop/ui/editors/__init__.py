@@ -4,12 +4,13 @@ from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
 from aidou_desktop.ui.editors.box_editor import BoxEditor
 from aidou_desktop.ui.editors.class_editors import ImageClassEditor, TextClassEditor
 from aidou_desktop.ui.editors.ner_editor import NerEditor
+from aidou_desktop.ui.editors.polygon_editor import PolygonEditor
 from aidou_desktop.ui.editors.transcription_editor import TranscriptionEditor
 from sync_server.protocol import TASK_BBOX, TASK_IMAGE_CLASS, TASK_NER, TASK_POLYGON, TASK_TEXT_CLASS, TASK_TRANSCRIPTION
 
 EDITORS: dict[str, type[ItemEditor]] = {
     TASK_BBOX: BoxEditor,
-    TASK_POLYGON: BoxEditor,  # polygons are drawn as boxes until their own editor comes
+    TASK_POLYGON: PolygonEditor,
     TASK_IMAGE_CLASS: ImageClassEditor,
     TASK_TEXT_CLASS: TextClassEditor,
     TASK_NER: NerEditor,
@@ -22,4 +23,4 @@ def editor_for(task_kind: str) -> type[ItemEditor]:
     return EDITORS.get(task_kind, BoxEditor)
 
 
-__all__ = ["EDITORS", "BoxEditor", "EditorEdit", "ItemEditor", "TranscriptionEditor", "editor_for"]
+__all__ = ["EDITORS", "BoxEditor", "EditorEdit", "ItemEditor", "PolygonEditor", "TranscriptionEditor", "editor_for"]

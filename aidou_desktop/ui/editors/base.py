@@ -96,9 +96,16 @@ class ItemEditor(QWidget):
     def toggle_contrast(self) -> None:
         """B: more contrast on the item's image (box pages); nothing elsewhere."""
 
+    def toggle_tool(self) -> None:
+        """P: draw polygons or boxes (polygon pages); nothing elsewhere."""
+
     def flush(self) -> None:
         """Emit what is changed and not yet handed over (text typed since the last pause):
         the host calls it before it leaves the item and before an undo or redo."""
+
+    def side_widget(self) -> QWidget | None:
+        """A widget of the editor's for the side panel (the list of an image's marks), or None."""
+        return None
 
     def focus_widget(self) -> QWidget:
         """Where the keyboard goes when the item is shown."""

@@ -1,4 +1,5 @@
-"""The entities of the text shown as a list beside it ("人名  张三"): a click selects one.
+"""The marks of an item as a list: the entities of a text beside it ("人名  张三"), the
+boxes and polygons of an image in the side panel ("轿车  120 × 80"). A click selects one.
 
 The rows live in a C++ item model, changed row by row as the entities change (one row
 in, one out, rows changed in place; a new text rebuilds them): a list view asks its model
@@ -15,10 +16,10 @@ from aidou_desktop.ui.label_list import swatch
 
 SURFACE_SHOWN = 24  # characters of an entity's text in its row; the tooltip has it all
 
-Row = tuple[str, str, str]  # (label title, colour, the entity's text)
+Row = tuple[str, str, str]  # (label title, colour, what the mark holds: an entity's text, a box's size)
 
 
-class SpanList(QListView):
+class MarkList(QListView):
     row_chosen = Signal(int)
 
     def __init__(self, parent=None) -> None:

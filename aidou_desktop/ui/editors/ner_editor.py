@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from aidou_desktop.model import Item, Order, Shape
 from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
-from aidou_desktop.ui.editors.span_list import SpanList
+from aidou_desktop.ui.editors.mark_list import MarkList
 from aidou_desktop.ui.editors.span_view import SpanMark, SpanView
 from aidou_desktop.ui.editors.text_offsets import Utf16Index
 from aidou_desktop.ui.undo_commands import CHANGE_CLASS_ID
@@ -39,7 +39,7 @@ class NerEditor(ItemEditor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = SpanView()
-        self.span_list = SpanList()
+        self.span_list = MarkList()
         self.span_list.setFixedWidth(LIST_WIDTH)
         self.list_title = QLabel()
         self.list_title.setStyleSheet("font-weight: bold;")

@@ -210,7 +210,7 @@ class TranscriptionEditor(ItemEditor):
         index = self._box_of_line.get(self.text.current_line(), -1)
         self.canvas.select(index)
         if index >= 0 and centre:
-            self.canvas.show_rect(QRectF(self.canvas.boxes[index].rect))
+            self.canvas.show_rect(QRectF(self.canvas.marks[index].rect))
 
     # ------------------------------------------------------------ keys
 
