@@ -21,8 +21,6 @@ polygon drawn click by click, is one step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -34,36 +32,24 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QTransform,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
 
 from aidou_desktop.model import Shape, clamp_shape, shape_rect
 from aidou_desktop.ui.canvas.box_item import HANDLE_PX, BoxItem
 from aidou_desktop.ui.canvas.polygon_item import DraftOutline, PolygonItem
-from aidou_desktop.ui.canvas.tag_layout import lay_out_tags
+from aidou_desktop.ui.canvas.edits import DRAW, INSERT, MOVE, NUDGE, PAN, RESIZE, VERTEX, CanvasEdit
+from aidou_desktop.ui.canvas.outline_drawing import OutlineMixin
+from aidou_desktop.ui.canvas.zoom import ZoomMixin
 from sync_server.protocol import SHAPE_BOX, SHAPE_POLYGON
-from sync_server.protocol.polygon import is_simple
 
 MIN_BOX_PX = 4  # a drag shorter than this on screen is a click, not a box
-MAX_ZOOM = 40.0
 
-DRAW, MOVE, RESIZE, PAN, NUDGE = "draw", "move", "resize", "pan", "nudge"
-VERTEX, INSERT, REMOVE_VERTEX = "vertex", "insert", "remove_vertex"  # polygon edits
 NUDGE_BIG_PX = 10  # Shift+arrow: screen pixels a step (a plain arrow: 1)
 TAG_LAYOUT_DELAY_MS = 80
 
 
-@dataclass
-class CanvasEdit:
-    kind: str  # DRAW / MOVE / RESIZE / NUDGE / VERTEX / INSERT / REMOVE_VERTEX
-    before: list[Shape]
-    after: list[Shape]
-    selected_before: int
-    selected_after: int
-
-
-class AnnotationCanvas(QGraphicsView):
+class AnnotationCanvas(ZoomMixin, OutlineMixin, QGraphicsView):
     edited = Signal(object)  # CanvasEdit
     selection_changed = Signal(int)  # index into shapes(), -1 for none
     notice = Signal(str)  # a gesture that could not be done, and why (in the person's words)
@@ -192,92 +178,6 @@ class AnnotationCanvas(QGraphicsView):
         self.tags_shown = shown
         for mark in self.marks:
             mark.tag.setVisible(shown)
-
-    # ------------------------------------------------------------ zoom
-
-    def fit_to_window(self) -> None:
-        if self.image_rect.isEmpty():
-            return
-        self.fitInView(self.image_rect, Qt.AspectRatioMode.KeepAspectRatio)
-        self._fit_on_resize = True
-        self._zoom_changed()
-
-    def zoom_by(self, factor: float) -> None:
-        fit = self._fit_scale()
-        target = min(max(self.transform().m11() * factor, fit * 0.5), MAX_ZOOM)
-        factor = target / self.transform().m11()
-        self.scale(factor, factor)
-        self._fit_on_resize = False
-        self._zoom_changed()
-
-    def show_mark(self, index: int) -> None:
-        """Bring mark ``index`` into view if any of it is off screen (zoom unchanged)."""
-        if 0 <= index < len(self.marks):
-            visible = self.mapToScene(self.viewport().rect()).boundingRect()
-            if not visible.contains(self.marks[index].rect):
-                self._fit_on_resize = False
-                self.centerOn(self.marks[index].rect.center())
-
-    def show_rect(self, rect: QRectF, min_height_px: float = 28.0) -> None:
-        """Centre ``rect`` (original-image pixels) in the view, first zooming in until it
-        stands ``min_height_px`` tall on screen (a line of text to read) as far as its width
-        still fits; never zooms out."""
-        if self.image_rect.isEmpty() or rect.isEmpty():
-            return
-        scale = self.transform().m11()
-        viewport = self.viewport().rect()
-        wanted = min(min_height_px / rect.height(), 0.95 * viewport.width() / rect.width())
-        if wanted > scale:
-            self.zoom_by(wanted / scale)
-        self._fit_on_resize = False
-        self.centerOn(rect.center())
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        # wheel and ctrl+wheel both zoom, about the point under the mouse
-        delta = event.angleDelta().y()
-        if delta:
-            self.zoom_at(event.position(), 1.0015**delta)
-        event.accept()
-
-    def zoom_at(self, viewport_pos: QPointF, factor: float) -> None:
-        """Zoom keeping the image point under ``viewport_pos`` where it is. Worked out here
-        from the event's own position: Qt's AnchorUnderMouse uses the last mouse move the
-        view saw, and our mouseMoveEvent (drawing, hover cursors) never hands those on, so
-        it anchored at a stale point and the object under the mouse left the screen."""
-        at = viewport_pos.toPoint()
-        scene_point = self.mapToScene(at)
-        anchor = self.transformationAnchor()
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
-        try:
-            self.zoom_by(factor)
-        finally:
-            self.setTransformationAnchor(anchor)
-        drift = self.mapFromScene(scene_point) - at
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + drift.x())
-        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + drift.y())
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self._fit_on_resize:
-            self.fit_to_window()
-
-    def _fit_scale(self) -> float:
-        viewport = self.viewport().rect()
-        if self.image_rect.isEmpty() or viewport.isEmpty():
-            return 1.0
-        return min(viewport.width() / self.image_rect.width(), viewport.height() / self.image_rect.height())
-
-    def _zoom_changed(self) -> None:
-        per_pixel = 1.0 / max(self.transform().m11(), 1e-6)
-        for mark in self.marks:
-            mark.set_scene_per_pixel(per_pixel)
-        if self._draft is not None:
-            self._draft.set_state(self._draft.points, self._draft.mouse, per_pixel)
-        # once the wheel rests: laying out a thousand tags (~30 ms) on every notch would stutter
-        self._tag_timer.start()
-
-    def lay_out_tags(self) -> None:
-        lay_out_tags(self.marks, 1.0 / max(self.transform().m11(), 1e-6), self.image_rect)
 
     # ------------------------------------------------------------ keys
 
@@ -479,78 +379,6 @@ class AnnotationCanvas(QGraphicsView):
         if gesture in (MOVE, RESIZE, VERTEX) and after == self._before:
             return  # a click on a mark or a handle only selects it
         self.edited.emit(CanvasEdit(gesture, self._before, after, self._selected_before, self.selected))
-        self.lay_out_tags()
-
-    # ------------------------------------------------------------ polygons
-
-    def _start_draft(self, pos: QPointF) -> None:
-        title, color = self.labels.get(self.current_label, (self.current_label, "#ff3b30"))
-        self._draft = DraftOutline(color)
-        self.scene().addItem(self._draft)
-        self._draft.set_state([pos], pos, 1.0 / max(self.transform().m11(), 1e-6))
-
-    def _add_draft_vertex(self, pos: QPointF, view_pos: QPointF) -> None:
-        points = self._draft.points
-        if len(points) >= 3 and self._near(points[0], view_pos, HANDLE_PX):
-            self._close_draft()
-            return
-        if self._near(points[-1], view_pos, 2):
-            return  # the second click of a double-click: the same vertex
-        self._draft.set_state(points + [self._clamp(pos)], self._clamp(pos), self._draft.scene_per_pixel)
-
-    def _take_back_vertex(self) -> None:
-        points = self._draft.points[:-1]
-        if not points:
-            self._drop_draft()
-        else:
-            self._draft.set_state(points, self._draft.mouse, self._draft.scene_per_pixel)
-
-    def _close_draft(self) -> None:
-        points = self._draft.points
-        if len(points) < 3:
-            self.notice.emit(self.tr("An outline needs at least three points: click around the object, "
-                                     "then click the first point or press Enter."))  # fmt: skip
-            return
-        if not is_simple([[p.x(), p.y()] for p in points]):
-            self.notice.emit(self.tr("The outline crosses itself. Press Backspace to take points back, "
-                                     "and go around the object in one direction."))  # fmt: skip
-            return
-        before, selected_before = self.shapes(), self.selected
-        self._drop_draft()
-        self._add_polygon(self.current_label, points)
-        self._select(len(self.marks) - 1)
-        self.edited.emit(CanvasEdit(DRAW, before, self._clamped_shapes(), selected_before, self.selected))
-        self.lay_out_tags()
-
-    def close_outline(self) -> None:
-        """Close the outline being drawn if it can be, else drop it; nothing when none is drawn."""
-        if self._draft is not None:
-            points = [[p.x(), p.y()] for p in self._draft.points]
-            if len(points) >= 3 and is_simple(points):
-                self._close_draft()
-            else:
-                self._drop_draft()
-
-    def set_current_label(self, name: str) -> None:
-        """The class for the next mark (and the outline being drawn)."""
-        self.current_label = name
-        if self._draft is not None:
-            self._draft.color = QColor(self.labels.get(name, (name, "#ff3b30"))[1])
-            self._draft.update()
-
-    def _drop_draft(self) -> None:
-        if self._draft is not None:
-            self.scene().removeItem(self._draft)
-            self._draft = None
-
-    def _remove_vertex(self, index: int) -> None:
-        mark = self.marks[self.selected]
-        if len(mark.points) <= 3:
-            self.notice.emit(self.tr("A polygon keeps at least three points: delete the whole polygon with Del."))
-            return
-        mark.set_points(mark.points[:index] + mark.points[index + 1 :])
-        self.edited.emit(CanvasEdit(REMOVE_VERTEX, self._before, self._clamped_shapes(), self.selected,
-                                    self.selected))  # fmt: skip
         self.lay_out_tags()
 
     # ------------------------------------------------------------ helpers
