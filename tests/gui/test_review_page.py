@@ -58,17 +58,18 @@ def box(x: float) -> Shape:
     return Shape("box", "car", [[x, 100.0], [x + 300.0, 400.0]])
 
 
-def revision(item_id: int, batch_id: int, annotator_id: int, status: str | None = None) -> AnnotationRecord:
-    return AnnotationRecord(uuid7(), item_id, batch_id, None, [box(100)], 30_000, annotator_id=annotator_id,
+def revision(item_id: int, batch_id: int, annotator_id: int, status: str | None = None,
+             shapes: list[Shape] | None = None) -> AnnotationRecord:  # fmt: skip
+    return AnnotationRecord(uuid7(), item_id, batch_id, None, shapes or [box(100)], 30_000, annotator_id=annotator_id,
                             received_at="2026-11-25T09:00:00Z", status=status)  # fmt: skip
 
 
-def seed_lead_store(data_dir: Path) -> None:
+def seed_lead_store(data_dir: Path, order: Order = ORDER, shapes: list[Shape] | None = None) -> None:
     """A lead who logged in once; their feed brought two batches of work, images downloaded."""
     store = Store(data_dir)
     store.remember_login(DEAD_SERVER, LEAD_PASSWORD, LoginResponse("token", LEAD, "2026-11-25T08:00:00Z"))
     blobs = [jpeg_bytes(n) for n in range(4)]  # items share a few images: the queue is what matters
-    changes = [Change(1, "order", to_wire(ORDER))]
+    changes = [Change(1, "order", to_wire(order))]
     for batch_id, annotator, ids in ((10, ANNOTATOR.id, FIRST), (11, OTHER_ANNOTATOR, SECOND)):
         changes.append(Change(len(changes) + 1, "batch", to_wire(Batch(batch_id, 1, f"批次 {batch_id}", annotator,
                                                                           "2030-01-01T00:00:00Z", ids))))  # fmt: skip
@@ -77,7 +78,8 @@ def seed_lead_store(data_dir: Path) -> None:
             sha = hashlib.sha256(data).hexdigest()
             item = Item(item_id, 1, batch_id, f"street_{item_id}.jpg", *ORIGINAL_SIZE, sha, len(data), *DISPLAY_SIZE)
             changes.append(Change(len(changes) + 1, "item", to_wire(item)))
-            changes.append(Change(len(changes) + 1, "annotation", to_wire(revision(item_id, batch_id, annotator))))
+            changes.append(Change(len(changes) + 1, "annotation",
+                                  to_wire(revision(item_id, batch_id, annotator, shapes=shapes))))  # fmt: skip
     # the same item labelled on a second PC after a re-lease: kept as a conflict for a person
     changes.append(Change(len(changes) + 1, "annotation", to_wire(revision(CONFLICTED, 11, 9, "conflict"))))
     for data in blobs:
