@@ -14,6 +14,8 @@ HTTP = {"requests", "httpx", "urllib3", "fastapi", "starlette", "uvicorn"}
 # (files, forbidden top-level modules, forbidden project packages)
 RULES = [
     (["sync_server/protocol"], QT | SQL | HTTP | {"cv2", "numpy", "argon2"}, {"aidou_desktop"}),
+    # quality measures run on the server and, for training, on the office PCs
+    (["sync_server/quality"], QT | SQL | HTTP | {"scipy", "sklearn", "statsmodels", "rapidfuzz"}, {"aidou_desktop"}),
     (["aidou_desktop/model"], QT | SQL | HTTP | {"cv2"}, {"aidou_desktop.store", "aidou_desktop.sync", "aidou_desktop.ui"}),
     # on-PC OCR: plain Python over numpy, OpenCV and ONNX Runtime; the UI and the CLI drive it
     (["aidou_desktop/ocr"], QT | SQL | HTTP, {"aidou_desktop.store", "aidou_desktop.sync", "aidou_desktop.ui"}),

@@ -5,7 +5,7 @@ The engine (OpenCV, ONNX Runtime) loads only when first asked for: the store imp
 package for ``OcrLine`` and the error rate, and ``aidou-sync status`` should not pay for OpenCV.
 """
 
-from aidou_desktop.ocr.cer import character_error_rate
+from sync_server.quality.cer import character_error_rate
 from aidou_desktop.ocr.lines import OcrLine, lines_from_json, lines_to_json, suggestion_text
 
 _ENGINE_NAMES = ("OcrError", "load_engine", "recognize")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from aidou_desktop.model import Item
-from aidou_desktop.ocr.cer import character_error_rate
+from sync_server.quality.cer import character_error_rate
 from aidou_desktop.ocr.lines import OcrLine, lines_from_json, lines_to_json, suggestion_text
 from aidou_desktop.store.db import rows, scalar
 from aidou_desktop.store.rows import ITEM_COLUMNS, item_from_row, now_iso

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from aidou_desktop.ocr import character_error_rate, engine, recognize, suggestion_text
-from aidou_desktop.ocr.cer import edit_distance
+from sync_server.quality.cer import edit_distance
 from aidou_desktop.ocr.demo_receipts import draw_receipt, plain_text, receipt_lines
 from aidou_desktop.ocr.lines import OcrLine, Piece, in_reading_order
 from aidou_desktop.ocr.suggest import suggest

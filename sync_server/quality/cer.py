@@ -1,4 +1,5 @@
-"""Character error rate: how far the final text is from the OCR suggestion."""
+"""Character error rate: how far one text is from another (an OCR suggestion from the final
+text, a transcription from its gold answer or from another annotator's)."""
 
 from __future__ import annotations
 
