@@ -1,13 +1,13 @@
-"""V on the box page: the previous item's boxes onto this one (video frames and
-near-duplicate photos), as one undo step, checked like any other edit."""
+"""V on the box and polygon pages: the previous item's boxes (and outlines) onto this one
+(video frames and near-duplicate photos), as one undo step, checked like any other edit."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from aidou_desktop.model import clamp_box
+from aidou_desktop.model import clamp_shape
 from aidou_desktop.ui.editors import BoxEditor, EditorEdit
-from sync_server.protocol import SHAPE_BOX
+from sync_server.protocol import SHAPE_BOX, SHAPE_POLYGON, TASK_SHAPES
 
 
 def copy_previous_boxes(page) -> None:
@@ -16,7 +16,8 @@ def copy_previous_boxes(page) -> None:
     if item is None or not isinstance(page.editor, BoxEditor) or page.index < 1:
         return
     previous = page.store.annotation(page.items[page.index - 1].id)
-    boxes = [clamp_box(s, item.width, item.height) for s in (previous.shapes if previous else []) if s.kind == SHAPE_BOX]
+    kinds = {SHAPE_BOX, SHAPE_POLYGON} & set(TASK_SHAPES.get(page.order.task_kind, ()))
+    boxes = [clamp_shape(s, item.width, item.height) for s in (previous.shapes if previous else []) if s.kind in kinds]
     before = page.editor.shapes()
     after = before + [box for box in boxes if box not in before]
     if not boxes or after == before:

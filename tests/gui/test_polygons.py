@@ -250,3 +250,14 @@ def test_a_polygon_survives_a_restart(qtbot, tmp_path, open_window, page):
     assert fresh.current_item().id == ITEM_IDS[0]
     assert fresh.canvas.marks[0].kind == "polygon" and near(fresh.canvas.shapes()[0].points, SQUARE, fresh.canvas)
     assert fresh.canvas.marks[0].tag.text == "轿车"
+
+
+def test_v_copies_the_previous_items_outlines(page):
+    canvas = page.canvas
+    outline(canvas, SQUARE)
+    press(canvas, Qt.Key.Key_D)
+    press(canvas, Qt.Key.Key_V)
+    shapes = saved(page, ITEM_IDS[1])
+    assert [s.kind for s in shapes] == ["polygon"] and near(shapes[0].points, SQUARE, canvas)
+    press(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not saved(page, ITEM_IDS[1]), "one undo step"
