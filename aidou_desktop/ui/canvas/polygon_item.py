@@ -37,6 +37,7 @@ class PolygonItem(QGraphicsItem):
         self.points = [QPointF(p) for p in points]
         self.polygon = QPolygonF(self.points)
         self.rect = self.polygon.boundingRect()
+        self._top = min(self.points, key=lambda p: (p.y(), p.x()))
         self.selected = False
         self.handles = True
         self.scene_per_pixel = 1.0
@@ -51,6 +52,7 @@ class PolygonItem(QGraphicsItem):
         self.points = [QPointF(p) for p in points]
         self.polygon = QPolygonF(self.points)
         self.rect = self.polygon.boundingRect()
+        self._top = min(self.points, key=lambda p: (p.y(), p.x()))
         self._place_tag()
         self.update()
 
@@ -79,8 +81,7 @@ class PolygonItem(QGraphicsItem):
     def tag_rect(self) -> QRectF:
         """What the label tag is placed around: the outline's top point (its bounding box's
         corner may lie far outside a slanted outline)."""
-        top = min(self.points, key=lambda p: (p.y(), p.x()))
-        return QRectF(top, top)
+        return QRectF(self._top, self._top)
 
     def vertices(self) -> list[QPointF]:
         """The points a handle sits on (the selected polygon's vertices)."""
@@ -122,8 +123,14 @@ class PolygonItem(QGraphicsItem):
         pen.setCosmetic(True)
         fill = QColor(self.color)
         fill.setAlpha(70 if self.selected else 40)
-        painter.setPen(pen)
+        # the tint without antialiasing (its edge is under the outline anyway), the outline
+        # with it: an antialiased translucent fill was most of a zoomed frame's time
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(fill))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.drawPolygon(self.polygon)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.drawPolygon(self.polygon)
         if self.selected and self.handles:
