@@ -36,7 +36,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
 
 from aidou_desktop.model import Shape, clamp_shape, shape_rect
-from aidou_desktop.ui.canvas.box_item import HANDLE_PX, BoxItem
+from aidou_desktop.ui.canvas.box_item import BoxItem
+from aidou_desktop.ui.canvas.mark_item import HANDLE_PX
 from aidou_desktop.ui.canvas.polygon_item import DraftOutline, PolygonItem
 from aidou_desktop.ui.canvas.edits import DRAW, INSERT, MOVE, NUDGE, PAN, RESIZE, VERTEX, CanvasEdit
 from aidou_desktop.ui.canvas.outline_drawing import OutlineMixin

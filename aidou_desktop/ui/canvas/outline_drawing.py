@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
-from aidou_desktop.ui.canvas.box_item import HANDLE_PX
+from aidou_desktop.ui.canvas.mark_item import HANDLE_PX
 from aidou_desktop.ui.canvas.edits import DRAW, REMOVE_VERTEX, CanvasEdit
 from aidou_desktop.ui.canvas.polygon_item import DraftOutline
 from sync_server.protocol.polygon import is_simple

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from aidou_desktop.ui.canvas.box_item import HANDLE_PX, LabelTag
+from aidou_desktop.ui.canvas.mark_item import HANDLE_PX, MarkItem, draw_handles
 from sync_server.protocol import SHAPE_POLYGON, Shape
 
 
@@ -25,24 +25,16 @@ def _distance_to_segment(p: QPointF, a: QPointF, b: QPointF) -> tuple[float, QPo
     return math.hypot(p.x() - nearest.x(), p.y() - nearest.y()), nearest
 
 
-class PolygonItem(QGraphicsItem):
+class PolygonItem(MarkItem):
     """A closed outline in its label's colour, with the label's title on a tag."""
 
     kind = SHAPE_POLYGON
 
     def __init__(self, label: str, title: str, color: str, points: list[QPointF]) -> None:
-        super().__init__()
-        self.label = label
-        self.color = QColor(color)
         self.points = [QPointF(p) for p in points]
         self.polygon = QPolygonF(self.points)
-        self.rect = self.polygon.boundingRect()
         self._top = min(self.points, key=lambda p: (p.y(), p.x()))
-        self.selected = False
-        self.handles = True
-        self.scene_per_pixel = 1.0
-        self.tag = LabelTag(self)
-        self.set_label(label, title, color)
+        super().__init__(label, title, color, self.polygon.boundingRect())
         self._place_tag()
 
     # ------------------------------------------------------------ geometry
@@ -58,22 +50,6 @@ class PolygonItem(QGraphicsItem):
 
     def translated(self, delta: QPointF) -> list[QPointF]:
         return [p + delta for p in self.points]
-
-    def set_label(self, label: str, title: str, color: str) -> None:
-        self.label = label
-        self.color = QColor(color)
-        self.tag.set_label(title, self.color)
-        self.update()
-
-    def set_selected(self, selected: bool) -> None:
-        self.selected = selected
-        self.setZValue(1 if selected else 0)
-        self.update()
-
-    def set_scene_per_pixel(self, value: float) -> None:
-        self.prepareGeometryChange()
-        self.scene_per_pixel = value
-        self._place_tag()
 
     def shape_value(self) -> Shape:
         return Shape(SHAPE_POLYGON, self.label, [[p.x(), p.y()] for p in self.points])
@@ -106,17 +82,7 @@ class PolygonItem(QGraphicsItem):
                 best = (distance, i, nearest)
         return None if best is None else (best[1], best[2])
 
-    def _place_tag(self) -> None:
-        self.tag.unplace()
-        self.tag.inside = self.rect.top() < 20 * self.scene_per_pixel
-        self.tag.setPos(self.tag_rect().topLeft())
-        self.tag.update()
-
     # ------------------------------------------------------------ painting
-
-    def boundingRect(self) -> QRectF:
-        pad = HANDLE_PX * self.scene_per_pixel
-        return self.rect.adjusted(-pad, -pad, pad, pad)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         pen = QPen(self.color, 3 if self.selected else 2)
@@ -135,16 +101,6 @@ class PolygonItem(QGraphicsItem):
         painter.drawPolygon(self.polygon)
         if self.selected and self.handles:
             draw_handles(painter, self.points, self.color, self.scene_per_pixel)
-
-
-def draw_handles(painter: QPainter, points: list[QPointF], color: QColor, scene_per_pixel: float) -> None:
-    half = HANDLE_PX * scene_per_pixel / 2
-    pen = QPen(color, 2)
-    pen.setCosmetic(True)
-    painter.setPen(pen)
-    painter.setBrush(QBrush(QColor("#ffffff")))
-    for p in points:
-        painter.drawRect(QRectF(p.x() - half, p.y() - half, 2 * half, 2 * half))
 
 
 class DraftOutline(QGraphicsItem):

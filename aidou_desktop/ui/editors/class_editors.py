@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from aidou_desktop.model import Item, Shape
-from aidou_desktop.ui.canvas.box_item import readable_text_color
+from aidou_desktop.ui.canvas.mark_item import readable_text_color
 from aidou_desktop.ui.editors.base import EditorEdit, ItemEditor
 from aidou_desktop.ui.editors.image_view import FittedImage
 from aidou_desktop.ui.editors.readable_text import ReadableText

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QToolTip
 
-from aidou_desktop.ui.canvas.box_item import readable_text_color
+from aidou_desktop.ui.canvas.mark_item import readable_text_color
 from aidou_desktop.ui.editors.readable_text import keeps_text, make_readable, reading_font
 from aidou_desktop.ui.editors.text_offsets import display_text
 
