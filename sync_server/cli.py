@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from sync_server import conflict_commands, order_commands, paysheet_commands, user_commands
+from sync_server import conflict_commands, order_commands, paysheet_commands, quality_commands, user_commands
 from sync_server.bundles import commands as bundle_commands
 from sync_server.db_option import DB_HELP
 
@@ -188,9 +188,10 @@ def cmd_import_order(args: argparse.Namespace) -> int:
                 print("error: this server has no office yet (try `aidou-server demo`)", file=sys.stderr)
                 return 2
             if source.is_dir():
-                done = _import_images(conn, blob_store, office_id, source, spec, args, bar)
+                order_id, done = _import_images(conn, blob_store, office_id, source, spec, args, bar)
             else:
-                done = _import_texts(conn, office_id, source, spec, args, bar)
+                order_id, done = _import_texts(conn, office_id, source, spec, args, bar)
+            done += quality_commands.apply_import_options(conn, office_id, order_id, spec, args)
     except OrderImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -198,7 +199,7 @@ def cmd_import_order(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_images(conn, blob_store, office_id: int, folder: Path, spec: dict, args: argparse.Namespace, bar) -> str:
+def _import_images(conn, blob_store, office_id: int, folder: Path, spec: dict, args: argparse.Namespace, bar) -> tuple[int, str]:
     from sync_server.orders.folder_import import import_folder
 
     done = import_folder(conn, blob_store, office_id, folder, spec, args.name, args.skip_bad, progress=bar)
@@ -206,14 +207,14 @@ def _import_images(conn, blob_store, office_id: int, folder: Path, spec: dict, a
     if done.left_out:
         lines.append(f"left out {len(done.left_out)} files:")
         lines.extend(f"  {problem}" for problem in done.left_out)
-    return "\n".join(lines)
+    return done.order_id, "\n".join(lines)
 
 
-def _import_texts(conn, office_id: int, path: Path, spec: dict, args: argparse.Namespace, bar) -> str:
+def _import_texts(conn, office_id: int, path: Path, spec: dict, args: argparse.Namespace, bar) -> tuple[int, str]:
     from sync_server.orders.text_import import import_text_file
 
     done = import_text_file(conn, office_id, path, spec, args.name, args.text_field, progress=bar)
-    return (f"imported order {done.order_id} from {path}: {done.items} texts in {done.batches} batches, "
+    return done.order_id, (f"imported order {done.order_id} from {path}: {done.items} texts in {done.batches} batches, "
             f"{done.preannotated} with pre-annotations")  # fmt: skip
 
 
@@ -294,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="images: import the good images even when some cannot be taken (they are listed); "
         "by default one such image stops the import and nothing is imported",
     )
+    quality_commands.add_import_options(imp)  # --overlap, --overlap-share, --iou-threshold, --gold
     _add_data_dir(imp)
     imp.add_argument("--db", metavar="URL", help=DB_HELP)
     imp.set_defaults(func=cmd_import_order)
@@ -302,12 +304,19 @@ def build_parser() -> argparse.ArgumentParser:
     paysheet_commands.add_parsers(commands, _add_data_dir, _open)  # paysheet (the month's pay)
     user_commands.add_parsers(commands, _add_data_dir, _open)  # users list|add|password|disable|enable (admins)
     order_commands.add_parsers(commands, _add_data_dir, _open)  # orders, batches, assign, release, assign-idle
+    quality_commands.add_parsers(commands, _add_data_dir, _open)  # agreement, gold-scores (leads, admins)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    from sync_server.orders.leasing import OverlapSameAnnotator
+
+    try:
+        return args.func(args)
+    except OverlapSameAnnotator as exc:  # from any command that leases (assign): a refusal, not a crash
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

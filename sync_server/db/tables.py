@@ -88,6 +88,12 @@ orders = Table(
     Column("price_cents", Int, nullable=False, default=0),
     Column("due", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # overlap (revision 0004, ADR 0026): ``overlap`` annotators per item (NULL: one) on the
+    # share ``overlap_share`` of the items (NULL: all), each copy an item of its own
+    Column("overlap", Int),
+    Column("overlap_share", Float),
+    # two marks of two annotators are one object from this IoU on (NULL: metrics.DEFAULT_IOU)
+    Column("iou_threshold", Float),
 )
 
 order_schemas = Table(
@@ -151,6 +157,9 @@ items = Table(
     Column("review_annotation_id", String(36)),
     Column("reviewer_id", ForeignKey("users.id")),
     Column("reviewed_at", DateTime(timezone=True)),
+    # overlap (revision 0004, ADR 0026): the copies of one item share its blob, name and text,
+    # sit in different batches and carry the id of the first copy here (NULL: no copies)
+    Column("overlap_group", Int, index=True),
 )
 
 leases = Table(
@@ -205,6 +214,16 @@ reviews = Table(
     Column("client_time", String(40)),
     Column("device_id", String(64)),
     Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+gold_answers = Table(
+    "gold_answers",
+    metadata,
+    # 质检题 (revision 0004, ADR 0026): an item's known answer, to score annotators against.
+    # Read by the quality figures only: no feed, pull or bundle ever carries it
+    Column("item_id", ForeignKey("items.id"), primary_key=True),
+    Column("shapes", JSON, nullable=False),  # the wire form of the shapes
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 changes = Table(

@@ -95,6 +95,10 @@ class ExportReport:
         self.counts["items"] += 1
         self.counts[outcome] += 1
         self.counts["exported"] += exported
+        if item.overlap_copies:  # counted only for orders with overlap: other reports stay as they were
+            self.counts["overlap_groups"] = self.counts.get("overlap_groups", 0) + 1
+            self.counts["overlap_copies_not_exported"] = (
+                self.counts.get("overlap_copies_not_exported", 0) + item.overlap_copies - (1 if exported else 0))
         if not exported:
             self._left_out.add({"item_id": item.id, "name": item.name, "reason": REASONS[outcome]})
         if item.open_conflicts:
@@ -114,6 +118,8 @@ class ExportReport:
             + "; "
             f"{c['conflicted']} with open conflicts"
         )
+        if c.get("overlap_groups"):
+            line += f"; {c['overlap_groups']} overlap items, each exported once (one copy of several)"
         if c["turned_upright"]:
             line += f"; {c['turned_upright']} photos re-encoded upright"
         if self.images_written is False:

@@ -51,6 +51,7 @@ class ExportItem:
     received_at: datetime | None = None  # when the server stored the head
     ocr_cer: float | None = None  # the head's: transcription only
     verdict: str | None = None  # the lead's verdict on the current head ("accept", "reject")
+    overlap_copies: int = 0  # an overlap item (ADR 0026): how many copies it has; this one stands for all
 
     @property
     def outcome(self) -> str:
@@ -70,13 +71,37 @@ class ExportItem:
 PAGE_ROWS = 1000
 
 
+# overlap (ADR 0026): the copies of one item are exported once, as the copy a lead accepted
+# (the first such), else the first with a head, else the first copy (left out, unfinished)
+ONE_PER_GROUP = items.c.overlap_group.is_(None) | (items.c.id == items.c.overlap_group)
+
+
+def _standing_copy():
+    """The id of the copy that stands for ``items``' overlap group (correlated: one index probe)."""
+    copy = items.alias("copy")
+    accepted = (copy.c.review_verdict == "accept") & (copy.c.review_annotation_id == copy.c.head_annotation_id)
+
+    def first(condition):
+        return select(func.min(copy.c.id)).where(copy.c.overlap_group == items.c.overlap_group, condition).correlate(items).scalar_subquery()
+
+    return func.coalesce(first(accepted), first(copy.c.head_annotation_id.is_not(None)), items.c.overlap_group)
+
+
+def _copies():
+    copy = items.alias("copies")
+    return select(func.count()).where(copy.c.overlap_group == items.c.overlap_group).correlate(items).scalar_subquery()
+
+
 def count_order_items(conn: Connection, order_id: int) -> int:
-    return conn.execute(select(func.count()).select_from(items).where(items.c.order_id == order_id)).scalar_one()
+    """The items an export goes through: an overlap item's copies count once."""
+    query = select(func.count()).select_from(items).where(items.c.order_id == order_id, ONE_PER_GROUP)
+    return conn.execute(query).scalar_one()
 
 
 def order_items(conn: Connection, order_id: int, accepted_only: bool = False) -> Iterator[ExportItem]:
     """The order's items in id order, each with its head's shapes, open conflicts, who
-    made the head and who accepted it (a verdict counts only on the current head).
+    made the head and who accepted it (a verdict counts only on the current head); an
+    overlap item once, as the copy that stands for its group (``_standing_copy``).
 
     Streamed: ``PAGE_ROWS`` rows are held at a time, whatever the order's size."""
     head = annotations.alias("head")
@@ -107,11 +132,12 @@ def order_items(conn: Connection, order_id: int, accepted_only: bool = False) ->
             head.c.received_at,
             head.c.ocr_cer,
             case((on_head, items.c.review_verdict)).label("verdict"),
+            case((items.c.overlap_group.is_not(None), _copies()), else_=0).label("overlap_copies"),
         )
         .outerjoin(head, head.c.id == items.c.head_annotation_id)
         .outerjoin(author, author.c.id == items.c.head_annotator_id)
         .outerjoin(reviewer, (reviewer.c.id == items.c.reviewer_id) & accepted)
-        .where(items.c.order_id == order_id)
+        .where(items.c.order_id == order_id, items.c.overlap_group.is_(None) | (items.c.id == _standing_copy()))
         .order_by(items.c.id)
         .execution_options(stream_results=True, yield_per=PAGE_ROWS)
     )

@@ -17,7 +17,7 @@ from sync_server.db.clock import as_utc, to_iso, utc_now
 from sync_server.db.locks import lock_batches
 from sync_server.db.progress import busy_annotators, free_batches, lease_expired
 from sync_server.db.tables import batches, orders, users
-from sync_server.orders.leasing import lease_batch, release_batch
+from sync_server.orders.leasing import lease_batch, overlap_clash, release_batch
 from sync_server.protocol import UserInfo
 
 LEAD_ROLES = ("lead", "admin")
@@ -156,7 +156,8 @@ def assign_idle(
 ) -> list[tuple[int, int]]:
     """Every active annotator of the order's office who holds no unexpired batch with
     unfinished items (of any order) gets the next batch of this order: the lowest id with
-    unfinished items and no holder or an expired lease. Annotators go by id; returns
+    unfinished items and no holder or an expired lease, skipping a batch with a copy of an
+    item they hold or held another copy of (ADR 0026). Annotators go by id; returns
     ``(batch_id, annotator_id)`` pairs, fewer when the batches run out."""
     now = now or utc_now()
     office = find_order(conn, office_id, order_id)
@@ -172,7 +173,14 @@ def assign_idle(
     ).scalars()
     busy = busy_annotators(conn, office, now)
     idle = [annotator for annotator in annotators if annotator not in busy]
-    assigned = list(zip(free_batches(conn, order_id, now), idle))
-    for batch_id, annotator_id in assigned:
+    free = free_batches(conn, order_id, now)
+    has_copies = conn.execute(select(orders.c.overlap).where(orders.c.id == order_id)).scalar() is not None
+    assigned = []
+    for annotator_id in idle:
+        batch_id = next((b for b in free if not has_copies or overlap_clash(conn, b, annotator_id) is None), None)
+        if batch_id is None:
+            continue  # the batches left all hold copies of their items: someone else's
+        free.remove(batch_id)
         lease_batch(conn, batch_id, annotator_id, as_utc(until).astimezone(timezone.utc))
+        assigned.append((batch_id, annotator_id))
     return assigned

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 from sync_server.db.clock import utc_now
 from sync_server.db.entities import load_batch, load_batch_items, load_item_annotations, load_order
 from sync_server.db.feed import log_changes
-from sync_server.db.tables import batches, leases, orders, users
+from sync_server.db.tables import batches, items, leases, orders, users
 from sync_server.protocol import (
     CHANGE_ANNOTATION,
     CHANGE_BATCH,
@@ -29,8 +29,44 @@ class LeaseError(ValueError):
     pass
 
 
+class OverlapSameAnnotator(LeaseError):
+    """The batch holds a copy of an item the annotator has (or had) another copy of: the
+    k answers of an overlap item must come from k people (ADR 0026)."""
+
+    code = "overlap_same_annotator"
+
+    def __init__(self, batch_id: int, annotator_id: int, other_batch_id: int) -> None:
+        super().__init__(
+            f"batch {batch_id} holds copies of items that user {annotator_id} already has in batch "
+            f"{other_batch_id} (this order asks several annotators per item, and each copy must go to "
+            "a different person): give it to someone else"
+        )
+        self.batch_id, self.annotator_id, self.other_batch_id = batch_id, annotator_id, other_batch_id
+
+
+def overlap_clash(conn: Connection, batch_id: int, annotator_id: int) -> int | None:
+    """Another batch holding a copy of one of ``batch_id``'s items that ``annotator_id``
+    holds or ever held (the ``leases`` history), or None. One index probe per copy."""
+    own = items.alias("own")
+    other = items.alias("other")
+    groups = select(own.c.overlap_group).where(own.c.batch_id == batch_id, own.c.overlap_group.is_not(None))
+    return conn.execute(
+        select(other.c.batch_id)
+        .join(leases, leases.c.batch_id == other.c.batch_id)
+        .where(
+            other.c.overlap_group.in_(groups.scalar_subquery()),
+            other.c.batch_id != batch_id,
+            leases.c.annotator_id == annotator_id,
+        )
+        .limit(1)
+    ).scalar()
+
+
 def lease_batch(conn: Connection, batch_id: int, annotator_id: int, until: datetime) -> None:
     """Lease ``batch_id`` to ``annotator_id`` until ``until`` (UTC), in the caller's transaction.
+
+    Refused (``OverlapSameAnnotator``) when the annotator holds or ever held another
+    batch with a copy of one of this batch's items.
 
     The annotator's feed gets the order (the first time they see it), the batch, its
     items and any revisions already made on them; whoever held the batch before gets
@@ -47,6 +83,9 @@ def lease_batch(conn: Connection, batch_id: int, annotator_id: int, until: datet
     annotator = conn.execute(select(users.c.office_id, users.c.role).where(users.c.id == annotator_id)).first()
     if annotator is None or annotator.office_id != office_id:
         raise LeaseError(f"user {annotator_id} is not in the office of batch {batch_id}")
+    clash = overlap_clash(conn, batch_id, annotator_id)
+    if clash is not None:
+        raise OverlapSameAnnotator(batch_id, annotator_id, clash)
 
     order_seen_before = conn.execute(
         select(leases.c.id)
