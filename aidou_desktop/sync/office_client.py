@@ -69,6 +69,64 @@ class Throughput:
     rows: list[ThroughputRow]
 
 
+# ``GET /quality/agreement`` and ``/quality/gold`` (docs/interfaces.md "Quality"): plain JSON too.
+@dataclass
+class AgreementItem:
+    group_id: int
+    name: str
+    agreement: float | None  # 0..1; None with fewer than two answers
+    answered: int
+    copies: int
+    item_ids: list[int] = field(default_factory=list)
+    annotator_ids: list[int | None] = field(default_factory=list)  # per copy; None = nobody answered it
+
+
+@dataclass
+class AnnotatorAgreement:
+    annotator_id: int
+    items: int  # overlap items they answered
+    mean_score: float  # 0..1, against the other copies' answers
+
+
+@dataclass
+class Agreement:
+    order_id: int
+    task_kind: str
+    groups: int  # overlap items; 0 = the order has no overlap
+    answered_groups: int
+    kappa: float | None = None
+    kappa_kind: str | None = None  # "cohen" | "fleiss" | None (not a class order)
+    kappa_items: int = 0
+    items: list[AgreementItem] = field(default_factory=list)  # lowest agreement first
+    annotators: list[AnnotatorAgreement] = field(default_factory=list)
+
+
+@dataclass
+class GoldMiss:
+    item_id: int
+    name: str
+    score: float
+
+
+@dataclass
+class GoldScore:
+    annotator_id: int
+    answered: int  # gold items whose head they made
+    mean_score: float  # 0..1
+    flagged: bool  # below the pass mark: their recent work needs review
+    since: str | None = None  # ISO 8601 UTC, flagged only
+    recent_items: int = 0
+    below: list[GoldMiss] = field(default_factory=list)
+
+
+@dataclass
+class GoldScores:
+    order_id: int
+    gold_items: int  # 0 = the order has no gold answers
+    pass_mark: float
+    annotators: list[GoldScore] = field(default_factory=list)  # lowest mean first
+
+
 def iso_until(until: datetime) -> str:
     """A lease end as the server wants it: ISO 8601 in UTC with ``Z``."""
     if until.tzinfo is None:
@@ -154,8 +212,32 @@ class OfficeClient:
             raise ServerError("unexpected answer from the server: no throughput rows")
         return Throughput(days=int(data.get("days") or days), rows=[_parse(ThroughputRow, row) for row in rows])
 
+    # ------------------------------------------------------------ quality (leads, admins)
+
+    def agreement(self, order_id: int) -> Agreement:
+        data = self._call("GET", "/quality/agreement", params={"order_id": order_id})
+        report = _parse(Agreement, _with_list(data, "items", "annotators"))
+        report.items = [_parse(AgreementItem, row) for row in report.items]
+        report.annotators = [_parse(AnnotatorAgreement, row) for row in report.annotators]
+        return report
+
+    def gold_scores(self, order_id: int, pass_mark: float = 0.8) -> GoldScores:
+        data = self._call("GET", "/quality/gold", params={"order_id": order_id, "pass_mark": pass_mark})
+        scores = _parse(GoldScores, _with_list(data, "annotators"))
+        scores.annotators = [_parse(GoldScore, row) for row in scores.annotators]
+        for person in scores.annotators:
+            person.below = [_parse(GoldMiss, miss) for miss in person.below]
+        return scores
+
     def _call(self, method: str, path: str, body: Any = None, params: dict | None = None) -> Any:
         return self.client.request_json(method, path, body=body, params=params)
+
+
+def _with_list(data: Any, *keys: str) -> Any:
+    """``data`` once each of ``keys`` holds a list (the wire decoder leaves nested rows as dicts)."""
+    if not isinstance(data, dict) or not all(isinstance(data.get(key), list) for key in keys):
+        raise ServerError(f"unexpected answer from the server: no {' or '.join(keys)} list")
+    return data
 
 
 def _parse(cls: type, data: Any) -> Any:

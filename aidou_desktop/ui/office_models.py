@@ -127,3 +127,8 @@ def accept_rate(accepted: int, rejected: int) -> str:
     """Accepted share of the judged items, as people read it; a dash before any verdict."""
     judged = accepted + rejected
     return f"{round(100 * accepted / judged)}%" if judged else "—"
+
+
+def percent(share: float | None) -> str:
+    """A 0..1 figure (a score, an agreement) as people read it; a dash when there is none."""
+    return "—" if share is None else f"{round(100 * share)}%"

@@ -20,6 +20,7 @@ from aidou_desktop.ui.background import JobRunner
 from aidou_desktop.ui.office_errors import office_error_text
 from aidou_desktop.ui.office_orders_tab import OrdersTab
 from aidou_desktop.ui.office_people_tab import PeopleTab
+from aidou_desktop.ui.office_quality_tab import QualityTab
 from aidou_desktop.ui.office_stats_tab import THROUGHPUT_DAYS, StatsTab
 from aidou_desktop.ui.office_tab import Work
 from sync_server.protocol import AnnotatorProgress, BatchProgress, OrderProgress, UserInfo, UserRecord
@@ -82,6 +83,10 @@ class OfficePage(QWidget):
             self.tabs.addTab(self.people_tab, self.tr("People"))
         self.stats_tab = StatsTab(self.run)
         self.tabs.addTab(self.stats_tab, self.tr("Figures"))
+        self.quality_tab: QualityTab | None = None
+        if user.role in ("lead", "admin"):  # the server answers quality figures to them only
+            self.quality_tab = QualityTab(self.run)
+            self.tabs.addTab(self.quality_tab, self.tr("Quality"))
         for tab in self._tabs():
             tab.message.connect(self._show)
 
@@ -163,7 +168,7 @@ class OfficePage(QWidget):
             self.refresh()  # what the office looks like now, each time the page opens
 
     def _tabs(self) -> list:
-        return [tab for tab in (self.orders_tab, self.people_tab, self.stats_tab) if tab is not None]
+        return [tab for tab in (self.orders_tab, self.people_tab, self.stats_tab, self.quality_tab) if tab is not None]
 
     def _show_snapshot(self, snap: OfficeSnapshot) -> None:
         self.message_label.hide()  # a refresh that worked answers the last error
@@ -177,6 +182,8 @@ class OfficePage(QWidget):
         names.update({u.id: f"{u.display_name} ({u.username})" for u in snap.users or [] if u.role == "annotator"})
         if snap.throughput is not None and snap.pay_sheet is not None:
             self.stats_tab.show_figures(snap.throughput, snap.pay_sheet, names)
+        if self.quality_tab is not None:
+            self.quality_tab.show_orders(snap.orders)
 
     def _show(self, text: str, error: bool) -> None:
         if error:

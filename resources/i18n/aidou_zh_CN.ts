@@ -107,17 +107,17 @@
         <translation>这次修改没能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/copy_previous.py" line="24"/>
+        <location filename="../../aidou_desktop/ui/copy_previous.py" line="25"/>
         <source>The previous item has no boxes to copy.</source>
         <translation>上一项没有可复制的框。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/copy_previous.py" line="26"/>
+        <location filename="../../aidou_desktop/ui/copy_previous.py" line="27"/>
         <source>The previous item&apos;s boxes are on this one already.</source>
         <translation>上一项的框已经在这一项上了。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/copy_previous.py" line="29"/>
+        <location filename="../../aidou_desktop/ui/copy_previous.py" line="30"/>
         <source>Copy the previous item&apos;s boxes</source>
         <translation>复制上一项的框</translation>
     </message>
@@ -125,17 +125,17 @@
 <context>
     <name>AnnotationCanvas</name>
     <message>
-        <location filename="../../aidou_desktop/ui/canvas/canvas_view.py" line="511"/>
+        <location filename="../../aidou_desktop/ui/canvas/outline_drawing.py" line="45"/>
         <source>An outline needs at least three points: click around the object, then click the first point or press Enter.</source>
         <translation>轮廓至少要有三个点：沿目标边缘逐点单击，再单击第一个点或按 Enter 闭合。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/canvas/canvas_view.py" line="515"/>
+        <location filename="../../aidou_desktop/ui/canvas/outline_drawing.py" line="49"/>
         <source>The outline crosses itself. Press Backspace to take points back, and go around the object in one direction.</source>
         <translation>轮廓的边相互交叉了。按 Backspace 撤回点，沿同一个方向绕目标一圈。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/canvas/canvas_view.py" line="549"/>
+        <location filename="../../aidou_desktop/ui/canvas/outline_drawing.py" line="83"/>
         <source>A polygon keeps at least three points: delete the whole polygon with Del.</source>
         <translation>多边形至少保留三个点；要删除整个多边形请按 Del。</translation>
     </message>
@@ -1284,49 +1284,54 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
 <context>
     <name>OfficePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="52"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="53"/>
         <source>Office</source>
         <translation>基地管理</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="54"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="55"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="55"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="56"/>
         <source>Back to the home page</source>
         <translation>回到首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="58"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="58"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="59"/>
         <source>Fetch the current figures from the server</source>
         <translation>从服务器取回最新数据</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="64"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="65"/>
         <source>Talking to the server…</source>
         <translation>正在与服务器通信…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="78"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="79"/>
         <source>Orders and batches</source>
         <translation>订单与批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="82"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="83"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="84"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="85"/>
         <source>Figures</source>
         <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="89"/>
+        <source>Quality</source>
+        <translation>质量</translation>
     </message>
 </context>
 <context>
@@ -1891,6 +1896,190 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
         <location filename="../../aidou_desktop/ui/editors/problems.py" line="84"/>
         <source>This kind of mark does not belong to this order.</source>
         <translation>这种标注不属于本订单的任务类型。</translation>
+    </message>
+</context>
+<context>
+    <name>QualityTab</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="99"/>
+        <source>The order whose quality figures are shown</source>
+        <translation>显示哪个订单的质量数据</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="108"/>
+        <source>A gold score below this marks the annotator&apos;s recent work for review (applied on Refresh)</source>
+        <translation>质检题得分低于此分数的标注员，其近期标注将被标记为待复核（点“刷新”后生效）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="111"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="113"/>
+        <source>Compute this order&apos;s quality figures again on the server</source>
+        <translation>在服务器上重新计算这个订单的质量数据</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="119"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="120"/>
+        <source>Gold items answered</source>
+        <translation>已答质检题</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="122"/>
+        <source>Gold score</source>
+        <translation>质检得分</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="126"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="136"/>
+        <source>Agreement</source>
+        <translation>一致性</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="127"/>
+        <source>Review</source>
+        <translation>复核</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="134"/>
+        <source>Item</source>
+        <translation>数据项</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="141"/>
+        <source>Answers</source>
+        <translation>答案数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="143"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="148"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="171"/>
+        <source>Annotators</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="162"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="165"/>
+        <source>Gold pass mark</source>
+        <translation>质检合格线</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="174"/>
+        <source>Items, lowest agreement first</source>
+        <translation>数据项（一致性最低的在前）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="182"/>
+        <source>Choose an order to see its quality figures.</source>
+        <translation>请选择一个订单查看质量数据。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="198"/>
+        <source>This office has no orders yet.</source>
+        <translation>本基地还没有订单。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="242"/>
+        <source>This order has no gold items and no overlap, so there are no quality figures for its annotators.</source>
+        <translation>这个订单既没有质检题也没有多人重复标注，因此没有标注员的质量数据。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="248"/>
+        <source>Nobody has answered a gold item or an overlap item of this order yet.</source>
+        <translation>这个订单的质检题和重复标注项还没有人作答。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="253"/>
+        <source>This order has no gold items: only agreement is shown.</source>
+        <translation>这个订单没有质检题：只显示一致性。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="257"/>
+        <source>This order has no overlap: only gold scores are shown.</source>
+        <translation>这个订单没有多人重复标注：只显示质检得分。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="269"/>
+        <source>This order has no overlap: each item goes to one annotator, so there is no agreement to show.</source>
+        <translation>这个订单没有多人重复标注：每个数据项只由一人标注，因此没有一致性数据。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="273"/>
+        <source>%1 of %2 overlap items have two or more answers to compare.</source>
+        <translation>%2 个重复标注项中，有 %1 个已有两份或以上答案可以比较。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="300"/>
+        <source>Cohen&apos;s κ</source>
+        <translation>Cohen κ 系数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="300"/>
+        <source>Fleiss&apos; κ</source>
+        <translation>Fleiss κ 系数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="308"/>
+        <source>%1: not enough answers yet</source>
+        <translation>%1：答案还不够</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="312"/>
+        <source>κ needs items that every annotator of the overlap has answered.</source>
+        <translation>κ 系数只统计所有重复标注员都已作答的数据项。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="317"/>
+        <source>%1 = %2 (over %n item(s))</source>
+        <translation>
+            <numerusform>%1 = %2（基于 %n 个数据项）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="327"/>
+        <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here barely better than guessing; the guidelines or the labels are unclear.</source>
+        <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里几乎和猜测一样，标注规范或类别可能不清楚。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="331"/>
+        <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here fair; many items are labelled differently.</source>
+        <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里一般，许多数据项标注不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="335"/>
+        <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here moderate; check the items below.</source>
+        <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里中等，请检查下方的数据项。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="339"/>
+        <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here good.</source>
+        <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里良好。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="342"/>
+        <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here almost perfect.</source>
+        <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里几乎完全一致。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="350"/>
+        <source>Needs review: %n item(s) since %1</source>
+        <translation>
+            <numerusform>待复核：自 %1 起 %n 项</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -3,13 +3,17 @@ into ``AnnotationCanvas`` (its ``_draft``, ``marks``, ``labels`` and ``edited``)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QCoreApplication, QPointF
 from PySide6.QtGui import QColor
 
 from aidou_desktop.ui.canvas.mark_item import HANDLE_PX
 from aidou_desktop.ui.canvas.edits import DRAW, REMOVE_VERTEX, CanvasEdit
 from aidou_desktop.ui.canvas.polygon_item import DraftOutline
 from sync_server.protocol.polygon import is_simple
+
+
+# the canvas's context: ``self.tr`` in a mixin would look the texts up under the mixin's name
+translate = QCoreApplication.translate
 
 
 class OutlineMixin:
@@ -38,11 +42,11 @@ class OutlineMixin:
     def _close_draft(self) -> None:
         points = self._draft.points
         if len(points) < 3:
-            self.notice.emit(self.tr("An outline needs at least three points: click around the object, "
+            self.notice.emit(translate("AnnotationCanvas", "An outline needs at least three points: click around the object, "
                                      "then click the first point or press Enter."))  # fmt: skip
             return
         if not is_simple([[p.x(), p.y()] for p in points]):
-            self.notice.emit(self.tr("The outline crosses itself. Press Backspace to take points back, "
+            self.notice.emit(translate("AnnotationCanvas", "The outline crosses itself. Press Backspace to take points back, "
                                      "and go around the object in one direction."))  # fmt: skip
             return
         before, selected_before = self.shapes(), self.selected
@@ -76,7 +80,7 @@ class OutlineMixin:
     def _remove_vertex(self, index: int) -> None:
         mark = self.marks[self.selected]
         if len(mark.points) <= 3:
-            self.notice.emit(self.tr("A polygon keeps at least three points: delete the whole polygon with Del."))
+            self.notice.emit(translate("AnnotationCanvas", "A polygon keeps at least three points: delete the whole polygon with Del."))
             return
         mark.set_points(mark.points[:index] + mark.points[index + 1 :])
         self.edited.emit(CanvasEdit(REMOVE_VERTEX, self._before, self._clamped_shapes(), self.selected,
