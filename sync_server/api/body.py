@@ -21,7 +21,6 @@ from sync_server.protocol.json_guard import HostileJson, loads_bounded
 MAX_JSON_DEPTH = 64  # a push is 7 deep (request → list → record → shapes → shape → points → point)
 
 
-
 def _too_large(limit: int, what: str = "") -> ApiError:
     size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
     return ApiError(413, "too_large", f"the body is over {size}{what}; this request may carry at most that")
@@ -58,6 +57,16 @@ async def read_body(request: Request, limit: int) -> bytes:
     if inflater is not None and not inflater.eof:
         raise ApiError(400, "bad_request", "the gzip body is cut short")
     return b"".join(parts)
+
+
+def raw_body(limit: int):
+    """A dependency that reads a body of at most ``limit`` bytes and leaves decoding to the
+    route: the push decodes its own (``push_decode``, ADR 0025), else ``decode_json``."""
+
+    async def _raw_body(request: Request) -> bytes:
+        return await read_body(request, limit)
+
+    return _raw_body
 
 
 def decode_json(raw: bytes) -> Any:

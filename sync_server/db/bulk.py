@@ -61,22 +61,32 @@ def execute_many(conn: Connection, stmt: UpdateBase, keys: tuple[str, ...], rows
         return
     sql, names, order, steps, positional = _plan(conn, stmt, keys)
     if steps or order != tuple(range(len(keys))):
-        out = []
-        last = [(None, None)] * len(steps)  # (value, processed): a push stamps one time on every row
-        for row in rows:
-            values = [row[i] for i in order]
-            for k, (j, process) in enumerate(steps):
-                value = values[j]
-                if value is not None:
-                    seen, done = last[k]
-                    if value is not seen:
-                        done = process(value)
-                        last[k] = (value, done)
-                    values[j] = done
-            out.append(tuple(values))
-        rows = out
+        # column by column: the bind processors run once per column, not once per row and step
+        columns = list(zip(*rows))
+        columns = [columns[i] for i in order]
+        for j, process in steps:
+            columns[j] = _processed(columns[j], process)
+        rows = list(zip(*columns))
     params = rows if positional else [dict(zip(names, row)) for row in rows]
     conn.exec_driver_sql(sql, params)
+
+
+def _processed(values: Sequence[Any], process: Any) -> Sequence[Any]:
+    """``values`` through a bind processor, None left as it is. One object in every row (a
+    push stamps one time on all its rows; a column of None) is processed once."""
+    first = values[0]
+    if len(set(map(id, values))) == 1:
+        return values if first is None else (process(first),) * len(values)
+    out = []
+    seen = done = None
+    for value in values:
+        if value is None:
+            out.append(None)
+        else:
+            if value is not seen:
+                seen, done = value, process(value)
+            out.append(done)
+    return out
 
 
 def insert_many(

@@ -13,6 +13,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -52,6 +53,7 @@ from sync_server.protocol import (
     REJECT_TOO_MANY_SHAPES,
     REJECT_UNKNOWN_ITEM,
     REJECT_UNKNOWN_SCHEMA,
+    SHAPE_BOX,
     TASK_SHAPES,
     AnnotationRecord,
     Problem,
@@ -99,6 +101,30 @@ def _row_content(row: dict[str, Any]):
 _MAX_INT32 = 2**31 - 1
 _MAX_CER = 1e6  # a suggestion far longer than the text: edits / characters, unbounded above; NaN fails
 _MAX_INT64 = 2**63 - 1
+_EXACT_INT = 2**53  # as check_shape: past this a number is not exact for every JSON reader
+
+
+# the context's queries, built once: a 500-id IN list is one expanding bind, not 500 new clauses
+_IDS = bindparam("ids", expanding=True)
+_STORED_QUERY = select(annotations).where(annotations.c.id.in_(_IDS))
+_ITEM_QUERY = select(
+    items.c.id,
+    items.c.batch_id,
+    items.c.width,
+    items.c.height,
+    items.c.head_annotation_id,
+    items.c.head_annotator_id,
+    items.c.order_id,
+    # code points on both engines (SQLite's length() of TEXT, PostgreSQL's of a UTF8 database);
+    # texts never hold NUL, where SQLite's would stop (the import refuses it)
+    func.coalesce(func.length(items.c.text), 0),
+).where(items.c.id.in_(_IDS))
+_ITEM_KEYS = ("id", "batch_id", "width", "height", "head_annotation_id", "head_annotator_id", "order_id", "text_length")
+_ORDER_QUERY = select(orders.c.id, orders.c.schema, orders.c.task_kind).where(
+    orders.c.id.in_(_IDS), orders.c.office_id == bindparam("office_id")
+)
+_BATCH_QUERY = select(batches.c.id, batches.c.annotator_id, batches.c.lease_until).where(batches.c.id.in_(_IDS))
+_HOLDERS_QUERY = select(leases.c.batch_id, leases.c.annotator_id).where(leases.c.batch_id.in_(_IDS)).distinct()
 
 
 class _PushContext:
@@ -107,35 +133,23 @@ class _PushContext:
     def __init__(self, conn: Connection, user: UserInfo, records: list[AnnotationRecord]) -> None:
         ids = [r.id for r in records if is_uuid(r.id)]  # no other id can be stored
         # ids past 64 bits cannot be ours; the database driver would refuse them outright
-        item_ids = {r.item_id for r in records if 0 < r.item_id <= _MAX_INT64}
-        self.stored = {
-            row["id"]: dict(row)
-            for row in conn.execute(select(annotations).where(annotations.c.id.in_(ids))).mappings()
+        item_ids = list({r.item_id for r in records if 0 < r.item_id <= _MAX_INT64})
+        self.stored = {row["id"]: dict(row) for row in conn.execute(_STORED_QUERY, {"ids": ids}).mappings()}
+        item_rows = conn.execute(_ITEM_QUERY, {"ids": item_ids}).all()  # tuples: .mappings() cost more
+        # each order's schema is decoded once, not once per item: it was ~40% of a push; its
+        # label names and the shape kinds its task takes are worked out once per order too
+        order_ids = list({row[6] for row in item_rows})
+        order_rows = {
+            order_id: {"schema": schema, "task_kind": task_kind, "labels": {label["name"] for label in schema["labels"]},
+                       "allowed": TASK_SHAPES.get(task_kind, ())}  # fmt: skip
+            for order_id, schema, task_kind in conn.execute(_ORDER_QUERY, {"ids": order_ids, "office_id": user.office_id})
         }
-        item_query = select(
-            items.c.id,
-            items.c.batch_id,
-            items.c.width,
-            items.c.height,
-            items.c.head_annotation_id,
-            items.c.head_annotator_id,
-            items.c.order_id,
-            # code points on both engines (SQLite's length() of TEXT, PostgreSQL's of a UTF8 database);
-            # texts never hold NUL, where SQLite's would stop (the import refuses it)
-            func.coalesce(func.length(items.c.text), 0),
-        ).where(items.c.id.in_(item_ids))
-        keys = ("id", "batch_id", "width", "height", "head_annotation_id", "head_annotator_id", "order_id", "text_length")
-        item_rows = [dict(zip(keys, row)) for row in conn.execute(item_query).all()]  # tuples: .mappings() cost more
-        # each order's schema is decoded once, not once per item: it was ~40% of a push
-        order_query = select(orders.c.id, orders.c.schema, orders.c.task_kind).where(
-            orders.c.id.in_({row["order_id"] for row in item_rows}), orders.c.office_id == user.office_id
-        )
-        order_rows = {order_id: (schema, task_kind) for order_id, schema, task_kind in conn.execute(order_query)}
-        self.items = {
-            row["id"]: {**row, "schema": order_rows[row["order_id"]][0], "task_kind": order_rows[row["order_id"]][1]}
-            for row in item_rows
-            if row["order_id"] in order_rows
-        }
+        self.items = {}
+        for row in item_rows:
+            order = order_rows.get(row[6])
+            if order is not None:
+                item = self.items[row[0]] = dict(zip(_ITEM_KEYS, row))
+                item.update(order)
         self.heads = {i: row["head_annotation_id"] for i, row in self.items.items()}
         self.label_sets: dict[int, set[str]] = {}  # id(schema) → its label names: built once, not per record
         # work made offline against an older label schema is checked against that version
@@ -150,81 +164,101 @@ class _PushContext:
                 and r.schema_version != item["schema"]["version"]
             ),
         )
-        batch_ids = {row["batch_id"] for row in self.items.values() if row["batch_id"] is not None}
+        batch_ids = list({row["batch_id"] for row in self.items.values() if row["batch_id"] is not None})
         # (holder, lease end, end of its grace period): the time arithmetic done once per batch
         self.current_lease = {
             batch_id: (holder, until, None if until is None else as_utc(until) + LEASE_GRACE)
-            for batch_id, holder, until in conn.execute(
-                select(batches.c.id, batches.c.annotator_id, batches.c.lease_until).where(batches.c.id.in_(batch_ids))
-            )
+            for batch_id, holder, until in conn.execute(_BATCH_QUERY, {"ids": batch_ids})
         }
         # everyone who ever held each batch reads its annotations in their feed
         self.lease_holders: dict[int, set[int]] = defaultdict(set)
-        history = select(leases.c.batch_id, leases.c.annotator_id).where(leases.c.batch_id.in_(batch_ids)).distinct()
-        for batch_id, annotator_id in conn.execute(history):
+        for batch_id, annotator_id in conn.execute(_HOLDERS_QUERY, {"ids": batch_ids}):
             self.lease_holders[batch_id].add(annotator_id)
 
 
 def _reject_reason(ctx: _PushContext, user: UserInfo, record: AnnotationRecord) -> Problem | None:
-    if not is_uuid(record.id):
-        return Problem(REJECT_BAD_ID, f"id {quoted(record.id)} is not a UUID")
-    if record.base_id is not None and not is_uuid(record.base_id):
-        return Problem(REJECT_BAD_BASE_ID, f"base_id {quoted(record.base_id)} is not a UUID")
-    if len(record.shapes) > MAX_SHAPES_PER_RECORD:
+    # runs for every record of every push: each field is read once, into a local
+    record_id, base_id, shapes = record.id, record.base_id, record.shapes
+    if not is_uuid(record_id):
+        return Problem(REJECT_BAD_ID, f"id {quoted(record_id)} is not a UUID")
+    if base_id is not None and not is_uuid(base_id):
+        return Problem(REJECT_BAD_BASE_ID, f"base_id {quoted(base_id)} is not a UUID")
+    if len(shapes) > MAX_SHAPES_PER_RECORD:
         return Problem(REJECT_TOO_MANY_SHAPES,
-                       f"too many shapes: {len(record.shapes)}; a revision may hold at most {MAX_SHAPES_PER_RECORD}",
-                       count=len(record.shapes), max=MAX_SHAPES_PER_RECORD)  # fmt: skip
+                       f"too many shapes: {len(shapes)}; a revision may hold at most {MAX_SHAPES_PER_RECORD}",
+                       count=len(shapes), max=MAX_SHAPES_PER_RECORD)  # fmt: skip
     if not 0 <= record.time_spent_ms <= _MAX_INT32:
         return Problem(REJECT_OUT_OF_RANGE, "time_spent_ms is out of range", field="time_spent_ms")
-    if record.schema_version is not None and not 0 < record.schema_version <= _MAX_INT32:
+    schema_version = record.schema_version
+    if schema_version is not None and not 0 < schema_version <= _MAX_INT32:
         return Problem(REJECT_OUT_OF_RANGE, "schema_version is out of range", field="schema_version")
     if record.client_time is not None and len(record.client_time) > 40:
         return Problem(REJECT_TOO_LONG, "client_time is longer than an ISO 8601 time", field="client_time", max=40)
     if record.device_id is not None and len(record.device_id) > 64:
         return Problem(REJECT_TOO_LONG, "device_id is longer than 64 characters", field="device_id", max=64)
-    if record.flag is not None and len(record.flag) > MAX_FLAG_LENGTH:
+    flag = record.flag
+    if flag is not None and len(flag) > MAX_FLAG_LENGTH:
         return Problem(REJECT_TOO_LONG, f"flag is longer than {MAX_FLAG_LENGTH} characters", field="flag",
                        max=MAX_FLAG_LENGTH)  # fmt: skip
-    item = ctx.items.get(record.item_id)
+    item_id = record.item_id
+    item = ctx.items.get(item_id)
     if item is None:
-        return Problem(REJECT_UNKNOWN_ITEM, f"unknown item {quoted(record.item_id)}", item=record.item_id)
+        return Problem(REJECT_UNKNOWN_ITEM, f"unknown item {quoted(item_id)}", item=item_id)
     batch_id = item["batch_id"]
     if record.batch_id is not None and record.batch_id != batch_id:
-        return Problem(REJECT_NOT_IN_BATCH, f"item {record.item_id} is not in batch {quoted(record.batch_id)}",
-                       item=record.item_id, batch=record.batch_id)  # fmt: skip
-    if user.role == "annotator" and batch_id is None:
-        return Problem(REJECT_NOT_LEASED, f"item {record.item_id} is in no batch leased to you", item=record.item_id)
-    if user.role == "annotator" and user.id not in ctx.lease_holders[batch_id]:
-        return Problem(REJECT_LEASED_TO_OTHER, f"batch {batch_id} is leased to another annotator", batch=batch_id)
-    schema = _schema_of(ctx, item, record)
-    if schema is None:
-        current = item["schema"]["version"]
-        return Problem(REJECT_UNKNOWN_SCHEMA,
-                       f"label schema version {record.schema_version} is unknown for order {item['order_id']} "
-                       f"(it is at version {current})",
-                       version=record.schema_version, order=item["order_id"], current=current)  # fmt: skip
-    labels = ctx.label_sets.get(id(schema))
-    if labels is None:
-        labels = ctx.label_sets[id(schema)] = {label["name"] for label in schema["labels"]}
-    allowed = TASK_SHAPES.get(item["task_kind"], ())
-    for index, shape in enumerate(record.shapes):
-        if shape.kind not in allowed:  # said first: a box's size means nothing in an order of texts
-            return wrong_shape_kind(index, shape.kind, item["task_kind"])
-        problem = check_shape(shape, item["width"], item["height"], labels, item["text_length"])
+        return Problem(REJECT_NOT_IN_BATCH, f"item {item_id} is not in batch {quoted(record.batch_id)}",
+                       item=item_id, batch=record.batch_id)  # fmt: skip
+    if user.role == "annotator":
+        if batch_id is None:
+            return Problem(REJECT_NOT_LEASED, f"item {item_id} is in no batch leased to you", item=item_id)
+        if user.id not in ctx.lease_holders[batch_id]:
+            return Problem(REJECT_LEASED_TO_OTHER, f"batch {batch_id} is leased to another annotator", batch=batch_id)
+    schema = item["schema"]
+    if schema_version is None or schema_version == schema["version"]:
+        labels = item["labels"]  # the current schema's, worked out once per order
+    else:
+        schema = ctx.old_schemas.get((item["order_id"], schema_version))
+        if schema is None:
+            current = item["schema"]["version"]
+            return Problem(REJECT_UNKNOWN_SCHEMA,
+                           f"label schema version {schema_version} is unknown for order {item['order_id']} "
+                           f"(it is at version {current})",
+                           version=schema_version, order=item["order_id"], current=current)  # fmt: skip
+        labels = ctx.label_sets.get(id(schema))
+        if labels is None:
+            labels = ctx.label_sets[id(schema)] = {label["name"] for label in schema["labels"]}
+    allowed, task_kind = item["allowed"], item["task_kind"]
+    width, height = item["width"], item["height"]
+    for index, shape in enumerate(shapes):
+        kind = shape.kind
+        if kind not in allowed:  # said first: a box's size means nothing in an order of texts
+            return wrong_shape_kind(index, kind, task_kind)
+        if kind == SHAPE_BOX and shape.label in labels:
+            # check_shape's own first test, here without a call: a known label and two pairs
+            # of plain numbers inside the image with a positive size. Anything else, NaN
+            # included (it fails every comparison), goes to check_shape for its reason.
+            pts = shape.points
+            if len(pts) == 2:
+                p, q = pts
+                if type(p) is list and type(q) is list and len(p) == 2 and len(q) == 2:
+                    (x1, y1), (x2, y2) = p, q
+                    if (
+                        (type(x1) is float or type(x1) is int)
+                        and (type(y1) is float or type(y1) is int)
+                        and (type(x2) is float or type(x2) is int)
+                        and (type(y2) is float or type(y2) is int)
+                        and 0 <= x1 < x2 <= width <= _EXACT_INT
+                        and 0 <= y1 < y2 <= height <= _EXACT_INT
+                    ):
+                        continue
+        problem = check_shape(shape, width, height, labels, item["text_length"])
         if problem is not None:
             return problem.at_shape(index)
     # type(): JSON's true is an int to isinstance, never a rate
-    if record.ocr_cer is not None and not (type(record.ocr_cer) in (int, float) and 0 <= record.ocr_cer <= _MAX_CER):
+    ocr_cer = record.ocr_cer
+    if ocr_cer is not None and not (type(ocr_cer) in (int, float) and 0 <= ocr_cer <= _MAX_CER):
         return Problem(REJECT_OUT_OF_RANGE, "ocr_cer is out of range", field="ocr_cer")
-    return check_payload(item["task_kind"], record.shapes, schema, record.flag)
-
-
-def _schema_of(ctx: _PushContext, item, record: AnnotationRecord) -> dict[str, Any] | None:
-    """The label schema the record was made against (None: a version the server never had)."""
-    current = item["schema"]
-    if record.schema_version is None or record.schema_version == current["version"]:
-        return current
-    return ctx.old_schemas.get((item["order_id"], record.schema_version))
+    return check_payload(task_kind, shapes, schema, flag)
 
 
 def _conflict(ctx: _PushContext, user: UserInfo, record: AnnotationRecord, now) -> tuple[str, str] | None:
@@ -273,9 +307,14 @@ def apply_push(
 
 def _canonical(record: AnnotationRecord) -> AnnotationRecord:
     """Ids in lower case, before any lookup: the same UUID in upper case is not another revision."""
-    lower_id = record.id.lower() if isinstance(record.id, str) else record.id
-    lower_base = record.base_id.lower() if isinstance(record.base_id, str) else record.base_id
-    if lower_id == record.id and lower_base == record.base_id:
+    record_id, base_id = record.id, record.base_id
+    # the usual record (ids as clients write them) is returned at one test; islower() is
+    # also False for a str without letters, which then takes the full check
+    if type(record_id) is str and record_id.islower() and (base_id is None or (type(base_id) is str and base_id.islower())):
+        return record
+    lower_id = record_id.lower() if isinstance(record_id, str) else record_id
+    lower_base = base_id.lower() if isinstance(base_id, str) else base_id
+    if lower_id == record_id and lower_base == base_id:
         return record
     return dataclasses.replace(record, id=lower_id, base_id=lower_base)
 
@@ -287,56 +326,64 @@ def _apply_annotations(conn: Connection, user: UserInfo, records: list[Annotatio
     results: list[PushResult] = []
     new_rows: list[dict[str, Any]] = []
     head_updates: dict[int, tuple[str, int]] = {}
+    answer, keep = results.append, new_rows.append  # this loop runs for every record of every push
+    stored, items_of, heads = ctx.stored, ctx.items, ctx.heads
+    user_id = user.id
     for record in records:
-        earlier = ctx.stored.get(record.id)
+        record_id = record.id
+        earlier = stored.get(record_id)
         if earlier is not None:
             try:
-                same = earlier["annotator_id"] == user.id and _row_content(earlier) == _record_content(record)
+                same = earlier["annotator_id"] == user_id and _row_content(earlier) == _record_content(record)
             except (TypeError, ValueError, OverflowError):  # points that are not numbers cannot be the same content
                 same = False
             if same and earlier["conflict"]:
                 # a replay gets the answer the first push got: a lost "conflict" stays one
-                results.append(PushResult(record.id, CONFLICT, earlier["conflict_reason"], earlier["conflict_code"]))
+                answer(PushResult(record_id, CONFLICT, earlier["conflict_reason"], earlier["conflict_code"]))
             elif same:
-                results.append(PushResult(record.id, DUPLICATE))
+                answer(PushResult(record_id, DUPLICATE))
             else:
-                results.append(rejection(record.id, Problem(REJECT_ID_REUSED, "id reused for different content")))
+                answer(rejection(record_id, Problem(REJECT_ID_REUSED, "id reused for different content")))
             continue
         problem = _reject_reason(ctx, user, record)
         if problem is not None:
             # an id that is no UUID goes back cut short: a 1 MB one must not come back whole
-            results.append(rejection(record.id if is_uuid(record.id) else record.id[:MAX_QUOTED], problem))
+            answer(rejection(record_id if is_uuid(record_id) else record_id[:MAX_QUOTED], problem))
             continue
         why_conflict = _conflict(ctx, user, record, now)
-        conflict = why_conflict is not None
-        code, reason = why_conflict or (None, None)
-        item = ctx.items[record.item_id]
+        item_id = record.item_id
+        item = items_of[item_id]
+        ocr_cer = record.ocr_cer
         row = {
-            "id": record.id,
-            "item_id": record.item_id,
+            "id": record_id,
+            "item_id": item_id,
             "batch_id": item["batch_id"],
-            "annotator_id": user.id,
+            "annotator_id": user_id,
             "base_id": record.base_id,
             "shapes": _shape_dicts(record),
             "schema_version": record.schema_version or item["schema"]["version"],
             "time_spent_ms": record.time_spent_ms,
             "client_time": record.client_time,
             "received_at": now,
-            "conflict": conflict,
-            "conflict_code": code,
-            "conflict_reason": reason,
+            "conflict": why_conflict is not None,
+            "conflict_code": None,
+            "conflict_reason": None,
             "device_id": record.device_id,
             "resolved_by": None,
             "resolved_at": None,
             "flag": record.flag,
-            "ocr_cer": None if record.ocr_cer is None else float(record.ocr_cer),
+            "ocr_cer": None if ocr_cer is None else float(ocr_cer),
         }
-        new_rows.append(row)
-        ctx.stored[record.id] = row
-        if not conflict:
-            ctx.heads[record.item_id] = record.id
-            head_updates[record.item_id] = (record.id, user.id)
-        results.append(PushResult(record.id, CONFLICT, reason, code) if conflict else PushResult(record.id, ACCEPTED))
+        keep(row)
+        stored[record_id] = row
+        if why_conflict is None:
+            heads[item_id] = record_id
+            head_updates[item_id] = (record_id, user_id)
+            answer(PushResult(record_id, ACCEPTED))
+        else:
+            code, reason = why_conflict
+            row["conflict_code"], row["conflict_reason"] = code, reason
+            answer(PushResult(record_id, CONFLICT, reason, code))
     if new_rows:
         _write(conn, user, ctx, new_rows, head_updates)
     return results
@@ -370,36 +417,40 @@ def _update_heads(conn: Connection, head_updates: dict[int, tuple[str, int]]) ->
         conn.execute(_UPDATE_HEADS_PG, {"item_ids": list(head_updates), "heads": [h for h, _ in heads],
                                         "bys": [b for _, b in heads]})  # fmt: skip
         return
-    execute_many(conn, _UPDATE_HEAD, ("b_item", "b_head", "b_by"),
-                 [(item, head, by) for item, (head, by) in head_updates.items()])  # fmt: skip
+    # keys in the order the SQL binds them (SET …, WHERE id): the rows go to the driver as they are
+    execute_many(conn, _UPDATE_HEAD, ("b_head", "b_by", "b_item"),
+                 [(head, by, item) for item, (head, by) in head_updates.items()])  # fmt: skip
+
+
+_ANNOTATION_VALUES = itemgetter(*_ANNOTATION_COLUMNS)  # a row dict's values in column order, at C speed
 
 
 def _write(conn: Connection, user: UserInfo, ctx: _PushContext, new_rows, head_updates) -> None:
     # each annotation's shapes are JSON-encoded once (orjson), and its feed event once for
     # all its readers: encoding was the largest cost of a big push. Readers parse the text,
     # so its spacing and escaping need not be what the JSON column would write itself.
-    shapes_texts = [_dumps(row["shapes"]) for row in new_rows]
+    shapes_texts = [orjson.dumps(row["shapes"]).decode() for row in new_rows]
     insert_many(
         conn,
         _INSERT_ANNOTATION,
         _ANNOTATION_KEYS,
-        [(*[row[name] for name in _ANNOTATION_COLUMNS], text) for row, text in zip(new_rows, shapes_texts)],
+        [(*_ANNOTATION_VALUES(row), text) for row, text in zip(new_rows, shapes_texts)],
         (*_ANNOTATION_COLUMNS, "shapes"),
     )
     _update_heads(conn, head_updates)
     entries = []
+    append, extend = entries.append, entries.extend
+    readers: dict[int | None, list[int]] = {}  # batch id → its lease holders, sorted once per batch
     for row, shapes_text in zip(new_rows, shapes_texts):
         data = feed_json(row, shapes_text)
         entity = revision_entity(row["id"], row["item_id"], row["annotator_id"], row["conflict"])
-        entries.append((CHANGE_ANNOTATION, data, None, entity))
-        entries.extend(
-            (CHANGE_ANNOTATION, data, holder, entity) for holder in sorted(ctx.lease_holders[row["batch_id"]])
-        )
+        append((CHANGE_ANNOTATION, data, None, entity))
+        batch_id = row["batch_id"]
+        holders = readers.get(batch_id)
+        if holders is None:
+            holders = readers[batch_id] = sorted(ctx.lease_holders[batch_id])
+        extend((CHANGE_ANNOTATION, data, holder, entity) for holder in holders)
     log_encoded_changes(conn, user.office_id, entries)
-
-
-def _dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
 
 
 @functools.lru_cache(maxsize=4)
@@ -409,11 +460,14 @@ def _iso(moment: datetime) -> str:
 
 def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
     """The JSON text of the wire form of AnnotationRecord, with what the server filled in,
-    keys in wire order, with the already-encoded shapes spliced in (the costly part)."""
-    if shapes_text is None:
-        shapes_text = _dumps(row["shapes"])
-    head = _dumps({"id": row["id"], "item_id": row["item_id"], "batch_id": row["batch_id"], "base_id": row["base_id"]})
-    tail = {
+    keys in wire order, with the already-encoded shapes put in as they are (the costly part)."""
+    data = {
+        "id": row["id"],
+        "item_id": row["item_id"],
+        "batch_id": row["batch_id"],
+        "base_id": row["base_id"],
+        # orjson writes a Fragment's text as it is: the shapes are not encoded again
+        "shapes": orjson.Fragment(shapes_text) if shapes_text is not None else row["shapes"],
         "time_spent_ms": row["time_spent_ms"],
         "client_time": row["client_time"],
         "annotator_id": row["annotator_id"],
@@ -421,15 +475,15 @@ def feed_json(row: dict[str, Any], shapes_text: str | None = None) -> str:
         "schema_version": row["schema_version"],
     }
     if row["device_id"] is not None:
-        tail["device_id"] = row["device_id"]
+        data["device_id"] = row["device_id"]
     if row["conflict"]:
-        tail["status"] = revision_status(row)
+        data["status"] = revision_status(row)
     if row["flag"] is not None:
-        tail["flag"] = row["flag"]
-    if row.get("ocr_cer") is not None:  # rows a conflict's resolution makes have none
-        cer = row["ocr_cer"]
-        tail["ocr_cer"] = int(cer) if cer.is_integer() else cer  # as to_wire writes a whole float
-    return f'{head[:-1]},"shapes":{shapes_text},{_dumps(tail)[1:]}'
+        data["flag"] = row["flag"]
+    cer = row.get("ocr_cer")  # rows a conflict's resolution makes have none
+    if cer is not None:
+        data["ocr_cer"] = int(cer) if cer.is_integer() else cer  # as to_wire writes a whole float
+    return orjson.dumps(data).decode()
 
 
 def missing_revisions(conn: Connection, user: UserInfo, ids: list[str]) -> list[str]:
