@@ -115,9 +115,11 @@ def _tune_sqlite(engine: Engine) -> None:
         # let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred and late)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # the wait first: switching a new database to WAL takes a lock that servers
+        # starting together (or one migrating it) may hold for a while
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
         cursor.close()
 
