@@ -24,7 +24,9 @@ class JobSignals(QObject):
     progress = Signal(int, int, str)
     succeeded = Signal(object)
     failed = Signal(object)  # the exception
-    done = Signal()  # after succeeded or failed
+    # after succeeded or failed, emitted on the UI thread in the same event as the result:
+    # nobody can see the runner idle before they hear that it is
+    done = Signal()
 
 
 class Job(QRunnable):
@@ -45,7 +47,6 @@ class Job(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)
-        self.signals.done.emit()
 
 
 class JobRunner(QObject):
@@ -71,8 +72,11 @@ class JobRunner(QObject):
             # may start the next job (login → first sync)
             def handler(value):
                 self._running.discard(job)
-                if callback:
-                    callback(value)
+                try:
+                    if callback:
+                        callback(value)
+                finally:
+                    job.signals.done.emit()
 
             return handler
 

@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         self._activity = self.tr("Downloading the batch's images…")
         if self.controller.download(batch_id):
             self.home_page.show_message("")
+        else:
+            self.home_page.show_message(self.tr("The download starts as soon as the work running now has finished."))
 
     def _online_changed(self, online: bool) -> None:
         self.refresh_sync_state()
@@ -192,7 +194,9 @@ class MainWindow(QMainWindow):
 
     def _downloaded(self, batch_id: int, report) -> None:
         self._images_arrived(batch_id)
-        if report is not None and report.failed:
+        if report is None or not report.failed:
+            self.home_page.show_message("")
+        else:
             self.home_page.show_message(
                 self.tr(
                     "%n image(s) could not be downloaded. Press Download batch to try again.", "", len(report.failed)

@@ -49,7 +49,9 @@ class SyncController(QObject):
         self._probes = JobRunner(self, max_threads=1)
         self._sync_timer = QTimer(self, interval=SYNC_EVERY_MS, timeout=self.sync_due.emit)
         self._probe_timer = QTimer(self, interval=PROBE_EVERY_MS, timeout=self.probe)
-        self._sync_queued = False
+        # work asked for while other work runs, by key, run in turn afterwards: a click
+        # on 同步 or 下载 that lands during a timer's sync is never dropped
+        self._queued: dict[str, Callable[[], bool]] = {}
         self._sizers: dict = {}  # request sizes learned from this PC's link, kept across syncs
         self._stored: set[int] = set()  # batches with images stored since images_ready last said so
         self._ready_timer = QTimer(self, singleShot=True, interval=IMAGES_READY_EVERY_MS, timeout=self._tell_ready)
@@ -66,7 +68,7 @@ class SyncController(QObject):
     def stop_background(self) -> None:
         self._sync_timer.stop()
         self._probe_timer.stop()
-        self._sync_queued = False
+        self._queued.clear()
 
     def busy(self) -> bool:
         return self._work.busy()
@@ -99,19 +101,27 @@ class SyncController(QObject):
         self._work.start(run, on_success=done, on_failure=self.login_failed.emit)
 
     def sync_now(self) -> bool:
-        """Push and pull once. When other work is running, the sync runs right after it
-        (a click on 同步 is never dropped) and this returns False."""
-        if self._start_work(self._sync_job, self.sync_finished.emit):
+        """Push and pull once. When other work is running, the sync runs after it and this
+        returns False."""
+        return self._start_or_queue("sync", lambda: self._start_work(self._sync_job, self.sync_finished.emit))
+
+    def _run_queued(self) -> None:
+        if self._queued and not self._work.busy():
+            key = next(iter(self._queued))
+            self._queued.pop(key)()
+
+    def _start_or_queue(self, key: str, start: Callable[[], bool]) -> bool:
+        if start():
             return True
-        self._sync_queued = True
+        self._queued.setdefault(key, start)  # asked for twice while waiting: runs once
         return False
 
-    def _run_queued_sync(self) -> None:
-        if self._sync_queued and not self._work.busy():
-            self._sync_queued = False
-            self.sync_now()
-
     def download(self, batch_id: int) -> bool:
+        """Fetch a batch's items and images. When other work is running, the download runs
+        after it and this returns False."""
+        return self._start_or_queue(f"download {batch_id}", lambda: self._start_download(batch_id))
+
+    def _start_download(self, batch_id: int) -> bool:
         def job(progress: ProgressFn) -> Any:
             client = self._client()
             try:
@@ -210,7 +220,7 @@ class SyncController(QObject):
 
         job = self._work.start(fn, on_success=succeeded, on_failure=failed, on_progress=self.progress.emit)
         job.signals.done.connect(lambda: self.busy_changed.emit(self._work.busy()))
-        job.signals.done.connect(self._run_queued_sync)
+        job.signals.done.connect(self._run_queued)
         self.busy_changed.emit(True)
         return True
 

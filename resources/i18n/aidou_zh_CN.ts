@@ -927,25 +927,30 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · F 适应窗口 · Esc 取消选中
         <source>Downloading the batch&apos;s images…</source>
         <translation>正在下载批次图片…</translation>
     </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="171"/>
+        <source>The download starts as soon as the work running now has finished.</source>
+        <translation>当前的同步或下载完成后，马上开始下载。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/main_window.py" line="198"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="202"/>
         <source>%n image(s) could not be downloaded. Press Download batch to try again.</source>
         <translation>
             <numerusform>有 %n 张图片没能下载。请再点一次“下载批次”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="221"/>
         <source>Download the batch first: none of its images are on this PC yet.</source>
         <translation>请先下载这个批次：本机还没有它的图片。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="240"/>
         <source>Keeping the chosen revision on the server…</source>
         <translation>正在服务器上保留所选版本…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="242"/>
         <source>Another sync is running: try again in a moment.</source>
         <translation>正在进行另一项同步，请稍后再试。</translation>
     </message>

@@ -72,11 +72,15 @@ def test_online_login_sync_download_and_upload(qtbot, tmp_path, server, open_win
     assert window.controller.online
     batch = home.selected_batch()
     assert batch.downloaded == 0 and not home.annotate_button.isEnabled()
+    assert home.download_button.isEnabled()  # idle means the page was told so
 
     home.download_button.click()
-    qtbot.waitUntil(
-        lambda: not window.controller.busy() and home.selected_batch().downloaded == batch.total, timeout=60_000
-    )
+    try:
+        qtbot.waitUntil(
+            lambda: not window.controller.busy() and home.selected_batch().downloaded == batch.total, timeout=60_000
+        )
+    except Exception:  # noqa: BLE001 - say what the person would have seen
+        pytest.fail(f"not downloaded: {home.selected_batch()} message={home.message_label.text()!r}")
     start_annotating(qtbot, window)
     annotate = window.annotate_page
     item = annotate.current_item()
