@@ -12,7 +12,14 @@ import threading
 import time
 from pathlib import Path
 
-from sync_server import conflict_commands, order_commands, paysheet_commands, quality_commands, user_commands
+from sync_server import (
+    conflict_commands,
+    order_commands,
+    paysheet_commands,
+    quality_commands,
+    training_commands,
+    user_commands,
+)
 from sync_server.bundles import commands as bundle_commands
 from sync_server.db_option import DB_HELP
 
@@ -305,16 +312,17 @@ def build_parser() -> argparse.ArgumentParser:
     user_commands.add_parsers(commands, _add_data_dir, _open)  # users list|add|password|disable|enable (admins)
     order_commands.add_parsers(commands, _add_data_dir, _open)  # orders, batches, assign, release, assign-idle
     quality_commands.add_parsers(commands, _add_data_dir, _open)  # agreement, gold-scores (leads, admins)
+    training_commands.add_parsers(commands, _add_data_dir, _open)  # make-course, courses, certificates
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from sync_server.orders.leasing import OverlapSameAnnotator
+    from sync_server.orders.leasing import NotCertified, OverlapSameAnnotator
 
     try:
         return args.func(args)
-    except OverlapSameAnnotator as exc:  # from any command that leases (assign): a refusal, not a crash
+    except (OverlapSameAnnotator, NotCertified) as exc:  # from any command that leases (assign): a refusal, not a crash
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -22,8 +22,10 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
         help="write the month's pay sheet (accepted items × price per annotator) as CSV or XLSX",
         description="Write one row per annotator of the office: items accepted in MONTH (the current "
         "revision accepted by a lead; a lead's correction counts for the annotator whose work it mended), "
-        "the amount in yuan, and the count per order, then a total. FILE ending in .xlsx writes an Excel "
-        "workbook, .csv a UTF-8 CSV that Excel opens.",
+        "the amount in yuan, the count per order, and the month's quality: the accept rate of the lead's "
+        "verdicts, the mean gold score and the mean agreement with other annotators, in percent (empty when "
+        "there was nothing to measure); then a total. FILE ending in .xlsx writes an Excel workbook, .csv a "
+        "UTF-8 CSV that Excel opens.",
     )
     sheet.add_argument("--month", default=datetime.now(timezone.utc).strftime("%Y-%m"), metavar="YYYY-MM",
                        help="the month (default: this month, UTC)")  # fmt: skip
@@ -38,10 +40,12 @@ def cmd_paysheet(args: argparse.Namespace, open_fn: Callable) -> int:
     from sqlalchemy import select
 
     from sync_server.db.accounts import first_office_id
+    from sync_server.db.dashboard import office_figures
     from sync_server.db.earnings import month_bounds, pay_sheet
     from sync_server.db.engine import read_connection
     from sync_server.db.tables import offices
     from sync_server.paysheet import write_pay_sheet
+    from sync_server.quality.dashboard import per_annotator
 
     try:
         month_bounds(args.month)
@@ -65,7 +69,8 @@ def cmd_paysheet(args: argparse.Namespace, open_fn: Callable) -> int:
             print(f"error: no office {args.office or ''}".rstrip(), file=sys.stderr)
             return EXIT_REFUSED
         sheet = pay_sheet(conn, office_id, args.month)
-    written = write_pay_sheet(sheet, args.month, Path(args.out))
+        quality = per_annotator(office_figures(conn, office_id, *month_bounds(args.month)))
+    written = write_pay_sheet(sheet, args.month, Path(args.out), quality)
     total = sum(p.amount_cents for p in sheet)
     print(f"wrote {written}: {len(sheet)} annotator(s), {sum(p.accepted_items for p in sheet)} accepted item(s), "
           f"¥{total / 100:.2f} for {args.month}")  # fmt: skip

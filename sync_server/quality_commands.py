@@ -41,6 +41,13 @@ def add_import_options(imp: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+    imp.add_argument(
+        "--require-certification", action="store_true",
+        help="lease this order only to annotators certified for its task kind (a passed training course, "
+        "see `aidou-server make-course`; also 'requires_certification' in the schema file)",
+    )  # fmt: skip
+
+
 def apply_import_options(conn, office_id: int, order_id: int, spec: dict, args: argparse.Namespace) -> str:
     """Overlap copies, the IoU threshold and gold answers for the order just imported, in
     its transaction; the lines to print (starting with a line break), or ""."""
@@ -55,6 +62,13 @@ def apply_import_options(conn, office_id: int, order_id: int, spec: dict, args: 
     overlap, iou = overlap_from(pick(args.overlap, "overlap"), pick(args.overlap_share, "overlap_share"),
                                 pick(args.iou_threshold, "iou_threshold"))  # fmt: skip
     lines = []
+    if args.require_certification or spec.get("requires_certification"):
+        from sqlalchemy import update
+
+        from sync_server.db.tables import orders
+
+        conn.execute(update(orders).where(orders.c.id == order_id).values(requires_certification=True))
+        lines.append("leased only to annotators certified for its task kind")
     if iou is not None:
         set_iou_threshold(conn, order_id, iou)
     if overlap is not None:

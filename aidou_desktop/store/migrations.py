@@ -263,6 +263,44 @@ def m0010_rejection_codes(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0011_training(conn: sqlite3.Connection) -> None:
+    # training courses (ADR 0027): each kept whole as the server sent it (order, lessons,
+    # expected answers), so a trainee works and is scored offline. An attempt is made here,
+    # answer by answer, and waits in ``training_attempts`` until the server has it
+    _run(
+        conn,
+        [
+            """CREATE TABLE courses (
+                id INTEGER PRIMARY KEY,
+                task_kind TEXT NOT NULL,
+                data TEXT NOT NULL)""",
+            """CREATE TABLE training_attempts (
+                id TEXT PRIMARY KEY,  -- UUIDv7, stored once on the server however often sent
+                user_id INTEGER NOT NULL,
+                course_id INTEGER NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,  -- NULL: still being taken; then it waits to be sent
+                score REAL,  -- this PC's scoring; the server scores again
+                passed INTEGER NOT NULL DEFAULT 0,
+                sent INTEGER NOT NULL DEFAULT 0)""",
+            "CREATE INDEX training_attempts_user ON training_attempts(user_id, course_id)",
+            """CREATE TABLE training_answers (
+                attempt_id TEXT NOT NULL,
+                item_id INTEGER NOT NULL,
+                shapes TEXT NOT NULL,
+                score REAL,  -- set when the trainee checked the answer
+                PRIMARY KEY (attempt_id, item_id))""",
+            """CREATE TABLE certificates (
+                user_id INTEGER NOT NULL,
+                task_kind TEXT NOT NULL,
+                course_id INTEGER NOT NULL,
+                score REAL NOT NULL,
+                certified_at TEXT,  -- the server's clock; NULL: passed here, not confirmed yet
+                PRIMARY KEY (user_id, task_kind))""",
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
@@ -273,6 +311,7 @@ MIGRATIONS: list[Migration] = [
     ("0007_compact_read", m0007_compact_read),
     ("0009_ocr", m0009_ocr),
     ("0010_rejection_codes", m0010_rejection_codes),
+    ("0011_training", m0011_training),
 ]
 
 

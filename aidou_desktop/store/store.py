@@ -24,6 +24,7 @@ from aidou_desktop.store.migrations import migrate
 from aidou_desktop.store.ocr_suggestions import OcrSuggestionMethods
 from aidou_desktop.store.paths import DB_NAME, private_dir
 from aidou_desktop.store.review_store import ReviewMethods
+from aidou_desktop.store.training import TrainingMethods
 from aidou_desktop.store.rows import annotation_from_row, dumps, item_from_row, now_iso, record_from_row
 from sync_server.protocol import AnnotationRecord, Change, LoginResponse, PushResult, Shape, from_wire, to_wire
 
@@ -36,7 +37,7 @@ DEVICE_ID = "device_id"  # this install, made once (migration 0003)
 PEOPLE = "people"  # a lead's PC: the office's names by user id (the feed carries only ids)
 
 
-class Store(ReviewMethods, OcrSuggestionMethods):
+class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
     def __init__(self, data_dir: Path | str):
         """Open (or make) ``data_dir/aidou.db``. ``DamagedDatabase`` when the file is there but
         cannot be used (empty after use, corrupt, unreadable), or the dir cannot be written

@@ -55,7 +55,8 @@ from aidou_desktop.store.paths import private_dir
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.sync import bundle
 from aidou_desktop.sync.client import SyncClient, office_ca
-from aidou_desktop.sync.engine import client_for, download_batch, download_for_review, sync_once
+from aidou_desktop.sync.engine import client_for, download_batch, download_blobs, download_for_review, sync_once
+from aidou_desktop.sync.training_sync import sync_training
 from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
 from aidou_desktop.sync.exit_codes import (
     EXIT_ATTENTION,
@@ -287,6 +288,7 @@ def _run_user(store: Store, user_id: int, blobs: bool, policy: RetryPolicy, resu
     except AuthError:
         store.forget_token(user_id)  # a refused token is dead: the next run asks for a login
         raise
+    sync_training(store, client, user_id)  # attempts made on this PC up, courses down
     result.pushed += report.pushed
     result.pulled += report.pulled
     line = (f"{name}: pushed {report.pushed} (accepted {report.accepted}, duplicate {report.duplicates}, "
@@ -304,6 +306,7 @@ def _run_user(store: Store, user_id: int, blobs: bool, policy: RetryPolicy, resu
                 failed += download_batch(store, client, summary.id, policy=policy).failed
         if store.session(user_id)[2].role in ("lead", "admin"):  # what their review queue shows
             failed += download_for_review(store, client, policy=policy).failed
+        failed += download_blobs(store, client, store.missing_lesson_blobs(), policy=policy).failed
     if failed:
         for f in failed:
             log.error("image not downloaded: %s", f)

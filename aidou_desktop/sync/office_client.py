@@ -127,6 +127,45 @@ class GoldScores:
     annotators: list[GoldScore] = field(default_factory=list)  # lowest mean first
 
 
+# ``GET /quality/dashboard`` (docs/interfaces.md "Quality"): one order, per annotator and UTC day.
+@dataclass
+class DashboardDay:
+    day: str  # YYYY-MM-DD, UTC
+    items: int = 0  # head revisions they made that day
+    accepted: int = 0  # the lead's verdicts that day on revisions they made
+    rejected: int = 0
+    accept_rate: float | None = None  # 0..1; None: no verdict
+    gold_answered: int = 0
+    gold_score: float | None = None  # 0..1; None: no gold item answered
+    agreement_pairs: int = 0
+    agreement: float | None = None  # 0..1; None: no overlap copy to compare with
+
+
+@dataclass
+class DashboardAnnotator:
+    annotator_id: int
+    username: str
+    display_name: str
+    items: int = 0  # the window's totals, as in DashboardDay
+    accepted: int = 0
+    rejected: int = 0
+    accept_rate: float | None = None
+    gold_answered: int = 0
+    gold_score: float | None = None
+    agreement_pairs: int = 0
+    agreement: float | None = None
+    days: list[DashboardDay] = field(default_factory=list)  # days with a figure, oldest first
+
+
+@dataclass
+class Dashboard:
+    order_id: int
+    days: int
+    first_day: str
+    last_day: str
+    annotators: list[DashboardAnnotator] = field(default_factory=list)  # by username
+
+
 def iso_until(until: datetime) -> str:
     """A lease end as the server wants it: ISO 8601 in UTC with ``Z``."""
     if until.tzinfo is None:
@@ -228,6 +267,14 @@ class OfficeClient:
         for person in scores.annotators:
             person.below = [_parse(GoldMiss, miss) for miss in person.below]
         return scores
+
+    def dashboard(self, order_id: int, days: int = 30) -> Dashboard:
+        data = self._call("GET", "/quality/dashboard", params={"order_id": order_id, "days": days})
+        board = _parse(Dashboard, _with_list(data, "annotators"))
+        board.annotators = [_parse(DashboardAnnotator, _with_list(row, "days")) for row in board.annotators]
+        for person in board.annotators:
+            person.days = [_parse(DashboardDay, day) for day in person.days]
+        return board
 
     def _call(self, method: str, path: str, body: Any = None, params: dict | None = None) -> Any:
         return self.client.request_json(method, path, body=body, params=params)

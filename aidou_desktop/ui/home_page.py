@@ -23,6 +23,7 @@ from aidou_desktop.ui.sync_bar import SyncBar
 class HomePage(QWidget):
     sync_requested = Signal()
     download_requested = Signal(int)  # batch id
+    training_requested = Signal()
     annotate_requested = Signal(int)  # batch id
     review_requested = Signal()
     office_requested = Signal()  # leads and admins: orders, batches, people, figures (online)
@@ -74,6 +75,9 @@ class HomePage(QWidget):
         self.download_button = QPushButton(self.tr("Download batch"))
         self.download_button.setToolTip(self.tr("Download the batch's images to work without the network"))
         self.download_button.clicked.connect(lambda: self._emit_for_selected(self.download_requested))
+        self.training_button = QPushButton(self.tr("Training"))
+        self.training_button.setToolTip(self.tr("Courses that certify you for a kind of work; they work offline too"))
+        self.training_button.clicked.connect(self.training_requested)
         self.annotate_button = QPushButton(self.tr("Start labelling"))
         self.annotate_button.setObjectName("primary")
         self.annotate_button.setToolTip(self.tr("Open the first unlabelled item of the batch (Enter)"))
@@ -108,6 +112,7 @@ class HomePage(QWidget):
         title.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.batches_title = title
         buttons = QHBoxLayout()
+        buttons.addWidget(self.training_button)
         buttons.addStretch(1)
         buttons.addWidget(self.download_button)
         buttons.addWidget(self.annotate_button)

@@ -22,6 +22,7 @@ from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
 from aidou_desktop.ui.logout import Logout
 from aidou_desktop.ui.office_page import OfficePage
+from aidou_desktop.ui.training_page import TrainingPage
 from aidou_desktop.ui.review_page import ReviewPage
 from aidou_desktop.ui.messages import (
     error_text,
@@ -52,9 +53,10 @@ class MainWindow(QMainWindow):
         # transcription items are read by OCR as their images arrive, the annotator's first
         self.ocr = BackgroundOcr(store, self.annotate_page.current_item, self)
         self.review_page = ReviewPage(store, self.image_cache)
+        self.training_page = TrainingPage(store)
         self.office_page: OfficePage | None = None  # made when a lead or admin opens it
         self.pages = QStackedWidget()
-        for page in (self.login_page, self.home_page, self.annotate_page, self.review_page):
+        for page in (self.login_page, self.home_page, self.annotate_page, self.review_page, self.training_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self._activity = ""
@@ -73,6 +75,9 @@ class MainWindow(QMainWindow):
         self.home_page.download_requested.connect(self.download)
         self.home_page.annotate_requested.connect(self.open_batch)
         self.home_page.review_requested.connect(self.open_review)
+        self.home_page.training_requested.connect(self.open_training)
+        self.training_page.home_requested.connect(self.show_home)
+        self.training_page.attempt_finished.connect(self._attempt_finished)
         self.home_page.office_requested.connect(self.open_office)
         self.home_page.logout_requested.connect(self.log_out)
         c.busy_changed.connect(lambda busy: self.home_page.set_busy(busy, self._activity))
@@ -182,6 +187,8 @@ class MainWindow(QMainWindow):
             self.annotate_page.refresh_status()
         elif self.pages.currentWidget() is self.review_page:
             self.review_page.reload()  # new work (and verdicts) from the feed join the queue
+        elif self.pages.currentWidget() is self.training_page:
+            self.training_page.reload_list()  # new courses, a certificate confirmed
 
     def _images_arrived(self, batch_id: int) -> None:
         """Images of a batch are here while the rest download: it can be opened (its first item
@@ -240,6 +247,16 @@ class MainWindow(QMainWindow):
         self._activity = self.tr("Keeping the chosen revision on the server…")
         if not self.controller.resolve_conflict(item_id, annotation_id):
             self.review_page.show_error(self.tr("Another sync is running: try again in a moment."))
+
+    # ------------------------------------------------------------ training (everyone; offline too)
+
+    def open_training(self) -> None:
+        self.training_page.refresh()
+        self.pages.setCurrentWidget(self.training_page)
+
+    def _attempt_finished(self) -> None:
+        if self.controller.online:  # the server scores it and confirms a certificate
+            self.sync_now()
 
     # ------------------------------------------------------------ office (leads, admins; online)
 

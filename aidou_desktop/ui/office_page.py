@@ -20,6 +20,7 @@ from aidou_desktop.ui.background import JobRunner
 from aidou_desktop.ui.office_errors import office_error_text
 from aidou_desktop.ui.office_orders_tab import OrdersTab
 from aidou_desktop.ui.office_people_tab import PeopleTab
+from aidou_desktop.ui.office_dashboard_tab import DashboardTab
 from aidou_desktop.ui.office_quality_tab import QualityTab
 from aidou_desktop.ui.office_stats_tab import THROUGHPUT_DAYS, StatsTab
 from aidou_desktop.ui.office_tab import Work
@@ -84,9 +85,12 @@ class OfficePage(QWidget):
         self.stats_tab = StatsTab(self.run)
         self.tabs.addTab(self.stats_tab, self.tr("Figures"))
         self.quality_tab: QualityTab | None = None
+        self.dashboard_tab: DashboardTab | None = None
         if user.role in ("lead", "admin"):  # the server answers quality figures to them only
             self.quality_tab = QualityTab(self.run)
             self.tabs.addTab(self.quality_tab, self.tr("Quality"))
+            self.dashboard_tab = DashboardTab(self.run)
+            self.tabs.addTab(self.dashboard_tab, self.tr("Dashboard"))
         for tab in self._tabs():
             tab.message.connect(self._show)
 
@@ -168,7 +172,8 @@ class OfficePage(QWidget):
             self.refresh()  # what the office looks like now, each time the page opens
 
     def _tabs(self) -> list:
-        return [tab for tab in (self.orders_tab, self.people_tab, self.stats_tab, self.quality_tab) if tab is not None]
+        tabs = (self.orders_tab, self.people_tab, self.stats_tab, self.quality_tab, self.dashboard_tab)
+        return [tab for tab in tabs if tab is not None]
 
     def _show_snapshot(self, snap: OfficeSnapshot) -> None:
         self.message_label.hide()  # a refresh that worked answers the last error
@@ -184,6 +189,8 @@ class OfficePage(QWidget):
             self.stats_tab.show_figures(snap.throughput, snap.pay_sheet, names)
         if self.quality_tab is not None:
             self.quality_tab.show_orders(snap.orders)
+        if self.dashboard_tab is not None:
+            self.dashboard_tab.show_orders(snap.orders)
 
     def _show(self, text: str, error: bool) -> None:
         if error:

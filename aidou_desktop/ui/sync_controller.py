@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from aidou_desktop.store import Store
 from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, download_for_review, sync_once
+from aidou_desktop.sync.engine import download_blobs
+from aidou_desktop.sync.training_sync import sync_training
 from aidou_desktop.sync.client import office_ca
 from aidou_desktop.sync.office_client import OfficeClient
 from aidou_desktop.ui.background import JobRunner, ProgressFn
@@ -198,9 +200,11 @@ class SyncController(QObject):
             client = self._client()
             try:
                 report = sync_once(self.store, client, progress)
+                sync_training(self.store, client, client.user_id)  # attempts up, courses down (ADR 0027)
                 user = self.store.current_user()
                 if user is not None and user.role in ("lead", "admin"):
                     download_for_review(self.store, client, progress)  # the images their queue shows
+                download_blobs(self.store, client, self.store.missing_lesson_blobs(), progress)
                 return report
             finally:
                 client.close()

@@ -535,6 +535,116 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
     </message>
 </context>
 <context>
+    <name>DashboardTab</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="78"/>
+        <source>The order whose figures are shown</source>
+        <translation>显示哪个订单的数据</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="82"/>
+        <source>Last %n days</source>
+        <translation>
+            <numerusform>最近 %n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="85"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="86"/>
+        <source>Compute this order&apos;s figures again on the server</source>
+        <translation>在服务器上重新计算这个订单的数据</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="91"/>
+        <source>Items done per day</source>
+        <translation>每天完成条数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="92"/>
+        <source>Accept rate (%)</source>
+        <translation>通过率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="93"/>
+        <source>Gold score (%)</source>
+        <translation>质检题得分（%）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="94"/>
+        <source>Agreement (%)</source>
+        <translation>一致率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="112"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="113"/>
+        <source>Annotator</source>
+        <translation>标注员</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="114"/>
+        <source>Items done</source>
+        <translation>完成条数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="115"/>
+        <source>Accepted</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="116"/>
+        <source>Rejected</source>
+        <translation>打回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="117"/>
+        <source>Accept rate</source>
+        <translation>通过率</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="118"/>
+        <source>Gold score</source>
+        <translation>质检题得分</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="119"/>
+        <source>Agreement</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="130"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="142"/>
+        <source>Choose an order to see its figures.</source>
+        <translation>请选择一个订单查看数据。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="158"/>
+        <source>This office has no orders yet.</source>
+        <translation>本基地还没有订单。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="187"/>
+        <source>Nobody has worked on this order in these days yet, so there is nothing to chart.</source>
+        <translation>这几天还没有人做这个订单，暂时没有可画的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="189"/>
+        <source>%1 to %2 (UTC days). One line per annotator; a rate has a point only on days it was measured.</source>
+        <translation>%1 至 %2（按 UTC 日期）。每位标注员一条线；比率只在有数据的日子画点。</translation>
+    </message>
+</context>
+<context>
     <name>EarningsStrip</name>
     <message>
         <location filename="../../aidou_desktop/ui/earnings_strip.py" line="20"/>
@@ -641,72 +751,82 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="39"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="40"/>
         <source>Offline login (using the account cached on this PC)</source>
         <translation>离线登录（使用本机缓存的账号）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="42"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="43"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="69"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="70"/>
         <source>You have no batches yet. Press Sync to fetch the batches your lead has given you.</source>
         <translation>你还没有批次。点“同步”获取组长分配给你的批次。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="74"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="75"/>
         <source>Download batch</source>
         <translation>下载批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="75"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="76"/>
         <source>Download the batch&apos;s images to work without the network</source>
         <translation>把这个批次的图片下载到本机，没有网络也能标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="77"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="78"/>
+        <source>Training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="79"/>
+        <source>Courses that certify you for a kind of work; they work offline too</source>
+        <translation>通过培训课程获得某类工作的认证；断网也能学</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="81"/>
         <source>Start labelling</source>
         <translation>开始标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="79"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="83"/>
         <source>Open the first unlabelled item of the batch (Enter)</source>
         <translation>打开这个批次里第一个还没标注的题目（回车键）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="96"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="94"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="98"/>
         <source>Accept, send back or correct the annotators&apos; work (Enter)</source>
         <translation>通过、打回或修正标注员的结果（Enter）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="96"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="100"/>
         <source>Office management</source>
         <translation>基地管理</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="97"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="101"/>
         <source>Orders and batches, people, throughput and the pay sheet (needs the server)</source>
         <translation>订单与批次、人员、产量与工资表（需要连接服务器）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="107"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="111"/>
         <source>My batches</source>
         <translation>我的批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/home_page.py" line="138"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="143"/>
         <source>Hello, %1</source>
         <translation>你好，%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/home_page.py" line="147"/>
+        <location filename="../../aidou_desktop/ui/home_page.py" line="152"/>
         <source>%n item(s) waiting for review</source>
         <translation>
             <numerusform>%n 项待审核</numerusform>
@@ -913,44 +1033,44 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · F 适应窗口 · Esc 取消选中
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="45"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="46"/>
         <source>AI豆 Annotation</source>
         <translation>AI豆 标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="162"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="167"/>
         <source>Syncing: uploading your work and fetching new batches…</source>
         <translation>正在同步：上传你的标注，获取新批次…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="167"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="172"/>
         <source>Downloading the batch&apos;s images…</source>
         <translation>正在下载批次图片…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="171"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="176"/>
         <source>The download starts as soon as the work running now has finished.</source>
         <translation>当前的同步或下载完成后，马上开始下载。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/main_window.py" line="202"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="209"/>
         <source>%n image(s) could not be downloaded. Press Download batch to try again.</source>
         <translation>
             <numerusform>有 %n 张图片没能下载。请再点一次“下载批次”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="228"/>
         <source>Download the batch first: none of its images are on this PC yet.</source>
         <translation>请先下载这个批次：本机还没有它的图片。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="240"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="247"/>
         <source>Keeping the chosen revision on the server…</source>
         <translation>正在服务器上保留所选版本…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../aidou_desktop/ui/main_window.py" line="249"/>
         <source>Another sync is running: try again in a moment.</source>
         <translation>正在进行另一项同步，请稍后再试。</translation>
     </message>
@@ -1289,54 +1409,59 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
 <context>
     <name>OfficePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="53"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="54"/>
         <source>Office</source>
         <translation>基地管理</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="55"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="56"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="56"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="57"/>
         <source>Back to the home page</source>
         <translation>回到首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="58"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="59"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="59"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="60"/>
         <source>Fetch the current figures from the server</source>
         <translation>从服务器取回最新数据</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="65"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="66"/>
         <source>Talking to the server…</source>
         <translation>正在与服务器通信…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="79"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="80"/>
         <source>Orders and batches</source>
         <translation>订单与批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="83"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="84"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="85"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="86"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="89"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="91"/>
         <source>Quality</source>
         <translation>质量</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="93"/>
+        <source>Dashboard</source>
+        <translation>看板</translation>
     </message>
 </context>
 <context>
@@ -2591,6 +2716,201 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
         <location filename="../../aidou_desktop/ui/sync_bar.py" line="98"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="83"/>
+        <source>Training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="85"/>
+        <source>Each course teaches one kind of work with items whose answers are known. You see at once what was expected; reach the pass mark to be certified for that kind of work. Courses work without the network.</source>
+        <translation>每门课程用已知答案的题目教一类工作。每做完一题马上能看到标准答案；总分达到及格线，就获得这类工作的认证。断网也能学。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <source>Course</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <source>Kind of work</source>
+        <translation>工作类型</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <source>Items</source>
+        <translation>题数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <source>Pass mark</source>
+        <translation>及格线</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <source>Your result</source>
+        <translation>你的成绩</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="102"/>
+        <source>No training courses yet. They arrive with the next sync once the office admin has made one.</source>
+        <translation>还没有培训课程。基地管理员建好课程后，下次同步就会收到。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="109"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="111"/>
+        <source>Start the course</source>
+        <translation>开始学习</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="161"/>
+        <source>Certified (%1)</source>
+        <translation>已认证（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="162"/>
+        <source>Passed (%1), confirmed at the next sync</source>
+        <translation>已通过（%1），下次同步时由服务器确认</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="165"/>
+        <source>Not taken yet</source>
+        <translation>还没学</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="166"/>
+        <source>Not passed yet (last %1)</source>
+        <translation>还没通过（上次 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="191"/>
+        <source>Leave (your answers are kept)</source>
+        <translation>离开（已做的答案会保留）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="194"/>
+        <source>Labels</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="260"/>
+        <source>%1 — item %2 of %3</source>
+        <translation>%1 — 第 %2 / %3 题</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="269"/>
+        <source>Answer as you would in a real batch, then press Check answer.</source>
+        <translation>像做正式批次一样作答，然后按“检查答案”。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="270"/>
+        <source>Check answer</source>
+        <translation>检查答案</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="324"/>
+        <source>See the result</source>
+        <translation>查看成绩</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="324"/>
+        <source>Next item</source>
+        <translation>下一题</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="335"/>
+        <source>Right!</source>
+        <translation>答对了！</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="338"/>
+        <source>Not what was expected (this item: %1)</source>
+        <translation>和标准答案不一致（本题得分 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="342"/>
+        <source>The expected answer is drawn in green dashes over yours.</source>
+        <translation>标准答案用绿色虚线画在你的答案上面。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="344"/>
+        <source>Missed: %1</source>
+        <translation>漏标：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="346"/>
+        <source>Extra or wrongly labelled: %1</source>
+        <translation>多标或类别标错：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="348"/>
+        <source>no class</source>
+        <translation>不选类别</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="349"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="354"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="356"/>
+        <source>Expected: %1</source>
+        <translation>标准答案：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="354"/>
+        <source>no entities</source>
+        <translation>没有实体</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="358"/>
+        <source>Guideline: %1</source>
+        <translation>标注规范：%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="369"/>
+        <source>Passed with %1: you are certified for %2 work. The server confirms it at the next sync.</source>
+        <translation>成绩 %1，通过！你已获得“%2”工作的认证，下次同步时由服务器确认。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="371"/>
+        <source>%1 — below the pass mark of %3 for %2 work. Look at the guidelines and try again.</source>
+        <translation>成绩 %1，没达到“%2”工作的及格线 %3。请再看看标注规范，然后重新学一遍。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="388"/>
+        <source>boxes</source>
+        <translation>画框</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="389"/>
+        <source>polygons</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="390"/>
+        <source>image classes</source>
+        <translation>图片分类</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="391"/>
+        <source>text classes</source>
+        <translation>文本分类</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="392"/>
+        <source>entity spans</source>
+        <translation>实体标注</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="393"/>
+        <source>transcription</source>
+        <translation>文字转写</translation>
     </message>
 </context>
 <context>

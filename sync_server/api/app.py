@@ -15,7 +15,9 @@ from sync_server.api.deps import Database
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.openapi_doc import install_openapi
 from sync_server.api.order_routes import order_router
+from sync_server.api.dashboard_routes import dashboard_router
 from sync_server.api.quality_routes import overlap_refused, quality_router
+from sync_server.api.training_routes import training_router, uncertified_refused
 from sync_server.api.routes import api_router, health_router
 from sync_server.api.session_routes import session_router
 from sync_server.api.throttle import LoginThrottle
@@ -24,7 +26,7 @@ from sync_server.db.blobs import BlobStore
 from sync_server.db.engine import default_db_url, make_engine, read_connection
 from sync_server.db.identity import server_id
 from sync_server.db.private_files import private_dir
-from sync_server.orders.leasing import OverlapSameAnnotator
+from sync_server.orders.leasing import NotCertified, OverlapSameAnnotator
 from sync_server.protocol import API_PREFIX, PROTOCOL_VERSION, SERVER_ID_HEADER
 
 _BLOB_PATH = f"{API_PREFIX}/blobs/"
@@ -97,7 +99,10 @@ def create_app(data_dir: Path, db_url: str | None = None, token_days: float = DE
     app.include_router(user_router)  # the base admin's accounts
     app.include_router(order_router)  # leads and admins: orders, batches, progress, assigning
     app.include_router(quality_router)  # leads and admins: agreement, gold scores (ADR 0026)
+    app.include_router(dashboard_router)  # leads and admins: the 看板 charts (issue 11)
+    app.include_router(training_router)  # courses, attempts, certificates (ADR 0027)
     app.add_exception_handler(OverlapSameAnnotator, overlap_refused)  # 409 from any route that leases
+    app.add_exception_handler(NotCertified, uncertified_refused)  # 403 from any route that leases
     app.add_middleware(GZipExceptBlobs)
     app.add_middleware(ServerIdHeader, database_id=app.state.server_id)
     return app

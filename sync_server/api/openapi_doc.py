@@ -38,6 +38,7 @@ from sync_server.protocol import (
     VERSION_HEADER,
     AssignIdleRequest,
     AssignRequest,
+    AttemptsRequest,
     ErrorBody,
     LoginRequest,
     MissingRequest,
@@ -93,6 +94,7 @@ BODY_TYPES: tuple[type, ...] = (
     PasswordRequest,
     AssignRequest,
     AssignIdleRequest,
+    AttemptsRequest,
 )
 
 

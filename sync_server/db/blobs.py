@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from sync_server.db.private_files import private_dir, private_file_fd
-from sync_server.db.tables import blobs, items, leases, orders
+from sync_server.db.tables import blobs, course_items, items, leases, orders
 from sync_server.protocol import UserInfo
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -60,12 +60,14 @@ def record_blob(conn: Connection, sha: str, size: int, kind: str) -> None:
 
 def display_blob_visible(conn: Connection, user: UserInfo, sha: str) -> bool:
     """Whether ``user`` may download this display copy: an item of their office, and
-    for annotators an item of a batch that was leased to them."""
+    for annotators an item of a batch that was leased to them or a lesson of a course."""
     query = (
         select(items.c.id)
         .join(orders, orders.c.id == items.c.order_id)
         .where(items.c.display_sha256 == sha, orders.c.office_id == user.office_id)
     )
     if user.role == "annotator":
-        query = query.join(leases, leases.c.batch_id == items.c.batch_id).where(leases.c.annotator_id == user.id)
+        leased = query.join(leases, leases.c.batch_id == items.c.batch_id).where(leases.c.annotator_id == user.id)
+        taught = query.join(course_items, course_items.c.item_id == items.c.id)  # a lesson of the office's courses
+        return any(conn.execute(q.limit(1)).first() is not None for q in (leased, taught))
     return conn.execute(query.limit(1)).first() is not None

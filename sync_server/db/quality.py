@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from sync_server.db.clock import utc_now
-from sync_server.db.tables import annotations, gold_answers, items, orders
+from sync_server.db.tables import annotations, course_items, gold_answers, items, orders
 from sync_server.protocol import Shape
 from sync_server.quality.agreement import Copy, Group
 from sync_server.quality.gold import GoldAnswer
@@ -75,10 +75,16 @@ def store_gold_answers(conn: Connection, found: Iterable[tuple[int, list[dict[st
     return len(rows)
 
 
+def _testing():
+    """Gold items that still test: one a training course teaches had its answer shown to
+    trainees (ADR 0027), so it scores nobody."""
+    return items.c.id.not_in(select(course_items.c.item_id))
+
+
 def count_gold(conn: Connection, order_id: int) -> int:
     return conn.execute(
         select(func.count()).select_from(gold_answers.join(items, items.c.id == gold_answers.c.item_id))
-        .where(items.c.order_id == order_id)
+        .where(items.c.order_id == order_id, _testing())
     ).scalar_one()
 
 
@@ -90,7 +96,7 @@ def answered_gold(conn: Connection, order_id: int) -> Iterator[GoldAnswer]:
         select(items.c.id, items.c.name, items.c.head_annotator_id, head.c.shapes, gold_answers.c.shapes)
         .join(gold_answers, gold_answers.c.item_id == items.c.id)
         .join(head, head.c.id == items.c.head_annotation_id)
-        .where(items.c.order_id == order_id)
+        .where(items.c.order_id == order_id, _testing())
         .order_by(items.c.id)
         .execution_options(stream_results=True, yield_per=PAGE_ROWS)
     )

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -94,6 +95,8 @@ orders = Table(
     Column("overlap_share", Float),
     # two marks of two annotators are one object from this IoU on (NULL: metrics.DEFAULT_IOU)
     Column("iou_threshold", Float),
+    # revision 0005 (ADR 0027): leased only to annotators certified for its task kind
+    Column("requires_certification", Boolean, nullable=False, server_default=false()),
 )
 
 order_schemas = Table(
@@ -224,6 +227,56 @@ gold_answers = Table(
     Column("item_id", ForeignKey("items.id"), primary_key=True),
     Column("shapes", JSON, nullable=False),  # the wire form of the shapes
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+courses = Table(
+    "courses",
+    metadata,
+    # 培训 (revision 0005, ADR 0027): gold items of one order with their answers, taught to
+    # new annotators of the office; passing certifies them for the order's task kind
+    Column("id", Int, primary_key=True),
+    Column("office_id", ForeignKey("offices.id"), nullable=False, index=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False),  # schema, guidelines, images
+    Column("name", String(200), nullable=False),
+    Column("task_kind", String(30), nullable=False),
+    Column("pass_mark", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+course_items = Table(
+    "course_items",
+    metadata,
+    Column("course_id", ForeignKey("courses.id"), primary_key=True),
+    Column("item_id", ForeignKey("items.id"), primary_key=True, index=True),  # a gold item
+    Column("position", Int, nullable=False),
+)
+
+training_attempts = Table(
+    "training_attempts",
+    metadata,
+    # one run through a course, made on the PC (offline too) with a client-made UUIDv7:
+    # stored once however often it is sent. The server scores the answers itself
+    Column("id", String(36), primary_key=True),
+    Column("course_id", ForeignKey("courses.id"), nullable=False, index=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("answers", JSON, nullable=False),  # {item id: shapes in the wire form}
+    Column("score", Float, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("client_time", String(40)),
+    Column("device_id", String(64)),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    # 认证: the first passed attempt certifies a person for a task kind, once
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+    Column("task_kind", String(30), primary_key=True),
+    Column("course_id", ForeignKey("courses.id"), nullable=False),
+    Column("attempt_id", String(36), ForeignKey("training_attempts.id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("certified_at", DateTime(timezone=True), nullable=False),
 )
 
 changes = Table(

@@ -17,7 +17,7 @@ from sync_server.db.clock import as_utc, to_iso, utc_now
 from sync_server.db.locks import lock_batches
 from sync_server.db.progress import busy_annotators, free_batches, lease_expired
 from sync_server.db.tables import batches, orders, users
-from sync_server.orders.leasing import lease_batch, overlap_clash, release_batch
+from sync_server.orders.leasing import lease_batch, overlap_clash, release_batch, uncertified
 from sync_server.protocol import UserInfo
 
 LEAD_ROLES = ("lead", "admin")
@@ -157,7 +157,8 @@ def assign_idle(
     """Every active annotator of the order's office who holds no unexpired batch with
     unfinished items (of any order) gets the next batch of this order: the lowest id with
     unfinished items and no holder or an expired lease, skipping a batch with a copy of an
-    item they hold or held another copy of (ADR 0026). Annotators go by id; returns
+    item they hold or held another copy of (ADR 0026), and skipping annotators without the
+    certificate an order may require (ADR 0027). Annotators go by id; returns
     ``(batch_id, annotator_id)`` pairs, fewer when the batches run out."""
     now = now or utc_now()
     office = find_order(conn, office_id, order_id)
@@ -177,6 +178,8 @@ def assign_idle(
     has_copies = conn.execute(select(orders.c.overlap).where(orders.c.id == order_id)).scalar() is not None
     assigned = []
     for annotator_id in idle:
+        if uncertified(conn, order_id, annotator_id) is not None:
+            continue  # the order wants certified people (ADR 0027)
         batch_id = next((b for b in free if not has_copies or overlap_clash(conn, b, annotator_id) is None), None)
         if batch_id is None:
             continue  # the batches left all hold copies of their items: someone else's

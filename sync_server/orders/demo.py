@@ -99,7 +99,7 @@ def seed_demo(data_dir: Path, db_url: str | None = None) -> bool:
 
 
 def _seed(conn, blob_store: BlobStore) -> None:
-    from sync_server.orders.demo_images import make_demo_images  # drawing needs only the demo
+    from sync_server.orders.demo_images import make_demo_scenes  # drawing needs only the demo
     from sync_server.orders.demo_polygons import seed_polygon_order
     from sync_server.orders.demo_text_orders import seed_text_orders
 
@@ -109,7 +109,8 @@ def _seed(conn, blob_store: BlobStore) -> None:
         for username, display_name, role, password in DEMO_ACCOUNTS
     }
     with tempfile.TemporaryDirectory(prefix="aidou-demo-") as scratch:
-        images = make_demo_images(Path(scratch), DEMO_IMAGE_COUNT)
+        scenes = make_demo_scenes(Path(scratch), DEMO_IMAGE_COUNT)
+        truths = [boxes for _path, boxes in scenes]
         order_id = import_order(
             conn,
             blob_store,
@@ -118,7 +119,7 @@ def _seed(conn, blob_store: BlobStore) -> None:
             TASK_BBOX,
             DEMO_SCHEMA,
             DEMO_GUIDELINES,
-            images,
+            [path for path, _boxes in scenes],
             price_cents=12,
             batch_size=DEMO_BATCH_SIZE,
         )
@@ -129,11 +130,29 @@ def _seed(conn, blob_store: BlobStore) -> None:
     annotators = [user_ids[username] for username in ("anno1", "anno2", "anno3")]
     for batch_id, annotator in zip(batch_ids, annotators):
         lease_batch(conn, batch_id, annotator, until)
-    _finished_batch(conn, batch_ids[1], user_ids["anno2"])
+    _finished_batch(conn, batch_ids[1], user_ids["anno2"], truths[DEMO_BATCH_SIZE : 2 * DEMO_BATCH_SIZE])
+    _training_course(conn, order_id, batch_ids[2], truths[2 * DEMO_BATCH_SIZE :])
     with tempfile.TemporaryDirectory(prefix="aidou-demo-") as scratch:
         seed_text_orders(conn, blob_store, office_id, annotators, until, Path(scratch))
     with tempfile.TemporaryDirectory(prefix="aidou-demo-") as scratch:
         seed_polygon_order(conn, blob_store, office_id, annotators, until, Path(scratch))
+
+
+DEMO_COURSE = "新人培训：道路车辆画框"
+DEMO_COURSE_ITEMS = 6
+
+
+def _training_course(conn, order_id: int, batch_id: int, truths: list) -> None:
+    """Gold answers (the drawn truth) for the first items of the third batch, and a course
+    of them (ADR 0027): the README's tour can take it, offline too."""
+    from sync_server.db.quality import store_gold_answers
+    from sync_server.db.training import create_course
+
+    item_ids = conn.execute(select(items.c.id).where(items.c.batch_id == batch_id).order_by(items.c.id)).scalars()
+    gold = [(item_id, [{"kind": "box", "label": label, "points": [[x1, y1], [x2, y2]]} for label, (x1, y1, x2, y2) in truth])
+            for item_id, truth in list(zip(item_ids, truths))[:DEMO_COURSE_ITEMS]]  # fmt: skip
+    store_gold_answers(conn, gold)
+    create_course(conn, order_id, DEMO_COURSE, 0.8)
 
 
 # anno2 has finished their batch, so the lead has a review queue from the first login;
@@ -141,16 +160,11 @@ def _seed(conn, blob_store: BlobStore) -> None:
 DEMO_MISSED = (3, 9, 16)
 
 
-def _finished_batch(conn, batch_id: int, annotator_id: int) -> None:
-    import numpy as np
-
+def _finished_batch(conn, batch_id: int, annotator_id: int, truths: list) -> None:
     from sync_server.db.accounts import user_info
     from sync_server.db.push import apply_push
-    from sync_server.orders.demo_images import demo_scene
     from sync_server.protocol import AnnotationRecord, Shape, uuid7
 
-    rng = np.random.default_rng(7)  # the scenes in the order make_demo_images drew them
-    truths = [demo_scene(rng)[1] for _ in range(2 * DEMO_BATCH_SIZE)][DEMO_BATCH_SIZE:]
     item_ids = conn.execute(select(items.c.id).where(items.c.batch_id == batch_id).order_by(items.c.id)).scalars()
     records = []
     for n, (item_id, truth) in enumerate(zip(item_ids, truths)):

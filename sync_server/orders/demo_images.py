@@ -142,14 +142,20 @@ def demo_scene(rng: np.random.Generator) -> tuple[np.ndarray, list[tuple[str, li
 
 def make_demo_images(dest_dir: Path, count: int = 60, seed: int = 7) -> list[Path]:
     """Write ``count`` street scenes as JPEG files; returns their paths in order."""
+    return [path for path, _boxes in make_demo_scenes(dest_dir, count, seed)]
+
+
+def make_demo_scenes(dest_dir: Path, count: int = 60, seed: int = 7) -> list[tuple[Path, list[tuple[str, list[int]]]]]:
+    """Write ``count`` street scenes as JPEG files; returns each path with the scene's true
+    boxes (the demo's finished batch and its training course use them: drawn once)."""
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    paths = []
+    scenes = []
     for i in range(count):
-        img, _ = demo_scene(rng)
+        img, boxes = demo_scene(rng)
         path = dest_dir / f"street_{i + 1:03d}.jpg"
         if not path.exists():
             cv2.imwrite(str(path), img, [cv2.IMWRITE_JPEG_QUALITY, 88])
-        paths.append(path)
-    return paths
+        scenes.append((path, boxes))
+    return scenes

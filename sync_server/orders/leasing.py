@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 from sync_server.db.clock import utc_now
 from sync_server.db.entities import load_batch, load_batch_items, load_item_annotations, load_order
 from sync_server.db.feed import log_changes
-from sync_server.db.tables import batches, items, leases, orders, users
+from sync_server.db.tables import batches, certificates, items, leases, orders, users
 from sync_server.protocol import (
     CHANGE_ANNOTATION,
     CHANGE_BATCH,
@@ -44,6 +44,33 @@ class OverlapSameAnnotator(LeaseError):
         self.batch_id, self.annotator_id, self.other_batch_id = batch_id, annotator_id, other_batch_id
 
 
+class NotCertified(LeaseError):
+    """The order leases only to annotators certified for its task kind (ADR 0027)."""
+
+    code = "certification_required"
+
+    def __init__(self, annotator_id: int, task_kind: str) -> None:
+        super().__init__(
+            f"user {annotator_id} is not certified for {task_kind} work, which this order requires: "
+            "they pass a training course of that kind first"
+        )
+        self.annotator_id, self.task_kind = annotator_id, task_kind
+
+
+def uncertified(conn: Connection, order_id: int, annotator_id: int) -> str | None:
+    """The order's task kind when it requires a certificate ``annotator_id`` lacks, else None."""
+    order = conn.execute(
+        select(orders.c.task_kind, orders.c.requires_certification).where(orders.c.id == order_id)
+    ).first()
+    if order is None or not order.requires_certification:
+        return None
+    held = conn.execute(
+        select(certificates.c.user_id).where(certificates.c.user_id == annotator_id,
+                                             certificates.c.task_kind == order.task_kind)  # fmt: skip
+    ).first()
+    return None if held else order.task_kind
+
+
 def overlap_clash(conn: Connection, batch_id: int, annotator_id: int) -> int | None:
     """Another batch holding a copy of one of ``batch_id``'s items that ``annotator_id``
     holds or ever held (the ``leases`` history), or None. One index probe per copy."""
@@ -65,8 +92,9 @@ def overlap_clash(conn: Connection, batch_id: int, annotator_id: int) -> int | N
 def lease_batch(conn: Connection, batch_id: int, annotator_id: int, until: datetime) -> None:
     """Lease ``batch_id`` to ``annotator_id`` until ``until`` (UTC), in the caller's transaction.
 
-    Refused (``OverlapSameAnnotator``) when the annotator holds or ever held another
-    batch with a copy of one of this batch's items.
+    Refused (``NotCertified``) when the order requires a certificate the annotator lacks,
+    and (``OverlapSameAnnotator``) when they hold or ever held another batch with a copy
+    of one of this batch's items.
 
     The annotator's feed gets the order (the first time they see it), the batch, its
     items and any revisions already made on them; whoever held the batch before gets
@@ -83,6 +111,9 @@ def lease_batch(conn: Connection, batch_id: int, annotator_id: int, until: datet
     annotator = conn.execute(select(users.c.office_id, users.c.role).where(users.c.id == annotator_id)).first()
     if annotator is None or annotator.office_id != office_id:
         raise LeaseError(f"user {annotator_id} is not in the office of batch {batch_id}")
+    kind = uncertified(conn, order_id, annotator_id)
+    if kind is not None:
+        raise NotCertified(annotator_id, kind)
     clash = overlap_clash(conn, batch_id, annotator_id)
     if clash is not None:
         raise OverlapSameAnnotator(batch_id, annotator_id, clash)

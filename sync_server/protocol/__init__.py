@@ -17,4 +17,5 @@ the server's dependencies (``sync_server/__init__.py`` stays empty for that reas
 from sync_server.protocol.codec import *  # noqa: F403
 from sync_server.protocol.office import *  # noqa: F403
 from sync_server.protocol.polygon import *  # noqa: F403
+from sync_server.protocol.training import *  # noqa: F403
 from sync_server.protocol.wire import *  # noqa: F403

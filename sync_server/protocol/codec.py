@@ -11,6 +11,7 @@ from typing import Any
 
 from sync_server.protocol.office import *  # noqa: F403 — the nested types below are registered by name
 from sync_server.protocol.polygon import duplicate_vertex, polygon_area, self_intersection
+from sync_server.protocol.training import *  # noqa: F403
 from sync_server.protocol.wire import *  # noqa: F403
 
 # ---------------------------------------------------------------- codec
@@ -206,6 +207,17 @@ def _register_nested() -> None:
             (AnnotatorsResponse, "annotators"): AnnotatorProgress,
             (AssignIdleResponse, "assigned"): Assignment,
             (UsersResponse, "users"): UserRecord,
+            (CourseItem, "item"): Item,
+            (CourseItem, "expected"): Shape,
+            (Course, "order"): Order,
+            (Course, "items"): CourseItem,
+            (CoursesResponse, "courses"): Course,
+            (CoursesResponse, "certificates"): Certificate,
+            (AttemptAnswer, "shapes"): Shape,
+            (TrainingAttempt, "answers"): AttemptAnswer,
+            (AttemptsRequest, "attempts"): TrainingAttempt,
+            (AttemptResult, "certificate"): Certificate,
+            (AttemptsResponse, "results"): AttemptResult,
         }
     )
     _CHANGE_TYPES.update(

@@ -59,9 +59,17 @@ def match_shapes(a: Sequence[Shape], b: Sequence[Shape], threshold: float = DEFA
     """The pairing of boxes / polygons with the most total IoU (Hungarian method) among
     pairs of one label that overlap by ``threshold`` or more."""
     ious = [[iou(sa, sb) if sa.label == sb.label else 0.0 for sb in b] for sa in a]
-    # cost: −IoU where a pair may match, 0 where it may not; pairs at 0 are dropped after
-    cost = [[-value if value >= threshold else 0.0 for value in row] for row in ious]
-    pairs = [(i, j, ious[i][j]) for i, j in min_cost_assignment(cost) if cost[i][j] < 0]
+    # the pairs that may match: IoU from the threshold on, and never 0 (its cost below would be 0)
+    candidates = [(i, j) for i, row in enumerate(ious) for j, value in enumerate(row) if value >= threshold and value > 0]
+    if len({i for i, _ in candidates}) == len({j for _, j in candidates}) == len(candidates):
+        # no mark may match two: the best pairing is every candidate (the usual case, and the
+        # Hungarian method in plain Python would be most of an agreement report's time)
+        chosen = candidates
+    else:
+        # cost: −IoU where a pair may match, 0 where it may not; pairs at 0 are dropped after
+        cost = [[-value if value >= threshold else 0.0 for value in row] for row in ious]
+        chosen = [(i, j) for i, j in min_cost_assignment(cost) if cost[i][j] < 0]
+    pairs = [(i, j, ious[i][j]) for i, j in chosen]
     matched_a, matched_b = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
     return Matching(pairs, [i for i in range(len(a)) if i not in matched_a], [j for j in range(len(b)) if j not in matched_b])
 

@@ -28,15 +28,13 @@ def _bounds(points: list[tuple[float, float]]) -> tuple[float, float, float, flo
 
 def iou(a: Shape, b: Shape) -> float:
     """0 (apart) … 1 (the same region)."""
+    if a.kind == SHAPE_BOX and b.kind == SHAPE_BOX:
+        return _box_iou(a.points, b.points)
     pa, pb = _outline(a), _outline(b)
     ax1, ay1, ax2, ay2 = _bounds(pa)
     bx1, by1, bx2, by2 = _bounds(pb)
     if ax2 <= bx1 or bx2 <= ax1 or ay2 <= by1 or by2 <= ay1:
         return 0.0
-    if a.kind == SHAPE_BOX and b.kind == SHAPE_BOX:
-        inter = (min(ax2, bx2) - max(ax1, bx1)) * (min(ay2, by2) - max(ay1, by1))
-        union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter
-        return inter / union if union > 0 else 0.0
     x0, y0 = min(ax1, bx1), min(ay1, by1)
     scale = RASTER / max(max(ax2, bx2) - x0, max(ay2, by2) - y0)
     size = (int((max(ay2, by2) - y0) * scale) + 2, int((max(ax2, bx2) - x0) * scale) + 2)
@@ -50,3 +48,23 @@ def iou(a: Shape, b: Shape) -> float:
     inter = int(np.count_nonzero(masks[0] & masks[1]))
     union = int(np.count_nonzero(masks[0] | masks[1]))
     return inter / union if union else 0.0
+
+
+def _box_iou(a: list[list[float]], b: list[list[float]]) -> float:
+    """Two boxes exactly, straight from their corners (whichever two): most of an agreement
+    report's time is box pairs, 100,000 items × 3 of them."""
+    (ax1, ay1), (ax2, ay2) = a
+    (bx1, by1), (bx2, by2) = b
+    if ax1 > ax2:
+        ax1, ax2 = ax2, ax1
+    if ay1 > ay2:
+        ay1, ay2 = ay2, ay1
+    if bx1 > bx2:
+        bx1, bx2 = bx2, bx1
+    if by1 > by2:
+        by1, by2 = by2, by1
+    if ax2 <= bx1 or bx2 <= ax1 or ay2 <= by1 or by2 <= ay1:
+        return 0.0
+    inter = (min(ax2, bx2) - max(ax1, bx1)) * (min(ay2, by2) - max(ay1, by1))
+    union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter
+    return inter / union if union > 0 else 0.0

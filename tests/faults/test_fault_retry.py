@@ -156,8 +156,12 @@ def test_flapping_link(tmp_path, server, proxy):
     more = save_boxes(store, batch_item_ids(store, my_batch(store)), n=77)  # edits: new revisions
     proxy.rate_up = proxy.rate_down = 20_000
     flapper = proxy.flap(up_s=0.6, down_s=0.8, cycles=3)
-    report = sync_once(store, client, policy=PATIENT)
-    report2 = sync_once(store, client, policy=PATIENT)
+    # 8 jittered tries can all fall inside the 4.2 s of flapping (full jitter may wait ~0 s,
+    # and a loaded machine finishes no request in a 0.6 s window): this test is about
+    # exactly-once across the flaps, so the desk keeps trying until the link settles
+    steady = RetryPolicy(attempts=30, base_s=0.25, cap_s=2.0, budget_s=60)
+    report = sync_once(store, client, policy=steady)
+    report2 = sync_once(store, client, policy=steady)
     flapper.join(timeout=10)
     assert report.waiting == 0 and report2.pushed == 0
     assert_once(server, ids + more)

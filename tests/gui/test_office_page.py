@@ -112,7 +112,7 @@ def answer_yes(qtbot, tab) -> None:
 def test_lead_sees_orders_and_figures_but_not_people(qtbot, open_page):
     page = open_page("lead", "lead123")
     bar = page.tabs.tabBar()
-    assert [bar.tabText(i) for i in range(bar.count())] == ["订单与批次", "统计", "质量"]
+    assert [bar.tabText(i) for i in range(bar.count())] == ["订单与批次", "统计", "质量", "看板"]
     assert page.people_tab is None
     assert page.orders_tab.orders_model.rowCount() == 5  # the box order, then one of each other kind (text, NER, transcription, polygon)
     assert page.orders_tab.batches_model.rowCount() == 3

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QPixmap,
+    QPolygonF,
     QTransform,
 )
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
@@ -48,6 +49,7 @@ MIN_BOX_PX = 4  # a drag shorter than this on screen is a click, not a box
 
 NUDGE_BIG_PX = 10  # Shift+arrow: screen pixels a step (a plain arrow: 1)
 TAG_LAYOUT_DELAY_MS = 80
+EXPECTED_COLOUR = "#00e676"  # training's expected answer: a green no label colour uses
 
 
 class AnnotationCanvas(ZoomMixin, OutlineMixin, QGraphicsView):
@@ -96,6 +98,8 @@ class AnnotationCanvas(ZoomMixin, OutlineMixin, QGraphicsView):
         self.boxes_shown = True  # H hides the boxes to see the image under them
         self._tag_timer = QTimer(self, singleShot=True, interval=TAG_LAYOUT_DELAY_MS, timeout=self.lay_out_tags)
         self.tags_shown = True  # L hides the label tags where boxes crowd together
+        # training feedback: the expected answer, drawn over the trainee's own (ADR 0027)
+        self.expected: list[Shape] = []
 
     # ------------------------------------------------------------ content
 
@@ -230,7 +234,26 @@ class AnnotationCanvas(ZoomMixin, OutlineMixin, QGraphicsView):
         self._set_crosshair(None)
         super().leaveEvent(event)
 
+    def show_expected(self, shapes: list[Shape]) -> None:
+        """Draw these shapes over the marks as dashed outlines ([]: none)."""
+        self.expected = list(shapes)
+        self.viewport().update()
+
+    def _draw_expected(self, painter: QPainter) -> None:
+        pen = QPen(QColor(EXPECTED_COLOUR), 3, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for shape in self.expected:
+            if shape.kind == SHAPE_POLYGON:
+                painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in shape.points]))
+            elif shape.kind == SHAPE_BOX:
+                x, y, w, h = shape_rect(shape)
+                painter.drawRect(QRectF(x, y, w, h))
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.expected:
+            self._draw_expected(painter)
         if self.crosshair is None:
             return
         pen = QPen(QColor(255, 255, 255, 200), 1, Qt.PenStyle.DashLine)
