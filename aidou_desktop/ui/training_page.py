@@ -324,9 +324,12 @@ class TrainingPage(QWidget):
         self.check_button.setText(self.tr("See the result") if last else self.tr("Next item"))
 
     def _expected(self, shapes: list[Shape]) -> None:
+        """Show the expected answer over the trainee's (and their marks can no longer be
+        changed), or [] for none (a fresh lesson: drawing again)."""
         canvas = getattr(self.editor, "canvas", None)
         if canvas is not None and self.course.task_kind in (TASK_BBOX, TASK_POLYGON):
             canvas.show_expected(shapes)
+            canvas.set_read_only(bool(shapes))
 
     def _feedback_text(self, feedback: ItemFeedback, expected: list[Shape]) -> str:
         titles = {label.name: label.title for label in self.course.order.schema.labels}
