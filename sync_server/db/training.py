@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.entities import item_from_row, load_order
@@ -15,15 +15,20 @@ from sync_server.protocol import (
     ATTEMPT_DUPLICATE,
     ATTEMPT_REJECTED,
     MAX_COURSE_ITEMS,
+    MAX_SHAPES_PER_RECORD,
     MAX_PASS_MARK,
     MIN_PASS_MARK,
     AttemptResult,
     Certificate,
     Course,
     CourseItem,
+    Problem,
     Shape,
     TrainingAttempt,
     UserInfo,
+    check_payload,
+    check_shape,
+    is_uuid,
     to_wire,
 )
 from sync_server.quality.metrics import DEFAULT_IOU
@@ -112,7 +117,18 @@ def record_attempts(conn: Connection, user: UserInfo, attempts: Iterable[Trainin
     return [_record(conn, user, attempt) for attempt in attempts]
 
 
+_MAX_ID = 2**63 - 1
+
+
+def _refused(attempt: TrainingAttempt, code: str, reason: str) -> AttemptResult:
+    return AttemptResult(attempt.id, ATTEMPT_REJECTED, code=code, reason=reason)
+
+
 def _record(conn: Connection, user: UserInfo, attempt: TrainingAttempt) -> AttemptResult:
+    if not is_uuid(attempt.id):
+        return _refused(attempt, "bad_id", "an attempt id is a UUID made on the PC")
+    if len(attempt.client_time or "") > 40 or len(attempt.device_id or "") > 64:
+        return _refused(attempt, "invalid_attempt", "client_time is at most 40 characters, device_id at most 64")
     stored = conn.execute(select(training_attempts).where(training_attempts.c.id == attempt.id)).mappings().first()
     if stored is not None:
         if stored["user_id"] != user.id:
@@ -121,11 +137,16 @@ def _record(conn: Connection, user: UserInfo, attempt: TrainingAttempt) -> Attem
         course = conn.execute(select(courses.c.task_kind).where(courses.c.id == stored["course_id"])).first()
         return AttemptResult(attempt.id, ATTEMPT_DUPLICATE, stored["score"], stored["passed"],
                              _held(conn, user.id, course.task_kind))  # fmt: skip
-    course = conn.execute(select(courses).where(courses.c.id == attempt.course_id)).mappings().first()
+    course = None
+    if 0 < attempt.course_id <= _MAX_ID:
+        course = conn.execute(select(courses).where(courses.c.id == attempt.course_id)).mappings().first()
     if course is None or course["office_id"] != user.office_id:
-        return AttemptResult(attempt.id, ATTEMPT_REJECTED, code="unknown_course", reason=f"unknown course {attempt.course_id}")
+        return _refused(attempt, "unknown_course", f"unknown course {attempt.course_id}")
     expected = _expected(conn, course["id"])
     answers = {a.item_id: a.shapes for a in attempt.answers if a.item_id in expected}
+    problem = _answers_problem(conn, course, answers)
+    if problem is not None:
+        return _refused(attempt, problem.code, str(problem))
     threshold = conn.execute(select(orders.c.iou_threshold).where(orders.c.id == course["order_id"])).scalar()
     score = attempt_score(course["task_kind"], answers, expected, threshold or DEFAULT_IOU)
     passed = passes(score, course["pass_mark"])
@@ -143,6 +164,31 @@ def _record(conn: Connection, user: UserInfo, attempt: TrainingAttempt) -> Attem
                                          attempt_id=attempt.id, score=score, certified_at=now)  # fmt: skip
         )
     return AttemptResult(attempt.id, ATTEMPT_ACCEPTED, score, passed, _held(conn, user.id, course["task_kind"]))
+
+
+def _answers_problem(conn: Connection, course, answers: dict[int, list[Shape]]) -> Problem | None:
+    """The first answer the order's rules refuse (as a push would refuse the revision), or None:
+    a score is only worked out from answers an annotator could have saved."""
+    order = load_order(conn, course["order_id"])
+    labels, options = order.schema.names(), to_wire(order.schema)
+    sizes = conn.execute(
+        select(items.c.id, items.c.width, items.c.height, func.coalesce(func.length(items.c.text), 0))
+        .join(course_items, course_items.c.item_id == items.c.id)
+        .where(course_items.c.course_id == course["id"])
+    )
+    size = {item_id: (width, height, length) for item_id, width, height, length in sizes}
+    for item_id, shapes in answers.items():
+        if len(shapes) > MAX_SHAPES_PER_RECORD:
+            return Problem("too_many_shapes", f"item {item_id}: more than {MAX_SHAPES_PER_RECORD} shapes")
+        width, height, length = size[item_id]
+        for shape in shapes:
+            problem = check_shape(shape, width, height, labels, length)
+            if problem is not None:
+                return problem
+        problem = check_payload(course["task_kind"], shapes, options)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _expected(conn: Connection, course_id: int) -> dict[int, list[Shape]]:

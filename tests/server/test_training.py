@@ -165,3 +165,17 @@ def test_an_item_a_course_teaches_no_longer_scores_anyone(client, engine, tokens
     body = reply.json()
     assert body["gold_items"] == 1
     assert [(p["annotator_id"], p["answered"]) for p in body["annotators"]] == [(world.anno2, 1)]
+
+
+def test_attempts_the_rules_refuse_are_rejected_not_scored(client, tokens, course, world):
+    lessons = [lesson["item"]["id"] for lesson in _courses(client, tokens["anno1"])["courses"][0]["items"]]
+    outside = _attempt(course, {lessons[0]: [box(x2=10_000)]})  # past the image's edge
+    wrong_kind = _attempt(course, {lessons[0]: [{"kind": "span", "label": "car", "points": [[0, 2]]}]})
+    unknown = _attempt(course, {lessons[0]: [box("tractor")]})
+    huge = _attempt(2**70, {})
+    not_uuid = _attempt(course, {}, attempt_id="x" * 200)
+    results = _send(client, tokens["anno1"], outside, wrong_kind, unknown, huge, not_uuid)
+    assert [r["status"] for r in results] == ["rejected"] * 5
+    assert [r["code"] for r in results[3:]] == ["unknown_course", "bad_id"]
+    assert all(r.get("code") and r.get("reason") for r in results)
+    assert _courses(client, tokens["anno1"])["certificates"] == []
