@@ -209,13 +209,18 @@ def _comb(n):
 
 
 @pytest.mark.parametrize("outline", ["circle", "star", "comb"])
-def test_a_thousand_points_check_in_a_few_milliseconds(outline):
-    """The server checks every polygon of every push: 1000 points stay well under 10 ms,
-    even where many long edges overlap (the star, the comb: the n log n sweep)."""
+def test_a_thousand_points_check_far_faster_than_every_pair(outline):
+    """The server checks every polygon of every push: at 1000 points, even where many long
+    edges overlap (the star, the comb), the n log n sweep stays far below testing every pair.
+    A ratio in one process, not a time: a loaded CI machine slows both alike (the figures
+    themselves are the bench's)."""
     points = {"circle": _circle(1000, 400, 500, 500), "star": _star(1000, 150, 400, 500, 500), "comb": _comb(1000)}[outline]
     best = math.inf
-    for _ in range(5):
+    for _ in range(3):
         t0 = time.perf_counter()
         assert check(points, 1000, 1010) is None
         best = min(best, time.perf_counter() - t0)
-    assert best < 0.010, f"{best * 1000:.1f} ms"
+    t0 = time.perf_counter()
+    assert not _brute_meets(points)
+    brute = time.perf_counter() - t0
+    assert best * 10 < brute, f"sweep {best * 1000:.1f} ms, every pair {brute * 1000:.1f} ms"
