@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from sync_server.protocol import Shape
-from sync_server.quality.training import attempt_score, guideline_line, item_feedback, passes
+from sync_server.quality.training import (
+    attempt_score,
+    guideline_line,
+    item_feedback,
+    passes,
+)
 
 GUIDE = """# 规范
 | 类别 | 说明 |
@@ -56,3 +61,16 @@ def test_an_attempt_scores_unanswered_items_zero_and_passes_at_the_mark():
     assert score == pytest.approx(3 / 4)
     assert passes(score, 0.75) and not passes(score, 0.8)
     assert attempt_score("bbox", {}, {}) == 0.0
+
+
+def test_the_orders_threshold_decides_a_box_at_iou_07_on_both_sides():
+    from sync_server.protocol import Course, LabelSchema, Order
+    from sync_server.quality.training import course_threshold
+
+    order = Order(1, "订单", "bbox", LabelSchema(1, []), "", 0)
+    own, default = Course(1, "课", "bbox", 0.8, order, [], 0.8), Course(2, "课", "bbox", 0.8, order)
+    assert (course_threshold(own), course_threshold(default)) == (0.8, 0.5)
+    near = [box(y2=31)]  # 840 / 1200 = IoU 0.7
+    assert not item_feedback("bbox", near, [box()], threshold=course_threshold(own)).right
+    assert item_feedback("bbox", near, [box()], threshold=course_threshold(default)).right
+    assert attempt_score("bbox", {1: near}, {1: [box()]}, course_threshold(own)) == 0.0

@@ -16,7 +16,7 @@ import re
 import sqlite3
 
 from aidou_desktop.model.domain import SYNCED
-from aidou_desktop.store import reviews
+from aidou_desktop.store import copies, reviews
 from aidou_desktop.store.rows import dumps, now_iso, shapes_json
 from sync_server.protocol import (
     CHANGE_ANNOTATION,
@@ -157,20 +157,25 @@ def _item(conn: sqlite3.Connection, change: Change) -> None:
     item = from_wire(Item, change.data)
     if item.blob and not SHA_RE.match(item.blob):
         raise WireError(f"Item {item.id}: blob is not a sha256")
-    # ready stays true when the blob is unchanged and already here; a text item needs none
+    # ready stays true when the blob is unchanged and already here; a text item needs none.
+    # An item never leaves its overlap group: a row without one (an older server's, or one
+    # written before the group was made) keeps what this PC knows
     conn.execute(
         "INSERT INTO items (id, order_id, batch_id, name, width, height, blob, blob_size,"
-        " display_width, display_height, text, ready)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " display_width, display_height, text, overlap_group, ready)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         "  CASE WHEN ? = '' OR EXISTS (SELECT 1 FROM blobs WHERE sha = ?) THEN 1 ELSE 0 END)"
         " ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id,"
         " batch_id = coalesce(excluded.batch_id, items.batch_id), name = excluded.name,"
         " width = excluded.width, height = excluded.height, blob = excluded.blob,"
         " blob_size = excluded.blob_size, display_width = excluded.display_width,"
-        " display_height = excluded.display_height, text = excluded.text, ready = excluded.ready",
+        " display_height = excluded.display_height, text = excluded.text,"
+        " overlap_group = coalesce(excluded.overlap_group, items.overlap_group), ready = excluded.ready",
         (item.id, item.order_id, item.batch_id, item.name, item.width, item.height, item.blob,
-         item.blob_size, item.display_width, item.display_height, item.text, item.blob, item.blob),
+         item.blob_size, item.display_width, item.display_height, item.text, item.overlap_group,
+         item.blob, item.blob),
     )  # fmt: skip
+    copies.join_group(conn, item.id, item.overlap_group)
 
 
 def _annotation(conn: sqlite3.Connection, change: Change) -> None:

@@ -301,6 +301,20 @@ def m0011_training(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0012_overlap_groups(conn: sqlite3.Connection) -> None:
+    # overlap (ADR 0026): copies of one item that several annotators do share the first
+    # copy's id here (Item.overlap_group), so a lead's PC sets them side by side and sorts
+    # its queue by how far they disagree; NULL for an ordinary item. Items stored before
+    # this learn their group only when the feed sends them again
+    _run(
+        conn,
+        [
+            "ALTER TABLE items ADD COLUMN overlap_group INTEGER",
+            "CREATE INDEX items_overlap_group ON items(overlap_group, id) WHERE overlap_group IS NOT NULL",
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
@@ -312,6 +326,7 @@ MIGRATIONS: list[Migration] = [
     ("0009_ocr", m0009_ocr),
     ("0010_rejection_codes", m0010_rejection_codes),
     ("0011_training", m0011_training),
+    ("0012_overlap_groups", m0012_overlap_groups),
 ]
 
 

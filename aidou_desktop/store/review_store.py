@@ -4,6 +4,7 @@ outbox and the lead's queue."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
 from aidou_desktop.model import Annotation
@@ -19,7 +20,8 @@ from aidou_desktop.model.review import (
     Review,
     review_problem,
 )
-from aidou_desktop.store import annotations, reviews
+from aidou_desktop.store import annotations, copies, reviews
+from aidou_desktop.store.copies import CopyAnswer, GroupAgreement
 from aidou_desktop.store.rows import annotation_from_row, shapes_from_json
 from sync_server.protocol import ReviewRecord
 
@@ -103,6 +105,19 @@ class ReviewMethods:
         found = self._w.read(lambda c: reviews.candidates(c, item_id))
         return [Candidate(r["id"], r["annotator_id"], r["device_id"], shapes_from_json(r["shapes"]), bool(r["is_head"]))
                 for r in found]  # fmt: skip
+
+    def copy_agreements(self, item_ids: Iterable[int]) -> dict[int, GroupAgreement]:
+        """{item id: how far its group's answers agree} for every copy of every overlap group
+        (ADR 0026) one of ``item_ids`` belongs to, when two copies or more are on this PC;
+        items without copies are left out. Worked out here, offline, with the server's measures."""
+        ids = list(item_ids)
+        return copies.agreements(self._w.read(lambda c: copies.group_copies(c, ids)))
+
+    def other_copies(self, item_id: int) -> list[CopyAnswer]:
+        """The other copies of the item's overlap group with their current answers, by id;
+        empty for an item without copies."""
+        found = self._w.read(lambda c: copies.group_copies(c, [item_id]))
+        return [answer for answer in copies.copy_answers(found) if answer.item_id != item_id]
 
     def accept_rate(self, annotator_id: int | None = None, order_id: int | None = None) -> tuple[int, int]:
         """(accepted, judged) over the items whose current revision has a verdict."""

@@ -65,14 +65,25 @@ def missing_lesson_blobs(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return list(out.items())
 
 
-def open_attempt(conn: sqlite3.Connection, user_id: int, course_id: int) -> str:
-    """The user's unfinished attempt at the course (resumed where they left it), or a new one."""
-    found = scalar(
+def unfinished_attempt(conn: sqlite3.Connection, user_id: int, course_id: int) -> str | None:
+    """The user's attempt at the course that is under way (left, or the app closed), or None."""
+    return scalar(
         conn,
         "SELECT id FROM training_attempts WHERE user_id = ? AND course_id = ? AND finished_at IS NULL"
         " ORDER BY started_at DESC LIMIT 1",
         (user_id, course_id),
     )
+
+
+def checked_count(conn: sqlite3.Connection, attempt_id: str) -> int:
+    """How many of the attempt's answers the trainee has checked."""
+    return scalar(conn, "SELECT COUNT(*) FROM training_answers WHERE attempt_id = ? AND score IS NOT NULL",
+                  (attempt_id,))  # fmt: skip
+
+
+def open_attempt(conn: sqlite3.Connection, user_id: int, course_id: int) -> str:
+    """The user's unfinished attempt at the course (resumed where they left it), or a new one."""
+    found = unfinished_attempt(conn, user_id, course_id)
     if found is not None:
         return found
     attempt_id = uuid7()
@@ -130,12 +141,29 @@ def waiting_attempts(conn: sqlite3.Connection, user_id: int) -> list[TrainingAtt
 
 
 def settle_attempts(conn: sqlite3.Connection, user_id: int, results: list[AttemptResult]) -> None:
-    """The server's answers: an attempt it holds (or refused for good) is sent; its
-    certificate, if any, replaces what this PC believed."""
+    """The server's answers to ``user_id``'s attempts: an attempt it holds (or refused for
+    good) is sent; its certificate, if any, replaces what this PC believed. When the server
+    holds none, a pass believed here (its scoring differed, or it refused the attempt) is
+    withdrawn, unless another pass of that kind still waits to be sent."""
     for result in results:
-        conn.execute("UPDATE training_attempts SET sent = 1 WHERE id = ?", (result.id,))
+        kind = scalar(
+            conn,
+            "SELECT c.task_kind FROM training_attempts a JOIN courses c ON c.id = a.course_id"
+            " WHERE a.id = ? AND a.user_id = ?",
+            (result.id, user_id),
+        )
+        # only the user's own: the answer came with their token, never settles another's attempt
+        conn.execute("UPDATE training_attempts SET sent = 1 WHERE id = ? AND user_id = ?", (result.id, user_id))
         if result.status != ATTEMPT_REJECTED and result.certificate is not None:
-            _certify(conn, result.certificate)
+            if result.certificate.user_id == user_id:
+                _certify(conn, result.certificate)
+        elif kind is not None:
+            conn.execute(
+                "DELETE FROM certificates WHERE user_id = ? AND task_kind = ? AND certified_at IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM training_attempts a JOIN courses c ON c.id = a.course_id"
+                " WHERE a.user_id = ? AND a.sent = 0 AND a.passed = 1 AND c.task_kind = ?)",
+                (user_id, kind, user_id, kind),
+            )
 
 
 def certificates(conn: sqlite3.Connection, user_id: int) -> dict[str, Certificate]:
@@ -169,6 +197,15 @@ class TrainingMethods:
 
     def missing_lesson_blobs(self) -> list[tuple[str, int]]:
         return self._w.read(missing_lesson_blobs)
+
+    def unfinished_attempt(self, user_id: int, course_id: int) -> tuple[str, int] | None:
+        """The attempt under way and how many of its answers are checked, or None."""
+
+        def read(c: sqlite3.Connection) -> tuple[str, int] | None:
+            found = unfinished_attempt(c, user_id, course_id)
+            return None if found is None else (found, checked_count(c, found))
+
+        return self._w.read(read)
 
     def open_attempt(self, user_id: int, course_id: int) -> str:
         return self._w.write(lambda c: open_attempt(c, user_id, course_id), "start a training attempt")

@@ -9,6 +9,11 @@ changes and the cursor in one transaction; the images go through ``commit_blob``
 (hash-checked), before the changes, so an item is ready the moment it appears.
 Nothing is written before the whole file, its signature and its fit with this
 PC are checked (docs/adr/0007-usb-bundles.md).
+
+Training travels too (ADR 0027): the export carries the user's finished attempts that
+the server has not answered yet (they stay waiting until a reply settles them, so a
+second export sends them again under the same ids), and the import stores the answers
+to them, then the office's courses and the user's certificates when the bundle has them.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aidou_desktop.store import Store
@@ -47,6 +52,7 @@ class BundleExport:
     records: int
     cursor: str
     missing_blobs: int
+    attempts: int = 0  # training attempts waiting for the server's answer
 
 
 @dataclass
@@ -56,6 +62,8 @@ class BundleImport:
     answered: int  # outbox rows settled by the bundle's answers
     answers: Counter  # status -> count, over all answers in the bundle
     blobs: int  # images committed (already present ones not counted)
+    attempts: Counter = field(default_factory=Counter)  # status -> count, over the training answers
+    courses: int | None = None  # training courses now on the PC; None: the bundle had none to give
 
 
 def export_push_bundle(store: Store, path: Path) -> BundleExport:
@@ -66,7 +74,9 @@ def export_push_bundle(store: Store, path: Path) -> BundleExport:
     key = _key(store, user.id, user.username)
     # all of this user's rows; take_outbox marks them `sending` before we write, as a push does
     records = store.take_outbox(max(1, store.outbox_count(user.id)), user.id)
-    missing = sorted({sha for b in store.batch_summaries(user.id) for sha, _size in store.missing_blobs(b.id)})
+    missing = {sha for b in store.batch_summaries(user.id) for sha, _size in store.missing_blobs(b.id)}
+    missing |= {sha for sha, _size in store.missing_lesson_blobs()}
+    attempts = store.waiting_attempts(user.id)  # this user's only: on a shared PC each signs their own
     manifest = Manifest(
         KIND_PUSH,
         user,
@@ -74,11 +84,13 @@ def export_push_bundle(store: Store, path: Path) -> BundleExport:
         now_iso(),
         cursor=store.cursor(),
         server_url=store.get_setting("server_url"),
-        missing_blobs=missing,
+        missing_blobs=sorted(missing),
+        known_courses=[course.id for course in store.courses()],
     )
-    write_push_bundle(path, manifest, records, key)
-    log.info("bundle export %s: %d record(s), cursor %r", path, len(records), manifest.cursor)
-    return BundleExport(len(records), manifest.cursor, len(missing))
+    write_push_bundle(path, manifest, records, key, attempts)
+    log.info("bundle export %s: %d record(s), %d attempt(s), cursor %r", path, len(records), len(attempts),
+             manifest.cursor)  # fmt: skip
+    return BundleExport(len(records), manifest.cursor, len(missing), len(attempts))
 
 
 def import_pull_bundle(store: Store, path: Path) -> BundleImport:
@@ -100,9 +112,17 @@ def import_pull_bundle(store: Store, path: Path) -> BundleImport:
         # The changes are read page by page from the open file inside that one transaction.
         answered = store.store_push_results(content.results)
         skipped = store.apply_changes(content.changes, content.cursor)
+        # training after the feed, as an online sync does it; both steps are idempotent too
+        user_id = content.manifest.user.id
+        if content.attempt_results:
+            store.settle_attempts(user_id, content.attempt_results)
+        if content.training is not None:
+            store.save_courses(content.training.courses, content.training.certificates, user_id)
     store.set_setting(LAST_BUNDLE, content.manifest.created_at)
     store.set_last_sync(now_iso())
-    report = BundleImport(content.change_count, skipped, answered, Counter(r.status for r in content.results), blobs)
+    report = BundleImport(content.change_count, skipped, answered, Counter(r.status for r in content.results), blobs,
+                          Counter(r.status for r in content.attempt_results),
+                          None if content.training is None else len(content.training.courses))  # fmt: skip
     log.info("bundle import %s: %s", path, report)
     return report
 
@@ -179,8 +199,8 @@ def run_command(args: argparse.Namespace, data_dir: Path) -> int:
         try:
             if args.bundle_command == "export":
                 done = export_push_bundle(store, path)
-                print(f"wrote {path}: {done.records} record(s) to upload, feed cursor {done.cursor!r}, "
-                      f"{done.missing_blobs} image(s) asked for. On the server: "
+                print(f"wrote {path}: {done.records} record(s) and {done.attempts} training attempt(s) to upload, "
+                      f"feed cursor {done.cursor!r}, {done.missing_blobs} image(s) asked for. On the server: "
                       f"aidou-server import-bundle {path.name} --reply REPLY")  # fmt: skip
                 return EXIT_OK
             got = import_pull_bundle(store, path)
@@ -193,6 +213,10 @@ def run_command(args: argparse.Namespace, data_dir: Path) -> int:
         answers = ", ".join(f"{status} {n}" for status, n in sorted(got.answers.items())) or "none"
         print(f"read {path}: {got.pulled} change(s) ({got.skipped} skipped), {got.blobs} image(s), "
               f"answers: {answers}; waiting {store.outbox_count(store.current_user().id)}")  # fmt: skip
+        if got.attempts or got.courses is not None:
+            tried = ", ".join(f"{status} {n}" for status, n in sorted(got.attempts.items())) or "none"
+            courses = "unchanged" if got.courses is None else str(got.courses)
+            print(f"training: attempt answers: {tried}; courses: {courses}")
         if store.rejected() or got.answers[CONFLICT] or got.answers[REJECTED]:
             log.warning("some records need attention (rejected or in conflict)")
             return EXIT_ATTENTION

@@ -46,12 +46,7 @@ class ConflictView(QWidget):
                              .replace("%3", str(len(candidate.shapes)))
                              .replace("%4", _short(candidate.device_id)))  # fmt: skip
             caption.setWordWrap(True)
-            canvas = AnnotationCanvas()
-            canvas.set_read_only(True)
-            canvas.set_labels(labels)
-            if image is not None:
-                canvas.show_image(image, width, height)
-            canvas.set_shapes(candidate.shapes)
+            canvas = read_only_canvas(candidate.shapes, image, width, height, labels)
             button = QPushButton(self.tr("Keep this one (%1)").replace("%1", str(n)))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _checked=False, c=candidate: self.chosen.emit(self.item_id, c.annotation_id))
@@ -65,6 +60,19 @@ class ConflictView(QWidget):
         """Key 1, 2, …: the candidate with that number."""
         if 1 <= number <= len(self.candidates):
             self.chosen.emit(self.item_id, self.candidates[number - 1].annotation_id)
+
+
+def read_only_canvas(shapes: list, image: QImage | None, width: int, height: int,
+                     labels: dict[str, tuple[str, str]]) -> AnnotationCanvas:  # fmt: skip
+    """One answer drawn on its own canvas, to look at beside another: a conflict's side, or
+    an overlap copy (``review_copies``)."""
+    canvas = AnnotationCanvas()
+    canvas.set_read_only(True)
+    canvas.set_labels(labels)
+    if image is not None:
+        canvas.show_image(image, width, height)
+    canvas.set_shapes(shapes)
+    return canvas
 
 
 def _short(device_id: str | None) -> str:

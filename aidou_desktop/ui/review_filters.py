@@ -1,4 +1,5 @@
-"""The review queue's filters: status, order, annotator and the share to check.
+"""The review queue's filters: status, order, annotator, the share to check and the
+order the items come in (as stored, or the overlap copies that disagree most first).
 
 Only binds controls to values; the page asks the store with them. The controls
 take focus by click only and hand it back, so the page's one-key verdicts keep
@@ -11,6 +12,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from aidou_desktop.model.review import ACCEPTED, CONFLICT, FLAGGED, REJECTED, SUBMITTED
+
+# how the queue is sorted: None, the store's order (by item); or overlap copies (ADR 0026)
+# by their group's agreement, lowest first, each group's copies together
+SORT_DISAGREEMENT = "disagreement"
 
 
 class ReviewFilters(QWidget):
@@ -30,6 +35,12 @@ class ReviewFilters(QWidget):
             self.status_combo.addItem(text, status)
         self.order_combo = QComboBox()
         self.annotator_combo = QComboBox()
+        self.sort_combo = QComboBox()
+        self.sort_combo.addItem(self.tr("Item order"), None)
+        self.sort_combo.addItem(self.tr("Most disagreement first"), SORT_DISAGREEMENT)
+        self.sort_combo.setToolTip(
+            self.tr("Items that several annotators did: the copies whose answers agree least come first, side by side")
+        )
         self.sample_spin = QSpinBox()
         self.sample_spin.setRange(1, 100)
         self.sample_spin.setValue(100)
@@ -38,7 +49,7 @@ class ReviewFilters(QWidget):
         self.sample_spin.setToolTip(
             self.tr("Check this share of each annotator's items; the same items stay in the sample all day")
         )
-        for combo in (self.status_combo, self.order_combo, self.annotator_combo):
+        for combo in (self.status_combo, self.order_combo, self.annotator_combo, self.sort_combo):
             combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._changed)
@@ -51,6 +62,7 @@ class ReviewFilters(QWidget):
             (self.tr("Order"), self.order_combo),
             (self.tr("Annotator"), self.annotator_combo),
             (self.tr("Review share"), self.sample_spin),
+            (self.tr("Sort"), self.sort_combo),
         ):
             layout.addWidget(QLabel(text))
             layout.addWidget(widget)
@@ -81,6 +93,9 @@ class ReviewFilters(QWidget):
 
     def annotator_id(self) -> int | None:
         return self.annotator_combo.currentData()
+
+    def sort(self) -> str | None:
+        return self.sort_combo.currentData()
 
     def sample_percent(self) -> int | None:
         value = self.sample_spin.value()

@@ -7,7 +7,8 @@ and K / ↑ move; Esc leaves correct mode (without saving) or goes home. Every
 verdict is saved to the store at once and queued for upload; the row shows it.
 Box orders show on the canvas; other task kinds in the annotate page's editor of
 their kind (``ReviewEditors``). Conflicts are only shown: a person settles them
-with ``aidou-server conflicts``.
+with ``aidou-server conflicts``. An overlap copy (ADR 0026) shows the other annotators'
+copies beside it (``CopiesView``); the queue may put the least agreeing copies first.
 """
 
 from __future__ import annotations
@@ -34,16 +35,18 @@ from PySide6.QtWidgets import (
 from aidou_desktop.model import Order, UserInfo
 from aidou_desktop.model.review import ACCEPTED, CONFLICT, REJECTED, QueueEntry
 from aidou_desktop.store import Store
+from aidou_desktop.store.copies import disagreement_first
 from aidou_desktop.ui.canvas import AnnotationCanvas
 from aidou_desktop.ui.conflict_view import ConflictView
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS
 from aidou_desktop.ui.messages import error_text
 from aidou_desktop.ui.reject_dialog import RejectDialog
+from aidou_desktop.ui.review_copies import CopiesView
 from aidou_desktop.ui.review_correct_mode import CorrectModeMixin
 from aidou_desktop.ui.review_editors import ReviewEditors, item_image, prefetch_images
-from aidou_desktop.ui.review_filters import ReviewFilters
-from aidou_desktop.ui.review_queue_model import ANNOTATOR, COMMENT, ITEM, STATUS, ReviewQueueModel
+from aidou_desktop.ui.review_filters import SORT_DISAGREEMENT, ReviewFilters
+from aidou_desktop.ui.review_queue_model import AGREEMENT, ANNOTATOR, COMMENT, ITEM, STATUS, ReviewQueueModel
 from sync_server.protocol import SHAPE_BOX, SHAPE_POLYGON, TASK_POLYGON
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self._rate = (0, 0)  # (accepted, judged) under the order and annotator filters
         self._orders: dict[int, Order | None] = {}
         self._labels_of: int | None = None  # the order whose labels the canvas has
+        self._sort: str | None = None  # the queue's order when last read (``ReviewFilters.sort``)
 
         self.back_button = QPushButton(self.tr("← Home (Esc)"))
         self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -95,10 +99,10 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         # fixed widths: sizing to contents would read every row of a 10,000-item queue
-        for column, width in ((ITEM, 150), (ANNOTATOR, 95), (STATUS, 80)):
+        for column, width in ((ITEM, 150), (ANNOTATOR, 95), (STATUS, 80), (AGREEMENT, 72)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Stretch)
-        self.table.setFixedWidth(470)
+        self.table.setFixedWidth(542)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _old: self._show(current.row()))
 
         self.note_label = QLabel()
@@ -114,6 +118,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.conflict_view = ConflictView()  # a conflict: the competing revisions side by side
         self.conflict_view.chosen.connect(self.conflict_chosen)
         self.conflict_view.hide()
+        self.copies_view = CopiesView()  # an overlap copy: the other annotators' copies beside it
         self.accept_button = QPushButton(self.tr("Accept (Enter)"))
         self.accept_button.setObjectName("primary")
         self.reject_button = QPushButton(self.tr("Send back (R)"))
@@ -149,11 +154,18 @@ class ReviewPage(CorrectModeMixin, QWidget):
         verdicts.addWidget(self.keys_label, 1)
         for button in (self.correct_button, self.reject_button, self.accept_button):
             verdicts.addWidget(button)
+        shown = QVBoxLayout()
+        shown.addWidget(self.canvas, 1)
+        shown.addWidget(self.editors, 1)
+        shown.addWidget(self.conflict_view, 1)
+        # the item in hand, and under it its other copies in a row: photos are wide, and side
+        # by side with the copy in hand all three shrank to a strip a third of the width
+        self.views = QVBoxLayout()
+        self.views.addLayout(shown, 3)
+        self.views.addWidget(self.copies_view, 2)
         right = QVBoxLayout()
         right.addWidget(self.note_label)
-        right.addWidget(self.canvas, 1)
-        right.addWidget(self.editors, 1)
-        right.addWidget(self.conflict_view, 1)
+        right.addLayout(self.views, 1)
         right.addLayout(verdicts)
         middle = QHBoxLayout()
         middle.addWidget(self.table)
@@ -183,14 +195,20 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Ask the store again with the filters; stays on the same item when it is still listed."""
+        """Ask the store again with the filters; stays on the same item when it is still listed
+        (a new sort starts at the top)."""
         if self.correcting:
             return  # a sync finishing must not throw away the lead's unsaved fix
         current = self.current_entry()
         f = self.filters
+        if f.sort() != self._sort:  # a new order of the queue starts at its top
+            current, self._sort = None, f.sort()
         entries = self.store.review_queue(status=f.status(), order_id=f.order_id(), annotator_id=f.annotator_id(),
                                           sample_percent=f.sample_percent(), seed=self.seed)  # fmt: skip
-        self.model.set_entries(entries)
+        agreements = self.store.copy_agreements(e.item_id for e in entries)
+        if f.sort() == SORT_DISAGREEMENT:
+            entries = disagreement_first(entries, agreements)
+        self.model.set_entries(entries, agreements=agreements)
         self.row = -1
         row = next((i for i, e in enumerate(entries) if current and e.item_id == current.item_id), 0)
         self._refresh_rate()
@@ -201,6 +219,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
             self.canvas.set_shapes([])
             self.canvas.show()
             self.editors.hide()
+            self.copies_view.hide()
             self.position_label.setText("")
             self._note(self.tr("Nothing to review here. Sync to fetch new work, or change the filters."), "info")
             self._update_buttons()
@@ -265,6 +284,7 @@ class ReviewPage(CorrectModeMixin, QWidget):
         if editor is None:
             self.canvas.set_shapes(shapes)
         self._show_conflict(entry, item, order)
+        self._show_copies(entry, item, order, image)
         self._describe(entry)
         self.position_label.setText(
             self.tr("Item %1 / %2").replace("%1", str(row + 1)).replace("%2", str(self.model.rowCount()))
@@ -285,6 +305,13 @@ class ReviewPage(CorrectModeMixin, QWidget):
             labels = {label.name: (label.title, label.color) for label in order.schema.labels} if order else {}
             self.conflict_view.show_candidates(item.id, self.store.conflict_candidates(item.id), image, item.width,
                                                item.height, labels, self.model.names())  # fmt: skip
+
+    def _show_copies(self, entry: QueueEntry, item, order: Order | None, image) -> None:
+        # overlap: the item's other copies, read-only beside it; a conflict's own view takes the place
+        agreement = self.model.agreement(entry.item_id)
+        copies = agreement is not None and entry.status != CONFLICT and item is not None
+        others = self.store.other_copies(entry.item_id) if copies else []
+        self.copies_view.show_copies(others, agreement, order, item, image, self.model.names())
 
     def _describe(self, entry: QueueEntry) -> None:
         if entry.status == CONFLICT:
@@ -344,6 +371,8 @@ class ReviewPage(CorrectModeMixin, QWidget):
             annotator_id=entry.annotator_id if annotator_id is None else annotator_id,
             flag=entry.flag if annotation_id == entry.annotation_id else None,  # a correction carries no flag
         ))  # fmt: skip
+        if annotator_id is not None:  # a correction: the lead's answer is the copy's now
+            self.model.update_agreements(self.store.copy_agreements([entry.item_id]))
         if annotator_id is not None and self.filters.annotator_id() is not None:
             self._refresh_rate()  # a correction is the lead's revision: it leaves that annotator's figures
         else:

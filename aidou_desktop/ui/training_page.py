@@ -10,9 +10,8 @@ and the attempt waits to be sent (the server scores it again and confirms).
 from __future__ import annotations
 
 import logging
-from collections import Counter
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,26 +32,23 @@ from aidou_desktop.store import Store
 from aidou_desktop.ui.editors import EditorEdit, ItemEditor, editor_for
 from aidou_desktop.ui.image_cache import load_qimage
 from aidou_desktop.ui.label_list import MAX_KEYED_LABELS, LabelList
+from aidou_desktop.ui.training_feedback import feedback_html, kind_name, percent
 from sync_server.protocol import (
-    SHAPE_SPAN,
     TASK_BBOX,
-    TASK_IMAGE_CLASS,
-    TASK_NER,
     TASK_POLYGON,
-    TASK_TEXT_CLASS,
-    TASK_TRANSCRIPTION,
     Course,
 )
-from sync_server.quality.metrics import transcribed
-from sync_server.quality.training import ItemFeedback, attempt_score, item_feedback, passes
+from sync_server.quality.training import (
+    ItemFeedback,
+    attempt_score,
+    course_threshold,
+    item_feedback,
+    passes,
+)
 
 log = logging.getLogger(__name__)
 
 NAME, KIND, LESSONS, PASS_MARK, STATUS = range(5)
-
-
-def percent(score: float) -> str:
-    return f"{round(score * 100)}%"
 
 
 class TrainingPage(QWidget):
@@ -160,6 +156,10 @@ class TrainingPage(QWidget):
             if cert.certified_at:
                 return self.tr("Certified (%1)").replace("%1", percent(cert.score))
             return self.tr("Passed (%1), confirmed at the next sync").replace("%1", percent(cert.score))
+        under_way = self.store.unfinished_attempt(user_id, course.id) if user_id is not None else None
+        if under_way is not None:
+            return (self.tr("Under way: %1 of %2 items checked").replace("%1", str(under_way[1]))
+                    .replace("%2", str(len(course.items))))  # fmt: skip
         last = self.store.last_attempt(user_id, course.id) if user_id is not None else None
         if last is None:
             return self.tr("Not taken yet")
@@ -243,6 +243,12 @@ class TrainingPage(QWidget):
         if editor is None:
             editor = self._editors[kind] = kind()
             editor.edited.connect(self._edited)
+            # transcription keeps Ctrl+Enter in its text field ("the text is right"): there it checks
+            editor.confirmed.connect(self._check_or_next)
+            editor.selection_changed.connect(lambda _index: self._show_label_marks())
+            status = getattr(editor, "status", None)
+            if isinstance(status, QLabel):  # transcription's line about OCR and saving: no OCR reads a lesson
+                status.hide()
             self.editor_stack.addWidget(editor)
         self.editor = editor
         self.editor_stack.setCurrentWidget(editor)
@@ -261,6 +267,7 @@ class TrainingPage(QWidget):
             .replace("%3", str(len(self.course.items)))
         )  # fmt: skip
         self.editor.show_item(lesson.item, shapes, self._image(lesson.item))
+        self._show_label_marks()
         self.checked = None
         self._expected([])
         if score is not None:  # checked before the trainee left: the feedback again
@@ -286,6 +293,13 @@ class TrainingPage(QWidget):
             return
         self.editor.set_shapes(edit.after, edit.selected_after)
         self.store.save_training_answer(self.attempt_id, self.course.items[self.position].item.id, edit.after)
+        self._show_label_marks()
+
+    def _show_label_marks(self) -> None:
+        """As on the annotate page: the selected mark's label highlighted; on class pages the
+        chosen classes ticked."""
+        if self.editor is not None and self.course is not None:
+            self.labels.show_marks(self.editor.current_label(), self.editor.chosen_labels())
 
     def _answer(self) -> list[Shape]:
         saved = self.store.training_answers(self.attempt_id).get(self.course.items[self.position].item.id)
@@ -306,7 +320,8 @@ class TrainingPage(QWidget):
             self.editor.flush()
             shapes = self.editor.shapes()
             lesson = self.course.items[self.position]
-            score = item_feedback(self.course.task_kind, shapes, lesson.expected).score
+            score = item_feedback(self.course.task_kind, shapes, lesson.expected,
+                                  threshold=course_threshold(self.course)).score
             self.store.save_training_answer(self.attempt_id, lesson.item.id, shapes, score)
             self._give_feedback(shapes)
         elif self.position + 1 < len(self.course.items):
@@ -316,10 +331,11 @@ class TrainingPage(QWidget):
 
     def _give_feedback(self, shapes: list[Shape]) -> None:
         lesson = self.course.items[self.position]
-        feedback = item_feedback(self.course.task_kind, shapes, lesson.expected, self.course.order.guidelines)
+        feedback = item_feedback(self.course.task_kind, shapes, lesson.expected, self.course.order.guidelines,
+                                 course_threshold(self.course))
         self.checked = feedback
         self._expected(lesson.expected)
-        self.feedback.setText(self._feedback_text(feedback, lesson.expected))
+        self.feedback.setText(feedback_html(self.course, self.position, feedback))
         last = self.position + 1 == len(self.course.items)
         self.check_button.setText(self.tr("See the result") if last else self.tr("Next item"))
 
@@ -331,41 +347,11 @@ class TrainingPage(QWidget):
             canvas.show_expected(shapes)
             canvas.set_read_only(bool(shapes))
 
-    def _feedback_text(self, feedback: ItemFeedback, expected: list[Shape]) -> str:
-        titles = {label.name: label.title for label in self.course.order.schema.labels}
-        kind = self.course.task_kind
-        if feedback.right:
-            head = self.tr("Right!")
-            lines = [f"<p style='color:#1b7f3b; font-size:13pt'><b>✔ {head}</b></p>"]
-        else:
-            head = self.tr("Not what was expected (this item: %1)").replace("%1", percent(feedback.score))
-            lines = [f"<p style='color:#b3261e; font-size:13pt'><b>✘ {head}</b></p>"]
-        if kind in (TASK_BBOX, TASK_POLYGON):
-            if not feedback.right:
-                lines.append(self.tr("The expected answer is drawn in green dashes over yours."))
-            if feedback.missed:
-                lines.append(self.tr("Missed: %1").replace("%1", _counted(feedback.missed, titles)))
-            if feedback.extra:
-                lines.append(self.tr("Extra or wrongly labelled: %1").replace("%1", _counted(feedback.extra, titles)))
-        elif kind in (TASK_IMAGE_CLASS, TASK_TEXT_CLASS):
-            chosen = "、".join(titles.get(s.label, s.label) for s in expected) or self.tr("no class")
-            lines.append(self.tr("Expected: %1").replace("%1", chosen))
-        elif kind == TASK_NER:
-            text = self.course.items[self.position].item.text or ""
-            spans = [f"「{text[s.points[0][0]:s.points[0][1]]}」{titles.get(s.label, s.label)}" for s in expected
-                     if s.kind == SHAPE_SPAN]  # fmt: skip
-            lines.append(self.tr("Expected: %1").replace("%1", "、".join(spans) or self.tr("no entities")))
-        else:
-            lines.append(self.tr("Expected: %1").replace("%1", _escape(transcribed(expected))))
-        if feedback.guideline:
-            lines.append(self.tr("Guideline: %1").replace("%1", _escape(feedback.guideline)))
-        return lines[0] + "<br>".join(lines[1:])  # the verdict is a paragraph of its own
-
     def _finish(self) -> None:
         user = self.store.current_user()
         answered = {item: shapes for item, (shapes, _s) in self.store.training_answers(self.attempt_id).items()}
         expected = {lesson.item.id: lesson.expected for lesson in self.course.items}
-        score = attempt_score(self.course.task_kind, answered, expected)
+        score = attempt_score(self.course.task_kind, answered, expected, course_threshold(self.course))
         passed = passes(score, self.course.pass_mark)
         self.store.finish_attempt(self.attempt_id, score, passed, user.id, self.course)
         if passed:
@@ -376,23 +362,3 @@ class TrainingPage(QWidget):
                      .replace("%3", percent(self.course.pass_mark)), passed)  # fmt: skip
         self.attempt_finished.emit()
 
-
-def _counted(shapes: list[Shape], titles: dict[str, str]) -> str:
-    counts = Counter(titles.get(s.label, s.label) for s in shapes)
-    return "、".join(f"{title} ×{n}" if n > 1 else title for title, n in counts.items())
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
-
-
-def kind_name(task_kind: str) -> str:
-    names = {
-        TASK_BBOX: QCoreApplication.translate("TrainingPage", "boxes"),
-        TASK_POLYGON: QCoreApplication.translate("TrainingPage", "polygons"),
-        TASK_IMAGE_CLASS: QCoreApplication.translate("TrainingPage", "image classes"),
-        TASK_TEXT_CLASS: QCoreApplication.translate("TrainingPage", "text classes"),
-        TASK_NER: QCoreApplication.translate("TrainingPage", "entity spans"),
-        TASK_TRANSCRIPTION: QCoreApplication.translate("TrainingPage", "transcription"),
-    }
-    return names.get(task_kind, task_kind)

@@ -11,6 +11,7 @@ dependencies, so ``office`` and ``commands`` are never imported from here.
 """
 
 from sync_server.bundles.container import (
+    FORMAT_TRAINING,
     KIND_PULL,
     KIND_PUSH,
     BundleError,
@@ -20,15 +21,24 @@ from sync_server.bundles.container import (
     key_id,
     new_bundle_key,
 )
-from sync_server.bundles.pages import PullContent, push_pages, read_pull_bundle, write_pull_bundle, write_push_bundle
+from sync_server.bundles.pages import (
+    PullContent,
+    attempt_pages,
+    push_pages,
+    read_pull_bundle,
+    write_pull_bundle,
+    write_push_bundle,
+)
 
 __all__ = [
+    "FORMAT_TRAINING",
     "KIND_PULL",
     "KIND_PUSH",
     "BundleError",
     "Manifest",
     "PullContent",
     "VerifiedBundle",
+    "attempt_pages",
     "key_bytes",
     "key_id",
     "new_bundle_key",

@@ -30,6 +30,9 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
     bundle.add_argument("--since", default="", metavar="CURSOR",
                         help="the PC's cursor (printed by `aidou-sync bundle export`); default: the whole feed")  # fmt: skip
     bundle.add_argument("--no-blobs", action="store_true", help="leave the images out (the PC has them)")
+    bundle.add_argument("--format", type=int, choices=(1, 2), default=2,
+                        help="2 (default): with the training courses, certificates and lesson images; "
+                        "1: for a PC from before training travelled in bundles, which refuses format 2")  # fmt: skip
     add_data_dir(bundle)
     bundle.add_argument("--db", metavar="URL", help=DB_HELP)
     bundle.set_defaults(func=lambda args: cmd_bundle(args, open_fn))
@@ -56,7 +59,8 @@ def cmd_bundle(args: argparse.Namespace, open_fn: OpenFn) -> int:
     engine, blob_store = open_fn(args)
     try:
         user = find_user(engine, args.user)
-        report = write_user_bundle(engine, blob_store, user, Path(args.out), args.since, blobs=not args.no_blobs)
+        report = write_user_bundle(engine, blob_store, user, Path(args.out), args.since, blobs=not args.no_blobs,
+                                   training=args.format >= 2)  # fmt: skip
     except (BundleError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -66,7 +70,7 @@ def cmd_bundle(args: argparse.Namespace, open_fn: OpenFn) -> int:
 
 def cmd_import_bundle(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from sync_server.bundles.container import BundleError
-    from sync_server.bundles.office import import_push_bundle, write_user_bundle
+    from sync_server.bundles.office import import_push_bundle, write_reply
 
     engine, blob_store = open_fn(args)
     try:
@@ -80,12 +84,19 @@ def cmd_import_bundle(args: argparse.Namespace, open_fn: OpenFn) -> int:
     for result in done.results:
         if result.status == "rejected":
             print(f"  rejected {result.id}: {result.reason}")
+    if done.attempt_results:
+        tried = done.attempt_counts()
+        print(f"imported {len(done.attempt_results)} training attempt(s): "
+              + ", ".join(f"{s} {tried[s]}" for s in ("accepted", "duplicate", "rejected"))
+              + f"; {sum(1 for r in done.attempt_results if r.passed)} passed")  # fmt: skip
+        for result in done.attempt_results:
+            if result.status == "rejected":
+                print(f"  rejected attempt {result.id}: {result.reason}")
     if not args.reply:
         print("no --reply: the PC gets these answers when it sends the records again (bundle or online)")
         return 0
     try:
-        report = write_user_bundle(engine, blob_store, done.user, Path(args.reply), done.manifest.cursor,
-                                   done.results, done.manifest.missing_blobs)  # fmt: skip
+        report = write_reply(engine, blob_store, done, Path(args.reply))
     except (BundleError, OSError) as exc:
         print(f"error: the records are imported, but the reply was not written: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -97,5 +108,10 @@ def _print_pull(report, out: str) -> None:
     print(f"wrote {out} for {report.user.username}: {report.changes} change(s) since "
           f"{report.since or 'the start'} up to cursor {report.cursor}, {report.results} answer(s), "
           f"{report.blobs} image(s)")  # fmt: skip
+    if report.courses is not None:
+        print(f"  training: {report.courses} course(s), {report.certificates} certificate(s), "
+              f"{report.attempt_results} attempt answer(s)")  # fmt: skip
+    else:
+        print("  training left out (bundle format 1, for a PC from before training travelled in bundles)")
     for line in report.skipped_blobs:
         print(f"  image left out: {line}", file=sys.stderr)

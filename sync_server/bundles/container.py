@@ -26,8 +26,8 @@ import re
 import secrets
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,13 @@ from sync_server.protocol import PROTOCOL_VERSION, UserInfo, WireError, from_wir
 from sync_server.protocol.json_guard import HostileJson, loads_bounded
 
 FORMAT_NAME = "aidou-bundle"
-FORMAT_VERSION = 1
+# 1: annotations, reviews' answers, feed pages, images. 2 (ADR 0027): training too, in
+# entries of their own (``TRAINING_PREFIXES``). A writer stamps a file with the lowest
+# format that reads it (``format_of``), so a bundle without training stays format 1 and an
+# older program still reads it; ``Manifest.reads_format`` tells the other side what the
+# maker reads, so the server's reply to an older PC leaves training out.
+FORMAT_VERSION = 2
+FORMAT_TRAINING = 2
 KIND_PUSH = "push"
 KIND_PULL = "pull"
 KINDS = (KIND_PUSH, KIND_PULL)
@@ -55,16 +61,21 @@ MAX_JSON_TOTAL = 1024 * 1024 * 1024  # all pages together
 MAX_BLOBS_TOTAL = 32 * 1024 * 1024 * 1024  # all images together
 MAX_ENTRIES = 200_000
 MAX_MISSING_BLOBS = 100_000
+MAX_KNOWN_COURSES = 10_000
 MAX_JSON_DEPTH = 32  # a page is 8 deep (page → list → record → shapes → shape → points → point)
 MAX_PAGE_CONTAINERS = 500_000  # arrays and objects in one page: ~60 bytes of memory each
 CHUNK = 1 << 20
 
 KeyFor = Callable[["Manifest"], bytes]  # the bundle key of the manifest's user, or BundleError
 
-_PAGE_RE = re.compile(r"(push|changes|results)/[0-9]{6}\.json")
+_PAGE_RE = re.compile(r"(push|changes|results|attempts|attempt-results|courses)/[0-9]{6}\.json")
 _BLOB_RE = re.compile(r"blobs/([0-9a-f]{64})")
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
-_PAGE_PREFIX = {KIND_PUSH: ("push/",), KIND_PULL: ("changes/", "results/", "blobs/")}
+_PAGE_PREFIX = {
+    KIND_PUSH: ("push/", "attempts/"),
+    KIND_PULL: ("changes/", "results/", "blobs/", "attempt-results/", "courses/"),
+}
+TRAINING_PREFIXES = ("attempts/", "attempt-results/", "courses/")  # format 2
 _MADE_BY = {KIND_PUSH: "`aidou-sync bundle export` on a PC", KIND_PULL: "the server (`aidou-server bundle`)"}
 
 
@@ -89,10 +100,19 @@ class Manifest:
     since: str = ""  # pull: where its changes start ("" = from the start of the feed)
     server_url: str | None = None  # push: the server the PC syncs with, for the admin's eyes
     missing_blobs: list[str] = field(default_factory=list)  # push: display copies the PC still lacks
+    # push: the training courses the PC holds (their lesson images it has, or lists in
+    # missing_blobs); the reply brings every lesson image of the others
+    known_courses: list[int] = field(default_factory=list)
+    reads_format: int = 1  # the newest format the maker reads (left out by format-1 makers)
     entries: list[Entry] = field(default_factory=list)
     format: str = FORMAT_NAME
     format_version: int = FORMAT_VERSION
     protocol_version: int = PROTOCOL_VERSION
+
+
+def format_of(names: list[str]) -> int:
+    """The lowest bundle format that reads entries with these names."""
+    return FORMAT_TRAINING if any(name.startswith(TRAINING_PREFIXES) for name in names) else 1
 
 
 def page_name(prefix: str, n: int) -> str:
@@ -192,6 +212,8 @@ class BundleWriter:
     def finish(self, manifest: Manifest, key: bytes) -> Manifest:
         """The manifest, signed with ``key`` (the user's bundle key), and the file in place."""
         manifest.entries = list(self.entries)
+        manifest.format_version = format_of([entry.name for entry in self.entries])
+        manifest.reads_format = FORMAT_VERSION
         raw = json.dumps(dataclasses.asdict(manifest), ensure_ascii=False, indent=1).encode("utf-8")
         if len(raw) > MAX_MANIFEST_BYTES:
             raise BundleError(f"the manifest would be {len(raw)} bytes, over the cap of {MAX_MANIFEST_BYTES}")
@@ -324,7 +346,7 @@ class VerifiedBundle:
                 f"{who} logs in online once, then makes the bundle again"
             )
         if not hmac.compare_digest(mac, manifest_mac(key, raw_manifest)):
-            raise BundleError(f"the signature does not match the manifest: the bundle was altered or forged (refused)")
+            raise BundleError("the signature does not match the manifest: the bundle was altered or forged (refused)")
 
     def _verify_entries(self) -> dict[str, Entry]:
         listed: dict[str, Entry] = {}
@@ -421,11 +443,15 @@ def _manifest_from_json(data: Any) -> Manifest:
         if not isinstance(e.sha256, str) or not _SHA_RE.fullmatch(e.sha256):
             raise ValueError(f"entry {e.name}: {e.sha256!r} is not a sha256")
     fields["missing_blobs"] = [s for s in missing if isinstance(s, str) and _SHA_RE.fullmatch(s)]
+    known = data.get("known_courses", [])
+    if not isinstance(known, list) or len(known) > MAX_KNOWN_COURSES:
+        raise ValueError(f"known_courses must be a list of at most {MAX_KNOWN_COURSES} course ids")
+    fields["known_courses"] = [c for c in known if type(c) is int and 0 < c < 2**63]
     manifest = Manifest(**fields)
     for name in ("kind", "created_by", "created_at", "cursor", "since", "format"):
         if not isinstance(getattr(manifest, name), str):
             raise TypeError(f"field '{name}' must be a string")
-    for name in ("format_version", "protocol_version"):
+    for name in ("format_version", "protocol_version", "reads_format"):
         if not isinstance(getattr(manifest, name), int):
             raise TypeError(f"field '{name}' must be a whole number")
     return manifest

@@ -10,13 +10,20 @@ key) and entries in the exact wire shapes of ``sync_server.protocol``:
 
 - a **push** bundle (``aidou-sync bundle export``): ``push/NNNNNN.json``, each a
   ``PushRequest`` of at most ``MAX_PUSH_RECORDS`` records and about
-  ``PAGE_TARGET_BYTES``; the manifest carries the PC's feed cursor and the
-  display copies it still lacks, so the server's answer can start where the PC stands;
+  ``PAGE_TARGET_BYTES``, and ``attempts/NNNNNN.json``, ``AttemptsRequest`` pages of
+  the training attempts waiting on the PC (format 2); the manifest carries the PC's
+  feed cursor, the display copies it still lacks and the courses it holds, so the
+  server's answer can start where the PC stands;
 - a **pull** bundle (``aidou-server bundle``, ``aidou-server import-bundle --reply``):
   ``changes/NNNNNN.json``, each a ``ChangesResponse`` (only the last has
   ``has_more`` false; its cursor is the manifest's), ``results/NNNNNN.json``
-  (``PushResponse`` pages: the answers to the push bundle it replies to), and
-  ``blobs/<sha256>``, the display copies the user's batches need.
+  (``PushResponse`` pages: the answers to the push bundle it replies to),
+  ``blobs/<sha256>``, the display copies the user's batches and lessons need, and
+  (format 2) ``attempt-results/NNNNNN.json`` (``AttemptsResponse`` pages: the answers
+  to its attempts) and ``courses/NNNNNN.json`` (``CoursesResponse`` pages: the office's
+  courses, split between pages, with the user's certificates on the first). No
+  ``courses/`` entry means the maker sent no training (an older server, or a reply to
+  an older PC): the PC keeps the courses it has. At least one means these are all of them.
 
 Readers take pages one at a time (``push_pages``, ``PullContent.changes``), so a
 bundle of any size is read in the memory of one page.
@@ -25,7 +32,7 @@ bundle of any size is read in the memory of one page.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,20 +42,28 @@ from sync_server.bundles.container import (
     PAGE_TARGET_BYTES,
     BundleError,
     BundleWriter,
-        Manifest,
+    Manifest,
     VerifiedBundle,
     encode_json,
     page_name,
 )
 from sync_server.protocol import (
+    ATTEMPT_ACCEPTED,
+    ATTEMPT_DUPLICATE,
+    ATTEMPT_REJECTED,
     MAX_PUSH_RECORDS,
     PUSH_STATUSES,
     AnnotationRecord,
+    AttemptResult,
+    AttemptsRequest,
+    AttemptsResponse,
     Change,
     ChangesResponse,
+    CoursesResponse,
     PushRequest,
     PushResponse,
     PushResult,
+    TrainingAttempt,
     WireError,
     from_wire,
     to_wire,
@@ -56,6 +71,7 @@ from sync_server.protocol import (
 
 __all__ = [
     "PullContent",
+    "attempt_pages",
     "push_pages",
     "read_pull_bundle",
     "write_pull_bundle",
@@ -63,30 +79,42 @@ __all__ = [
 ]
 
 
-def write_push_bundle(path: Path | str, manifest: Manifest, records: list[AnnotationRecord], key: bytes) -> Manifest:
+def write_push_bundle(path: Path | str, manifest: Manifest, records: list[AnnotationRecord], key: bytes,
+                      attempts: list[TrainingAttempt] = ()) -> Manifest:  # fmt: skip
     """The PC's outbox as ``PushRequest`` pages (one page even when empty: the
-    manifest's cursor still asks the server for what is new), signed with ``key``."""
+    manifest's cursor still asks the server for what is new) and its waiting training
+    ``attempts`` as ``AttemptsRequest`` pages (none when there are none: the file stays
+    format 1), signed with ``key``."""
     manifest.kind = KIND_PUSH
     with BundleWriter(path) as writer:
-        pages = [records[i : i + MAX_PUSH_RECORDS] for i in range(0, len(records), MAX_PUSH_RECORDS)] or [[]]
-        n = 0
-        for page in pages:
-            for raw in _sized_pages(page):
-                n += 1
-                writer.add_page(page_name("push", n), raw)
+        _add_pages(writer, "push", list(records), PushRequest, always=True)
+        _add_pages(writer, "attempts", list(attempts), AttemptsRequest)
         return writer.finish(manifest, key)
 
 
-def _sized_pages(records: list[AnnotationRecord]) -> Iterator[bytes]:
-    """``records`` as encoded PushRequests of about PAGE_TARGET_BYTES each (halved until
-    they fit; a single record over the reader's cap is refused by the writer)."""
-    raw = encode_json(to_wire(PushRequest(records)))
-    if len(raw) <= PAGE_TARGET_BYTES or len(records) <= 1:
+def _add_pages(writer: BundleWriter, prefix: str, found: list, wrap: Callable[[list], Any], always: bool = False) -> None:
+    """``found`` as ``wrap(page)`` entries ``prefix/NNNNNN.json`` of at most MAX_PUSH_RECORDS
+    each and about PAGE_TARGET_BYTES; one empty page when there are none and ``always``."""
+    pages = [found[i : i + MAX_PUSH_RECORDS] for i in range(0, len(found), MAX_PUSH_RECORDS)]
+    if always and not pages:
+        pages = [[]]
+    n = 0
+    for page in pages:
+        for raw in _sized_pages(page, wrap):
+            n += 1
+            writer.add_page(page_name(prefix, n), raw)
+
+
+def _sized_pages(found: list, wrap: Callable[[list], Any]) -> Iterator[bytes]:
+    """``found`` as encoded ``wrap(part)`` pages of about PAGE_TARGET_BYTES each (halved
+    until they fit; a single record over the reader's cap is refused by the writer)."""
+    raw = encode_json(to_wire(wrap(found)))
+    if len(raw) <= PAGE_TARGET_BYTES or len(found) <= 1:
         yield raw
         return
-    half = len(records) // 2
-    yield from _sized_pages(records[:half])
-    yield from _sized_pages(records[half:])
+    half = len(found) // 2
+    yield from _sized_pages(found[:half], wrap)
+    yield from _sized_pages(found[half:], wrap)
 
 
 def push_pages(bundle: VerifiedBundle) -> Iterator[list[AnnotationRecord]]:
@@ -99,6 +127,16 @@ def push_pages(bundle: VerifiedBundle) -> Iterator[list[AnnotationRecord]]:
         yield request.annotations
 
 
+def attempt_pages(bundle: VerifiedBundle) -> Iterator[list[TrainingAttempt]]:
+    """The training attempts of an open, verified push bundle, a page at a time (none in
+    a bundle from before training travelled in bundles)."""
+    for name in _page_names(bundle, "attempts"):
+        request = _parse(AttemptsRequest, bundle.page(name), name)
+        if len(request.attempts) > MAX_PUSH_RECORDS:
+            raise BundleError(f"entry {name}: more than {MAX_PUSH_RECORDS} attempts")
+        yield request.attempts
+
+
 def write_pull_bundle(
     path: Path | str,
     manifest: Manifest,
@@ -107,9 +145,14 @@ def write_pull_bundle(
     key: bytes,
     blobs: Iterable[str] = (),
     blob_reader: Callable[[str], bytes | None] | None = None,
+    *,
+    attempt_results: list[AttemptResult] = (),
+    training: CoursesResponse | None = None,
 ) -> Manifest:
-    """A user's feed pages, the answers to their last push bundle, and blobs, signed with
-    ``key`` (the user's bundle key).
+    """A user's feed pages, the answers to their last push bundle (annotations in
+    ``results``, training attempts in ``attempt_results``), the office's courses and the
+    user's certificates (``training``; None: no training in this bundle), and blobs,
+    signed with ``key`` (the user's bundle key).
 
     Each sha in ``blobs`` is fetched by ``blob_reader(sha)`` as it is written (so
     the images never sit in memory together); None skips it."""
@@ -119,11 +162,32 @@ def write_pull_bundle(
             writer.add_json(page_name("changes", n), to_wire(page))
         for n, start in enumerate(range(0, len(results), MAX_PUSH_RECORDS), 1):
             writer.add_json(page_name("results", n), to_wire(PushResponse(results[start : start + MAX_PUSH_RECORDS])))
+        _add_pages(writer, "attempt-results", list(attempt_results), AttemptsResponse)
+        if training is not None:
+            for n, raw in enumerate(_course_pages(training), 1):
+                writer.add_page(page_name("courses", n), raw)
         for sha in blobs:
             data = blob_reader(sha) if blob_reader else None
             if data is not None:
                 writer.add_blob(sha, data)
         return writer.finish(manifest, key)
+
+
+def _course_pages(training: CoursesResponse) -> Iterator[bytes]:
+    """The courses as CoursesResponse pages of about PAGE_TARGET_BYTES, whole courses each
+    (one course over the reader's cap is refused by the writer); the certificates ride on
+    the first page. Always at least one page: "these are all the courses", even none."""
+    page: list = []
+    size = 0
+    certificates = training.certificates
+    for course in training.courses:
+        raw = encode_json(to_wire(course))
+        if page and size + len(raw) > PAGE_TARGET_BYTES:
+            yield encode_json(to_wire(CoursesResponse(page, certificates)))
+            page, size, certificates = [], 0, []
+        page.append(course)
+        size += len(raw)
+    yield encode_json(to_wire(CoursesResponse(page, certificates)))
 
 
 class _Changes:
@@ -146,6 +210,8 @@ class PullContent:
     cursor: str
     results: list[PushResult]
     blobs: list[str]
+    attempt_results: list[AttemptResult] = field(default_factory=list)
+    training: CoursesResponse | None = None  # None: the bundle carries no training (keep what the PC has)
 
 
 def read_pull_bundle(bundle: VerifiedBundle) -> PullContent:
@@ -171,7 +237,25 @@ def read_pull_bundle(bundle: VerifiedBundle) -> PullContent:
             if result.status not in PUSH_STATUSES:
                 raise BundleError(f"entry {name}: unknown answer {result.status!r} for {result.id}")
             results.append(result)
-    return PullContent(bundle.manifest, _Changes(bundle, names), count, cursor, results, list(bundle.blobs))
+    attempt_results: list[AttemptResult] = []
+    for name in _page_names(bundle, "attempt-results"):
+        for answer in _parse(AttemptsResponse, bundle.page(name), name).results:
+            if answer.status not in _ATTEMPT_STATUSES:
+                raise BundleError(f"entry {name}: unknown answer {answer.status!r} for attempt {answer.id}")
+            attempt_results.append(answer)
+    training = None
+    for name in _page_names(bundle, "courses"):
+        page = _parse(CoursesResponse, bundle.page(name), name)
+        if training is None:
+            training = page
+        else:
+            training.courses.extend(page.courses)
+            training.certificates.extend(page.certificates)
+    return PullContent(bundle.manifest, _Changes(bundle, names), count, cursor, results, list(bundle.blobs),
+                       attempt_results, training)  # fmt: skip
+
+
+_ATTEMPT_STATUSES = (ATTEMPT_ACCEPTED, ATTEMPT_DUPLICATE, ATTEMPT_REJECTED)
 
 
 def _page_names(bundle: VerifiedBundle, prefix: str) -> list[str]:

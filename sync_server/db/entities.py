@@ -44,6 +44,7 @@ def item_from_row(row: RowMapping) -> Item:
         display_width=row["display_width"],
         display_height=row["display_height"],
         text=row["text"],
+        overlap_group=row["overlap_group"],  # ADR 0026: ties the copies of one item together
     )
 
 

@@ -9,14 +9,22 @@ from sqlalchemy import Connection, func, select
 
 from sync_server.db.clock import to_iso, utc_now
 from sync_server.db.entities import item_from_row, load_order
-from sync_server.db.tables import certificates, course_items, courses, gold_answers, items, orders, training_attempts
+from sync_server.db.tables import (
+    certificates,
+    course_items,
+    courses,
+    gold_answers,
+    items,
+    orders,
+    training_attempts,
+)
 from sync_server.protocol import (
     ATTEMPT_ACCEPTED,
     ATTEMPT_DUPLICATE,
     ATTEMPT_REJECTED,
     MAX_COURSE_ITEMS,
-    MAX_SHAPES_PER_RECORD,
     MAX_PASS_MARK,
+    MAX_SHAPES_PER_RECORD,
     MIN_PASS_MARK,
     AttemptResult,
     Certificate,
@@ -31,8 +39,7 @@ from sync_server.protocol import (
     is_uuid,
     to_wire,
 )
-from sync_server.quality.metrics import DEFAULT_IOU
-from sync_server.quality.training import attempt_score, passes
+from sync_server.quality.training import attempt_score, iou_threshold, passes
 
 
 class CourseError(ValueError):
@@ -66,7 +73,10 @@ def create_course(conn: Connection, order_id: int, name: str, pass_mark: float, 
 
 def office_courses(conn: Connection, office_id: int) -> list[Course]:
     """Every course of the office, whole: items and their expected answers travel to the PC."""
-    found = conn.execute(select(courses).where(courses.c.office_id == office_id).order_by(courses.c.id)).mappings().all()
+    found = conn.execute(
+        select(courses, orders.c.iou_threshold).join(orders, orders.c.id == courses.c.order_id)
+        .where(courses.c.office_id == office_id).order_by(courses.c.id)
+    ).mappings().all()  # fmt: skip
     out = []
     for row in found:
         lessons = conn.execute(
@@ -80,12 +90,13 @@ def office_courses(conn: Connection, office_id: int) -> list[Course]:
             CourseItem(_unbatched(item_from_row(lesson)), [Shape(**s) for s in lesson["expected"]]) for lesson in lessons
         ]
         out.append(Course(row["id"], row["name"], row["task_kind"], row["pass_mark"], load_order(conn, row["order_id"]),
-                          course_lessons))  # fmt: skip
+                          course_lessons, row["iou_threshold"]))  # fmt: skip
     return out
 
 
 def _unbatched(item):
     item.batch_id = None  # on the PC a lesson is no batch's item
+    item.overlap_group = None  # nor a copy to set beside others (ADR 0026)
     return item
 
 
@@ -148,7 +159,7 @@ def _record(conn: Connection, user: UserInfo, attempt: TrainingAttempt) -> Attem
     if problem is not None:
         return _refused(attempt, problem.code, str(problem))
     threshold = conn.execute(select(orders.c.iou_threshold).where(orders.c.id == course["order_id"])).scalar()
-    score = attempt_score(course["task_kind"], answers, expected, threshold or DEFAULT_IOU)
+    score = attempt_score(course["task_kind"], answers, expected, iou_threshold(threshold))
     passed = passes(score, course["pass_mark"])
     now = utc_now()
     conn.execute(

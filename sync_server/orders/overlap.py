@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from sync_server.db.entities import load_batch, load_batch_items
+from sync_server.db.entities import item_from_row, load_batch, load_batch_items
 from sync_server.db.feed import log_changes
 from sync_server.db.tables import annotations, batches, items, orders
 from sync_server.orders.importing import OrderImportError, insert_batch
@@ -99,7 +99,12 @@ def add_overlap(conn: Connection, office_id: int, order_id: int, overlap: Overla
         last = page[-1]["id"]
         chosen = [row for row in page if chosen_for_overlap(row["name"], overlap.share)]
         if chosen:
-            conn.execute(items.update().where(items.c.id.in_([r["id"] for r in chosen])).values(overlap_group=items.c.id))
+            chosen_ids = [r["id"] for r in chosen]
+            conn.execute(items.update().where(items.c.id.in_(chosen_ids)).values(overlap_group=items.c.id))
+            # the import logged these first copies before they had a group: a lead's PC
+            # learns it from their rows again, or could not put the copies side by side
+            firsts = conn.execute(select(items).where(items.c.id.in_(chosen_ids)).order_by(items.c.id)).mappings()
+            log_changes(conn, office_id, [(CHANGE_ITEM, to_wire(item_from_row(row)), None) for row in firsts])
         for row in chosen:
             writer.add(row)
         groups += len(chosen)

@@ -30,6 +30,9 @@ class Course:
     pass_mark: float  # the attempt's mean score must reach it
     order: Order  # the order whose gold items it teaches: schema, guidelines
     items: list[CourseItem] = field(default_factory=list)
+    # the order's own IoU threshold for boxes and polygons (``orders.iou_threshold``); None:
+    # the default 0.5. Left out when None, so a PC from before it reads the course as ever
+    iou_threshold: float | None = None
 
 
 @dataclass

@@ -303,6 +303,10 @@ class Item:
     display_width: int
     display_height: int
     text: str | None = None
+    # overlap (ADR 0026): the id of the group's first copy, for every copy of an item that
+    # several annotators do; None (left out of the wire) for an ordinary item. Only the id
+    # travels: nothing of another copy does, so an annotator stays blind to the others
+    overlap_group: int | None = None
 
 
 @dataclass

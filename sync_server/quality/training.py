@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sync_server.protocol import TASK_BBOX, TASK_POLYGON, Shape
+from sync_server.protocol import TASK_BBOX, TASK_POLYGON, Course, Shape
 from sync_server.quality.metrics import DEFAULT_IOU, answer_score, match_shapes
 
 ITEM_PASS = 0.999  # an item is "right" only when it scores full marks (floats: 1 − ε)
@@ -66,6 +66,17 @@ def attempt_score(task_kind: str, answers: Mapping[int, Sequence[Shape]], expect
         if answer is not None:
             total += answer_score(task_kind, answer, reference, threshold)
     return total / len(expected)
+
+
+def iou_threshold(threshold: float | None) -> float:
+    """The IoU from which a box or polygon counts as the expected one: the order's own
+    (``orders.iou_threshold``, carried on ``Course.iou_threshold``), else the default."""
+    return threshold if threshold else DEFAULT_IOU
+
+
+def course_threshold(course: Course) -> float:
+    """The threshold the server scores ``course``'s attempts with: the PC's feedback uses it too."""
+    return iou_threshold(course.iou_threshold)
 
 
 def passes(score: float, pass_mark: float) -> bool:

@@ -8,6 +8,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from quality_helpers import add_annotator
+from server_helpers import auth, box
 from sqlalchemy import func, select
 
 from sync_server.cli import main
@@ -17,9 +19,6 @@ from sync_server.db.engine import read_connection, write_transaction
 from sync_server.db.training import CourseError, create_course
 from sync_server.orders.gold_import import import_gold_file
 from sync_server.protocol import uuid7
-
-from quality_helpers import add_annotator
-from server_helpers import auth, box
 
 GOLD = [box(), box("pedestrian", 60, 10, 100, 70)]
 
@@ -179,3 +178,31 @@ def test_attempts_the_rules_refuse_are_rejected_not_scored(client, tokens, cours
     assert [r["code"] for r in results[3:]] == ["unknown_course", "bad_id"]
     assert all(r.get("code") and r.get("reason") for r in results)
     assert _courses(client, tokens["anno1"])["certificates"] == []
+
+
+def test_the_orders_own_iou_threshold_travels_with_the_course_and_both_sides_agree(client, engine, tokens, world, course):
+    from sync_server.protocol import Course, Shape, from_wire
+    from sync_server.quality.training import (
+        attempt_score,
+        course_threshold,
+        item_feedback,
+        passes,
+    )
+
+    assert "iou_threshold" not in _courses(client, tokens["anno1"])["courses"][0]  # None: left out, as old PCs know it
+    with write_transaction(engine) as conn:
+        conn.execute(tables.orders.update().where(tables.orders.c.id == world.order).values(iou_threshold=0.8))
+    found = from_wire(Course, _courses(client, tokens["anno1"])["courses"][0])  # what the PC keeps
+    assert found.iou_threshold == 0.8 and course_threshold(found) == 0.8
+    near = [box(y2=31), GOLD[1]]  # the car at IoU 840/1200 = 0.7 with the expected one; the pedestrian exact
+    on_the_pc = item_feedback(found.task_kind, [Shape(**s) for s in near], found.items[0].expected,
+                              threshold=course_threshold(found))  # fmt: skip
+    assert not on_the_pc.right and on_the_pc.score == pytest.approx(0.5) and len(on_the_pc.missed) == 1
+    assert item_feedback(found.task_kind, [Shape(**s) for s in near], found.items[0].expected).right  # at 0.5 it was
+    answers = {lesson.item.id: [Shape(**s) for s in near] for lesson in found.items}
+    pc_score = attempt_score(found.task_kind, answers, {lesson.item.id: lesson.expected for lesson in found.items},
+                             course_threshold(found))  # fmt: skip
+
+    (result,) = _send(client, tokens["anno1"], _attempt(course, {item: near for item in answers}))
+    assert result["score"] == pytest.approx(pc_score) == pytest.approx(0.5)
+    assert result.get("passed", False) is passes(pc_score, found.pass_mark) is False
