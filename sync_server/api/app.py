@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from sync_server.db.blobs import BlobStore
 from sync_server.db.engine import default_db_url, make_engine, read_connection
 from sync_server.db.identity import server_id
 from sync_server.db.private_files import private_dir
+from sync_server.db.wal_checkpoint import start_wal_checkpointer
 from sync_server.orders.leasing import NotCertified, OverlapSameAnnotator
 from sync_server.protocol import API_PREFIX, PROTOCOL_VERSION, SERVER_ID_HEADER
 
@@ -78,7 +81,17 @@ def create_app(data_dir: Path, db_url: str | None = None, token_days: float = DE
     """The sync server for ``data_dir`` (blobs in ``data_dir/blobs``; SQLite there unless
     ``db_url``); a token expires ``token_days`` after its last use."""
     data_dir = private_dir(Path(data_dir))  # 0700: its database and originals are nobody else's
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        checkpointer = start_wal_checkpointer(app.state.database.engine)  # SQLite files only (ADR 0028)
+        try:
+            yield
+        finally:
+            if checkpointer is not None:
+                checkpointer.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="AI豆 sync server",
         version=str(PROTOCOL_VERSION),
         description="Offline-first annotation sync: login, change feed, push, blobs. See docs/interfaces.md.",

@@ -25,6 +25,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 
 from sync_server.db.identity import ensure_server_id
 from sync_server.db.private_files import private_database
+from sync_server.db.wal_checkpoint import autocheckpoint_pages
 
 DB_FILE_NAME = "server.db"
 DB_URL_ENV = "AIDOU_DB_URL"
@@ -121,6 +122,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        # a running server checkpoints on a thread of its own, not in a push's commit (ADR 0028)
+        cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint_pages(engine))}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
