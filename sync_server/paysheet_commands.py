@@ -40,12 +40,11 @@ def cmd_paysheet(args: argparse.Namespace, open_fn: Callable) -> int:
     from sqlalchemy import select
 
     from sync_server.db.accounts import first_office_id
-    from sync_server.db.dashboard import office_figures
-    from sync_server.db.earnings import month_bounds, pay_sheet
+    from sync_server.db.dashboard import month_pay_sheet
+    from sync_server.db.earnings import month_bounds
     from sync_server.db.engine import read_connection
     from sync_server.db.tables import offices
     from sync_server.paysheet import write_pay_sheet
-    from sync_server.quality.dashboard import per_annotator
 
     try:
         month_bounds(args.month)
@@ -68,10 +67,8 @@ def cmd_paysheet(args: argparse.Namespace, open_fn: Callable) -> int:
         if office_id is None:
             print(f"error: no office {args.office or ''}".rstrip(), file=sys.stderr)
             return EXIT_REFUSED
-        sheet = pay_sheet(conn, office_id, args.month)
-        quality = per_annotator(office_figures(conn, office_id, *month_bounds(args.month)))
-    written = write_pay_sheet(sheet, args.month, Path(args.out), quality)
-    total = sum(p.amount_cents for p in sheet)
-    print(f"wrote {written}: {len(sheet)} annotator(s), {sum(p.accepted_items for p in sheet)} accepted item(s), "
-          f"¥{total / 100:.2f} for {args.month}")  # fmt: skip
+        sheet = month_pay_sheet(conn, office_id, args.month)
+    written = write_pay_sheet(sheet, Path(args.out))
+    print(f"wrote {written}: {len(sheet.rows)} annotator(s), {sum(p.accepted_items for p in sheet.rows)} accepted "
+          f"item(s), ¥{sheet.total_cents / 100:.2f} for {args.month}")  # fmt: skip
     return 0

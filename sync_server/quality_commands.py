@@ -101,14 +101,25 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
 
     gold = commands.add_parser(
         "gold-scores",
-        help="each annotator's score against the gold answers",
+        help="each annotator's score against the gold answers, per order or per task kind",
         description="For an order imported with --gold: per annotator, the gold items they answered, their "
         "mean score against the gold answers and the gold items they scored below the pass mark. An "
         "annotator whose mean is below it is FLAGGED: their work on the order of the last 7 days is to be "
-        "reviewed.",
+        "reviewed. With --by-kind (and no ORDER): per annotator and task kind over every order of the "
+        "office, the gold items answered and the mean score, FLAGGED below the pass mark; items a training "
+        "course teaches are left out.",
     )
+    gold.add_argument("order", metavar="ORDER", nargs="?", help="the order's id or name (not with --by-kind)")
+    gold.add_argument("--by-kind", action="store_true",
+                      help="per task kind over every order of the office instead of one order")  # fmt: skip
+    gold.add_argument("--office", metavar="NAME", help="with --by-kind: the base office (default: the first one)")
+    gold.add_argument("--days", type=int, metavar="N",
+                      help="with --by-kind: only gold items whose answer the server received in the last N days "
+                      "(default: every one)")  # fmt: skip
     gold.add_argument("--gold-pass", type=float, default=0.8, metavar="S", help="the pass mark, 0 to 1 (default 0.8)")
-    common(gold, cmd_gold_scores)
+    add_data_dir(gold)
+    gold.add_argument("--db", metavar="URL", help=DB_HELP)
+    gold.set_defaults(func=lambda args: cmd_gold_scores(args, open_fn))
 
 
 def _refuse(message: str) -> int:
@@ -118,8 +129,20 @@ def _refuse(message: str) -> int:
 
 def _read(args: argparse.Namespace, open_fn: OpenFn, work: Callable):
     """``work(conn, order_id)`` in a read transaction, or the refusal's exit code."""
-    from sync_server.db.engine import read_connection
     from sync_server.db.entities import find_order_id
+
+    def in_order(conn):
+        order_id = find_order_id(conn, args.order)
+        if order_id is None:
+            return _refuse(f"no order with id or name {args.order!r}")
+        return work(conn, order_id)
+
+    return _read_conn(args, open_fn, in_order)
+
+
+def _read_conn(args: argparse.Namespace, open_fn: OpenFn, work: Callable):
+    """``work(conn)`` in a read transaction, or the refusal's exit code."""
+    from sync_server.db.engine import read_connection
 
     try:
         engine, _blob_store = open_fn(args)
@@ -127,10 +150,7 @@ def _read(args: argparse.Namespace, open_fn: OpenFn, work: Callable):
         return _refuse(str(exc).removeprefix("error: "))
     try:
         with read_connection(engine) as conn:
-            order_id = find_order_id(conn, args.order)
-            if order_id is None:
-                return _refuse(f"no order with id or name {args.order!r}")
-            return work(conn, order_id)
+            return work(conn)
     finally:
         engine.dispose()
 
@@ -185,11 +205,22 @@ def cmd_gold_scores(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from datetime import timedelta
 
     from sync_server.db.clock import utc_now
-    from sync_server.db.quality import answered_gold, count_gold, order_quality, recent_work
+    from sync_server.db.quality import (
+        answered_gold,
+        count_gold,
+        order_quality,
+        recent_work,
+    )
     from sync_server.quality.gold import FLAG_DAYS, gold_scores
 
     if not 0 <= args.gold_pass <= 1:
         return _refuse("--gold-pass must be from 0 to 1")
+    if args.by_kind:
+        return cmd_gold_by_kind(args, open_fn)
+    if args.order is None:
+        return _refuse("name the ORDER, or ask --by-kind for every order of the office")
+    if args.office is not None or args.days is not None:
+        return _refuse("--office and --days go with --by-kind")
     since = utc_now() - timedelta(days=FLAG_DAYS)
 
     def work(conn, order_id):
@@ -207,4 +238,46 @@ def cmd_gold_scores(args: argparse.Namespace, open_fn: OpenFn) -> int:
              ", ".join(f"{m.name} ({m.score:.2f})" for m in p.below[:5]) + (" …" if len(p.below) > 5 else "")]
             for p in scores]  # fmt: skip
     _print_table(["ANNOTATOR", "ANSWERED", "MEAN SCORE", "STATUS", "BELOW THE PASS MARK"], rows)
+    return 0
+
+
+def cmd_gold_by_kind(args: argparse.Namespace, open_fn: OpenFn) -> int:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from sync_server.db.accounts import first_office_id
+    from sync_server.db.clock import utc_now
+    from sync_server.db.dashboard import office_annotators
+    from sync_server.db.quality import gold_items_by_kind, office_gold_answers
+    from sync_server.db.tables import offices
+    from sync_server.quality.gold import gold_by_kind
+
+    if args.order is not None:
+        return _refuse("--by-kind reads every order of the office: leave the ORDER out")
+    if args.days is not None and args.days < 1:
+        return _refuse("--days must be 1 or more")
+    since = None if args.days is None else utc_now() - timedelta(days=args.days)
+
+    def work(conn):
+        if args.office:
+            office_id = conn.execute(select(offices.c.id).where(offices.c.name == args.office)).scalar()
+        else:
+            office_id = first_office_id(conn)
+        if office_id is None:
+            return _refuse(f"no office {args.office or ''}".rstrip())
+        name = conn.execute(select(offices.c.name).where(offices.c.id == office_id)).scalar_one()
+        scores = gold_by_kind(office_gold_answers(conn, office_id, since), args.gold_pass)
+        return name, gold_items_by_kind(conn, office_id), scores, office_annotators(conn, office_id)
+
+    found = _read_conn(args, open_fn, work)
+    if isinstance(found, int):
+        return found
+    office, kinds, scores, people = found
+    span = "every answer" if args.days is None else f"answers of the last {args.days} days"
+    print(f"office {office}: gold accuracy per task kind over every order ({span}); pass mark {args.gold_pass:g}")
+    print("gold items: " + (", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"))
+    rows = [[p.task_kind, people[p.annotator_id][0], p.answered, _figure(p.mean_score), "FLAGGED" if p.flagged else "ok"]
+            for p in scores if p.annotator_id in people]  # fmt: skip
+    _print_table(["TASK KIND", "ANNOTATOR", "ITEMS", "ACCURACY", "STATUS"], rows)
     return 0

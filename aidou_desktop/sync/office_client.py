@@ -1,20 +1,23 @@
 """``OfficeClient``: the lead's and admin's online calls (accounts, orders, batches, figures).
 
 A thin typed layer over ``SyncClient.request_json``: one method per endpoint, answers
-parsed into the protocol's wire dataclasses. Errors are ``SyncClient``'s own
+parsed into the protocol's wire dataclasses (``sync_server.protocol.office``; the names are
+also importable from here). Errors are ``SyncClient``'s own
 (``Offline``, ``AuthError``, ``ServerError`` with ``.code``). No Qt, no local state:
 these screens act on the server only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aidou_desktop.sync.client import SyncClient
 from aidou_desktop.sync.errors import ServerError
 from sync_server.protocol import (
+    Agreement,
+    AgreementItem,
+    AnnotatorAgreement,
     AnnotatorProgress,
     AnnotatorsResponse,
     AssignIdleRequest,
@@ -23,147 +26,31 @@ from sync_server.protocol import (
     AssignRequest,
     BatchesResponse,
     BatchProgress,
+    Dashboard,
+    DashboardAnnotator,
+    DashboardDay,
+    GoldByKind,
+    GoldMiss,
+    GoldScore,
+    GoldScores,
+    KindGold,
+    KindGoldItems,
     NewUserRequest,
     OrderProgress,
     OrdersResponse,
     PasswordRequest,
+    PayRow,
+    PaySheet,
     ResolveRequest,
     ResolveResponse,
+    Throughput,
+    ThroughputRow,
     UserRecord,
     UsersResponse,
     WireError,
     from_wire,
     to_wire,
 )
-
-
-# The figures routes answer plain JSON (``sync_server.api.report_routes``) with no wire type
-# in the protocol yet; these mirror their shape so the page gets objects, not dicts.
-@dataclass
-class PayRow:
-    annotator_id: int
-    username: str
-    display_name: str
-    accepted_items: int = 0
-    amount_cents: int = 0
-    by_order: dict[str, int] = field(default_factory=dict)  # order name -> accepted items
-
-
-@dataclass
-class PaySheet:
-    month: str  # YYYY-MM
-    rows: list[PayRow]
-    total_cents: int = 0
-
-
-@dataclass
-class ThroughputRow:
-    annotator_id: int
-    day: str  # YYYY-MM-DD, UTC
-    items: int
-
-
-@dataclass
-class Throughput:
-    days: int
-    rows: list[ThroughputRow]
-
-
-# ``GET /quality/agreement`` and ``/quality/gold`` (docs/interfaces.md "Quality"): plain JSON too.
-@dataclass
-class AgreementItem:
-    group_id: int
-    name: str
-    agreement: float | None  # 0..1; None with fewer than two answers
-    answered: int
-    copies: int
-    item_ids: list[int] = field(default_factory=list)
-    annotator_ids: list[int | None] = field(default_factory=list)  # per copy; None = nobody answered it
-
-
-@dataclass
-class AnnotatorAgreement:
-    annotator_id: int
-    items: int  # overlap items they answered
-    mean_score: float  # 0..1, against the other copies' answers
-
-
-@dataclass
-class Agreement:
-    order_id: int
-    task_kind: str
-    groups: int  # overlap items; 0 = the order has no overlap
-    answered_groups: int
-    kappa: float | None = None
-    kappa_kind: str | None = None  # "cohen" | "fleiss" | None (not a class order)
-    kappa_items: int = 0
-    items: list[AgreementItem] = field(default_factory=list)  # lowest agreement first
-    annotators: list[AnnotatorAgreement] = field(default_factory=list)
-
-
-@dataclass
-class GoldMiss:
-    item_id: int
-    name: str
-    score: float
-
-
-@dataclass
-class GoldScore:
-    annotator_id: int
-    answered: int  # gold items whose head they made
-    mean_score: float  # 0..1
-    flagged: bool  # below the pass mark: their recent work needs review
-    since: str | None = None  # ISO 8601 UTC, flagged only
-    recent_items: int = 0
-    below: list[GoldMiss] = field(default_factory=list)
-
-
-@dataclass
-class GoldScores:
-    order_id: int
-    gold_items: int  # 0 = the order has no gold answers
-    pass_mark: float
-    annotators: list[GoldScore] = field(default_factory=list)  # lowest mean first
-
-
-# ``GET /quality/dashboard`` (docs/interfaces.md "Quality"): one order, per annotator and UTC day.
-@dataclass
-class DashboardDay:
-    day: str  # YYYY-MM-DD, UTC
-    items: int = 0  # head revisions they made that day
-    accepted: int = 0  # the lead's verdicts that day on revisions they made
-    rejected: int = 0
-    accept_rate: float | None = None  # 0..1; None: no verdict
-    gold_answered: int = 0
-    gold_score: float | None = None  # 0..1; None: no gold item answered
-    agreement_pairs: int = 0
-    agreement: float | None = None  # 0..1; None: no overlap copy to compare with
-
-
-@dataclass
-class DashboardAnnotator:
-    annotator_id: int
-    username: str
-    display_name: str
-    items: int = 0  # the window's totals, as in DashboardDay
-    accepted: int = 0
-    rejected: int = 0
-    accept_rate: float | None = None
-    gold_answered: int = 0
-    gold_score: float | None = None
-    agreement_pairs: int = 0
-    agreement: float | None = None
-    days: list[DashboardDay] = field(default_factory=list)  # days with a figure, oldest first
-
-
-@dataclass
-class Dashboard:
-    order_id: int
-    days: int
-    first_day: str
-    last_day: str
-    annotators: list[DashboardAnnotator] = field(default_factory=list)  # by username
 
 
 def iso_until(until: datetime) -> str:
@@ -234,22 +121,16 @@ class OfficeClient:
     # ------------------------------------------------------------ figures (leads, admins)
 
     def pay_sheet(self, month: str) -> PaySheet:
-        data = self._call("GET", "/paysheet", params={"month": month})
-        rows = data.get("rows") if isinstance(data, dict) else None
-        if not isinstance(rows, list):
-            raise ServerError("unexpected answer from the server: no pay sheet rows")
-        return PaySheet(
-            month=str(data.get("month", month)),
-            rows=[_parse(PayRow, row) for row in rows],
-            total_cents=int(data.get("total_cents") or 0),
-        )
+        """The month's pay and quality per annotator (``GET /paysheet``)."""
+        sheet = _parse(PaySheet, _with_list(self._call("GET", "/paysheet", params={"month": month}), "rows"))
+        sheet.rows = [_parse(PayRow, row) for row in sheet.rows]
+        return sheet
 
     def throughput(self, days: int = 14) -> Throughput:
         data = self._call("GET", "/throughput", params={"days": days})
-        rows = data.get("rows") if isinstance(data, dict) else None
-        if not isinstance(rows, list):
-            raise ServerError("unexpected answer from the server: no throughput rows")
-        return Throughput(days=int(data.get("days") or days), rows=[_parse(ThroughputRow, row) for row in rows])
+        found = _parse(Throughput, _with_list(data, "rows"))
+        found.rows = [_parse(ThroughputRow, row) for row in found.rows]
+        return found
 
     # ------------------------------------------------------------ quality (leads, admins)
 
@@ -267,6 +148,17 @@ class OfficeClient:
         for person in scores.annotators:
             person.below = [_parse(GoldMiss, miss) for miss in person.below]
         return scores
+
+    def gold_by_kind(self, days: int | None = None, pass_mark: float = 0.8) -> GoldByKind:
+        """Each annotator's gold accuracy per task kind over the office's orders; ``days``: only
+        the gold items answered in the last days (None: every one)."""
+        params: dict[str, Any] = {"pass_mark": pass_mark}
+        if days is not None:
+            params["days"] = days
+        found = _parse(GoldByKind, _with_list(self._call("GET", "/quality/gold/kinds", params=params), "kinds", "annotators"))
+        found.kinds = [_parse(KindGoldItems, row) for row in found.kinds]
+        found.annotators = [_parse(KindGold, row) for row in found.annotators]
+        return found
 
     def dashboard(self, order_id: int, days: int = 30) -> Dashboard:
         data = self._call("GET", "/quality/dashboard", params={"order_id": order_id, "days": days})

@@ -1,9 +1,11 @@
 """看板 (leads, admins): one order's figures per annotator and day — items done, accept rate,
 gold score, agreement — as four small line charts and a table of the same numbers.
 
-The figures come from ``GET /quality/dashboard`` (issue 11), loaded like the 质量 tab's: when
-the tab is shown after a change, when another order or span is chosen, and on Refresh. The
-charts are pyqtgraph's (a 2 MB pure-Python wheel; QtCharts would need PySide6-Addons).
+The figures come from ``GET /quality/dashboard`` (issue 11), loaded like the 质量 tab's
+(``OrderFiguresTab``): when the tab is shown after a change, when another order or span is
+chosen, and on the page's Refresh. The charts sit in one row above the table, a splitter
+between them: at 1366×768 the table still shows about ten rows. The charts are pyqtgraph's
+(a 2 MB pure-Python wheel; QtCharts would need PySide6-Addons).
 """
 
 from __future__ import annotations
@@ -15,16 +17,25 @@ from datetime import date, timedelta
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from aidou_desktop.sync.office_client import Dashboard, DashboardAnnotator, DashboardDay
 from aidou_desktop.ui.office_models import Column, RecordTableModel, make_table, percent
-from aidou_desktop.ui.office_tab import OfficeTab, RunJob
-from sync_server.protocol import OrderProgress
+from aidou_desktop.ui.office_tab import OrderFiguresTab, RunJob
+from sync_server.protocol import Dashboard, DashboardAnnotator, DashboardDay
 
 SPANS = (7, 30, 90)  # days offered; the server allows up to 92
 DEFAULT_SPAN = 30
-TICKS = 6  # date labels along a chart's bottom axis, about
+TICKS = 5  # date labels along a chart's bottom axis, about
+CHART_HEIGHT = 150  # at least: the four charts share one row, the table gets the rest
+CHART_SHARE = 0.4  # of the room under the chooser, until the person drags the line between
 # one colour per annotator, readable on white (matplotlib's "tab10"); past ten the lines dash
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -67,24 +78,15 @@ def series(board: Dashboard, person: DashboardAnnotator, figure: str) -> tuple[l
     return xs, ys
 
 
-class DashboardTab(OfficeTab):
+class DashboardTab(OrderFiguresTab):
     def __init__(self, run: RunJob, parent: QWidget | None = None) -> None:
         super().__init__(run, parent)
-        self._orders: list[OrderProgress] = []
-        self._stale = True  # the figures on screen are older than the last orders list
-
-        self.order_combo = QComboBox()
-        self.order_combo.setMinimumWidth(220)
         self.order_combo.setToolTip(self.tr("The order whose figures are shown"))
-        self.order_combo.activated.connect(lambda _index: self.load())
         self.span_combo = QComboBox()
         for days in SPANS:
             self.span_combo.addItem(self.tr("Last %n days", "", days), days)
         self.span_combo.setCurrentIndex(SPANS.index(DEFAULT_SPAN))
         self.span_combo.activated.connect(lambda _index: self.load())
-        self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.setToolTip(self.tr("Compute this order's figures again on the server"))
-        self.refresh_button.clicked.connect(self.load)
 
         # (the DashboardDay field, the chart's title, its y range: None lets the chart choose)
         figures = [
@@ -101,11 +103,11 @@ class DashboardTab(OfficeTab):
         self.chart_box = QWidget()
         grid = QGridLayout(self.chart_box)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.legend, 0, 0, 1, 2)
+        grid.addWidget(self.legend, 0, 0, 1, len(self.charts))
         for number, chart in enumerate(self.charts.values()):
-            grid.addWidget(chart, 1 + number // 2, number % 2)
+            grid.addWidget(chart, 1, number)
+            grid.setColumnStretch(number, 1)
         grid.setRowStretch(1, 1)
-        grid.setRowStretch(2, 1)
 
         self.table_model = RecordTableModel(
             [
@@ -126,50 +128,32 @@ class DashboardTab(OfficeTab):
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
 
+        self.splitter = ShareSplitter(CHART_SHARE)
+        self.splitter.addWidget(self.chart_box)
+        self.splitter.addWidget(self.table)
+
         chooser = QHBoxLayout()
         chooser.addWidget(QLabel(self.tr("Order")))
         chooser.addWidget(self.order_combo)
         chooser.addSpacing(16)
         chooser.addWidget(self.span_combo)
         chooser.addStretch(1)
-        chooser.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
         layout.addWidget(self.note)
-        layout.addWidget(self.chart_box, 3)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.splitter, 1)
         layout.addStretch(0)  # takes the room only while charts and table are hidden
-        self._show_nothing(self.tr("Choose an order to see its figures."))
+        self.show_nothing(self.tr("Choose an order to see its figures."))
         self.update_buttons()
 
     # ------------------------------------------------------------ filled by the page
-
-    def show_orders(self, orders: list[OrderProgress]) -> None:
-        """The office's orders (the page's refresh); the chosen one is kept while it exists."""
-        chosen = self.order_id()
-        self._orders = list(orders)
-        self.order_combo.clear()
-        for order in orders:
-            self.order_combo.addItem(order.name, order.id)
-        index = self.order_combo.findData(chosen) if chosen is not None else -1
-        self.order_combo.setCurrentIndex(index if index >= 0 else (0 if orders else -1))
-        self._stale = True
-        if not orders:
-            self._show_nothing(self.tr("This office has no orders yet."))
-        elif self.isVisible():
-            self.load()
-        self.update_buttons()
-
-    def order_id(self) -> int | None:
-        return self.order_combo.currentData()
 
     def days(self) -> int:
         return self.span_combo.currentData() or DEFAULT_SPAN
 
     def update_buttons(self, *_args) -> None:
-        self.order_combo.setEnabled(not self.busy and bool(self._orders))
-        self.span_combo.setEnabled(not self.busy and bool(self._orders))
-        self.refresh_button.setEnabled(not self.busy and self.order_id() is not None)
+        super().update_buttons()
+        self.span_combo.setEnabled(not self.busy and self.has_orders())
 
     # ------------------------------------------------------------ loading
 
@@ -177,14 +161,14 @@ class DashboardTab(OfficeTab):
         order_id, days = self.order_id(), self.days()
         if order_id is None:
             return
-        self._stale = False
+        self.loading()
         self.run(lambda office: office.dashboard(order_id, days), self.show_board)
 
     def show_board(self, board: Dashboard) -> None:
         if board.order_id != self.order_id() or board.days != self.days():
             return  # another order or span was chosen while this one loaded: its own answer follows
         if not board.annotators:
-            self._show_nothing(self.tr("Nobody has worked on this order in these days yet, so there is nothing to chart."))
+            self.show_nothing(self.tr("Nobody has worked on this order in these days yet, so there is nothing to chart."))
             return
         self.note.setText(self.tr("%1 to %2 (UTC days). One line per annotator; a rate has a point only on days it was measured.")
                           .replace("%1", board.first_day).replace("%2", board.last_day))  # fmt: skip
@@ -194,30 +178,43 @@ class DashboardTab(OfficeTab):
         for field, chart in self.charts.items():
             _draw(chart, board, field, ticks)
         self.table_model.set_rows(day_rows(board))
-        self.chart_box.show()
-        self.table.show()
+        self.splitter.show()
 
-    # ------------------------------------------------------------ internals
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale and self.order_id() is not None and not self.busy:
-            self.load()
-
-    def _show_nothing(self, text: str) -> None:
+    def show_nothing(self, text: str) -> None:
         self.table_model.set_rows([])
         for chart in self.charts.values():
             chart.clear()
-        self.chart_box.hide()
-        self.table.hide()
+        self.splitter.hide()
         self.note.setText(text)
         self.note.show()
+
+
+class ShareSplitter(QSplitter):
+    """Top above bottom, the top getting ``share`` of the height whatever the window's size, until
+    the person drags the line between them (then their sizes are kept)."""
+
+    def __init__(self, share: float, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.share = share
+        self.dragged = False
+        self.setChildrenCollapsible(False)
+        self.splitterMoved.connect(self._moved)  # only a drag moves it; setSizes does not
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self.dragged and self.count() == 2:
+            room = self.height() - self.handleWidth()
+            top = int(room * self.share)
+            self.setSizes([top, room - top])
+
+    def _moved(self, _pos: int, _index: int) -> None:
+        self.dragged = True
 
 
 def _chart(title: str, y_range: tuple[float, float] | None) -> pg.PlotWidget:
     chart = pg.PlotWidget(background="w")
     chart.setTitle(title, color="#24292f", size="10pt")
-    chart.setMinimumHeight(160)
+    chart.setMinimumHeight(CHART_HEIGHT)
     chart.showGrid(x=True, y=True, alpha=0.2)
     chart.setMenuEnabled(False)  # pyqtgraph's own menu is English only
     chart.setMouseEnabled(x=False, y=False)  # a small chart that pans away under a stray drag is lost

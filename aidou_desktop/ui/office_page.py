@@ -8,23 +8,41 @@ actions make sense only against the server's current state).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aidou_desktop.sync import SyncClient
-from aidou_desktop.sync.office_client import OfficeClient, PaySheet, Throughput
+from aidou_desktop.sync.office_client import OfficeClient
 from aidou_desktop.ui.background import JobRunner
+from aidou_desktop.ui.office_dashboard_tab import DashboardTab
 from aidou_desktop.ui.office_errors import office_error_text
 from aidou_desktop.ui.office_orders_tab import OrdersTab
 from aidou_desktop.ui.office_people_tab import PeopleTab
-from aidou_desktop.ui.office_dashboard_tab import DashboardTab
 from aidou_desktop.ui.office_quality_tab import QualityTab
 from aidou_desktop.ui.office_stats_tab import THROUGHPUT_DAYS, StatsTab
 from aidou_desktop.ui.office_tab import Work
-from sync_server.protocol import AnnotatorProgress, BatchProgress, OrderProgress, UserInfo, UserRecord
+from sync_server.protocol import (
+    AnnotatorProgress,
+    BatchProgress,
+    OrderProgress,
+    PaySheet,
+    Throughput,
+    UserInfo,
+    UserRecord,
+)
 
 
 @dataclass
@@ -56,8 +74,10 @@ class OfficePage(QWidget):
         self.home_button = QPushButton(self.tr("Back"))
         self.home_button.setToolTip(self.tr("Back to the home page"))
         self.home_button.clicked.connect(self.home_requested)
+        # the page's one Refresh: every tab's figures, the open quality or dashboard tab's included
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.setToolTip(self.tr("Fetch the current figures from the server"))
+        self.refresh_button.setToolTip(self.tr("Fetch every tab's figures again from the server (F5)"))
+        self.refresh_button.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.refresh_button.clicked.connect(self.refresh)
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # a request has no measurable progress
@@ -115,7 +135,8 @@ class OfficePage(QWidget):
         return self.runner.busy()
 
     def refresh(self) -> None:
-        """Fetch every tab's figures again (the order on screen and the month chosen are kept)."""
+        """Fetch every tab's figures again (the order on screen and the month chosen are kept);
+        the quality or dashboard tab on screen loads its order's figures after them."""
         order_id, month, admin = self.orders_tab.selected_order_id(), self.stats_tab.month(), self.is_admin
 
         def load(office: OfficeClient) -> OfficeSnapshot:

@@ -1,9 +1,10 @@
-"""质量 (leads, admins): how well one order's annotators agree with each other and with the gold answers.
+"""质量 (leads, admins): how well one order's annotators agree with each other and with the gold
+answers, and each annotator's gold accuracy per task kind over every order of the office.
 
-The figures come from the server (``GET /quality/agreement`` and ``/quality/gold``, ADR 0026)
-for the order chosen here; they load when the tab is shown, when another order is chosen and
-on Refresh (computing them is not free on a big order, so the page's own refresh loads them
-only while this tab is on screen).
+The figures come from the server (``GET /quality/agreement``, ``/quality/gold`` and
+``/quality/gold/kinds``, ADR 0026) for the order chosen here; they load as ``OrderFiguresTab``
+says: when the tab is shown after a change, when another order or pass mark is chosen, and on
+the page's Refresh while this tab is on screen (computing them is not free on a big order).
 """
 
 from __future__ import annotations
@@ -11,21 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from aidou_desktop.sync.office_client import Agreement, GoldScores, OfficeClient
+from aidou_desktop.sync.office_client import OfficeClient
 from aidou_desktop.ui.office_models import Column, RecordTableModel, make_table, percent
-from aidou_desktop.ui.office_tab import OfficeTab, RunJob
+from aidou_desktop.ui.office_tab import OrderFiguresTab, RunJob
 from aidou_desktop.ui.time_format import local_text
-from sync_server.protocol import OrderProgress
+from aidou_desktop.ui.training_page import kind_name
+from sync_server.protocol import Agreement, GoldByKind, GoldScores, KindGold
 
 DEFAULT_PASS_PERCENT = (
     80  # the server's default pass mark (sync_server.quality.gold.DEFAULT_GOLD_PASS)
@@ -35,12 +36,13 @@ LOW_AGREEMENT = 0.5  # an item below it is shown red: half or less of the answer
 
 @dataclass
 class QualityFigures:
-    """One order's figures, fetched in one job so the two tables agree."""
+    """One order's figures and the office's per kind, fetched in one job so the tables agree."""
 
     order_id: int
     agreement: Agreement
     gold: GoldScores
     names: dict[int, str]  # annotator id → "姓名 (username)"
+    kinds: GoldByKind | None = None  # None: not asked for
 
 
 @dataclass
@@ -86,33 +88,18 @@ def annotator_rows(figures: QualityFigures) -> list[AnnotatorQuality]:
     return sorted(rows.values(), key=order)
 
 
-class QualityTab(OfficeTab):
+class QualityTab(OrderFiguresTab):
     def __init__(self, run: RunJob, parent: QWidget | None = None) -> None:
         super().__init__(run, parent)
-        self._orders: list[OrderProgress] = []
         self._names: dict[int, str] = {}  # annotator id → name, for the items table
-        self._stale = True  # the figures on screen are older than the last orders list
-
-        self.order_combo = QComboBox()
-        self.order_combo.setMinimumWidth(220)
-        self.order_combo.setToolTip(
-            self.tr("The order whose quality figures are shown")
-        )
-        self.order_combo.activated.connect(lambda _index: self.load())
+        self.order_combo.setToolTip(self.tr("The order whose quality figures are shown"))
         self.pass_spin = QSpinBox()
         self.pass_spin.setRange(0, 100)
         self.pass_spin.setSuffix("%")
         self.pass_spin.setValue(DEFAULT_PASS_PERCENT)
-        self.pass_spin.setToolTip(
-            self.tr(
-                "A gold score below this marks the annotator's recent work for review (applied on Refresh)"
-            )
-        )
-        self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.setToolTip(
-            self.tr("Compute this order's quality figures again on the server")
-        )
-        self.refresh_button.clicked.connect(self.load)
+        self.pass_spin.setKeyboardTracking(False)  # a typed mark counts on Enter, not at each digit
+        self.pass_spin.setToolTip(self.tr("A gold score below this marks the annotator's work for review"))
+        self.pass_spin.valueChanged.connect(lambda _value: self.load())
 
         self.people_model = RecordTableModel(
             [
@@ -150,10 +137,24 @@ class QualityTab(OfficeTab):
             key=lambda r: r.group_id,
             parent=self,
         )
+        self.kinds_model = RecordTableModel(
+            [
+                Column(self.tr("Annotator"), lambda r: f"{r.display_name} ({r.username})"),
+                Column(self.tr("Task kind"), lambda r: kind_name(r.task_kind)),
+                Column(self.tr("Gold items"), lambda r: r.answered),
+                Column(self.tr("Accuracy"), lambda r: percent(r.mean_score), warn=lambda r: r.flagged),
+                Column(self.tr("Flagged"), self._flag_text, warn=lambda r: r.flagged),
+            ],
+            key=lambda r: (r.annotator_id, r.task_kind),
+            parent=self,
+        )
         self.people_table = make_table(self.people_model, stretch=4)
         self.items_table = make_table(self.items_model, stretch=3)
+        self.kinds_table = make_table(self.kinds_model, stretch=0)
+        self.kinds_table.setToolTip(self.tr("Each annotator's mean gold score on each task kind, over every order"))
         self.people_note = _note()
         self.items_note = _note()
+        self.kinds_note = _note()
         self.kappa_label = QLabel()
         self.kappa_label.setStyleSheet("font-weight: bold;")
         self.kappa_hint = _note()
@@ -165,67 +166,48 @@ class QualityTab(OfficeTab):
         chooser.addWidget(QLabel(self.tr("Gold pass mark")))
         chooser.addWidget(self.pass_spin)
         chooser.addStretch(1)
-        chooser.addWidget(self.refresh_button)
+        # the office's figures beside the order's: is a low score the person's or the order's?
+        top = QGridLayout()  # titles, notes and tables each on one line: the two tables start level
+        top.setHorizontalSpacing(12)
+        top.addWidget(_title(self.tr("Annotators")), 0, 0)
+        top.addWidget(self.people_note, 1, 0)
+        top.addWidget(self.people_table, 2, 0)
+        top.addWidget(_title(self.tr("Gold accuracy per task kind, all orders")), 0, 1)
+        top.addWidget(self.kinds_note, 1, 1)
+        top.addWidget(self.kinds_table, 2, 1)
+        top.setColumnStretch(0, 3)
+        top.setColumnStretch(1, 2)
+        top.setRowStretch(2, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
-        layout.addWidget(_title(self.tr("Annotators")))
-        layout.addWidget(self.people_note)
-        layout.addWidget(self.people_table, 1)
+        layout.addLayout(top, 1)
         layout.addWidget(_title(self.tr("Items, lowest agreement first")))
         layout.addWidget(self.kappa_label)
         layout.addWidget(self.kappa_hint)
         layout.addWidget(self.items_note)
         layout.addWidget(self.items_table, 2)
-        layout.addStretch(
-            0
-        )  # takes the room only while both tables are hidden (an order without figures)
-        self._show_nothing(self.tr("Choose an order to see its quality figures."))
+        layout.addStretch(0)  # takes the room only while the tables are hidden (an order without figures)
+        self.show_nothing(self.tr("Choose an order to see its quality figures."))
         self.update_buttons()
-
-    # ------------------------------------------------------------ filled by the page
-
-    def show_orders(self, orders: list[OrderProgress]) -> None:
-        """The office's orders (the page's refresh); the chosen one is kept while it exists."""
-        chosen = self.order_id()
-        self._orders = list(orders)
-        self.order_combo.clear()
-        for order in orders:
-            self.order_combo.addItem(order.name, order.id)
-        index = self.order_combo.findData(chosen) if chosen is not None else -1
-        self.order_combo.setCurrentIndex(index if index >= 0 else (0 if orders else -1))
-        self._stale = True
-        if not orders:
-            self._show_nothing(self.tr("This office has no orders yet."))
-        elif self.isVisible():
-            self.load()
-        self.update_buttons()
-
-    def order_id(self) -> int | None:
-        return self.order_combo.currentData()
 
     def update_buttons(self, *_args) -> None:
-        self.order_combo.setEnabled(not self.busy and bool(self._orders))
-        self.refresh_button.setEnabled(not self.busy and self.order_id() is not None)
+        super().update_buttons()
+        self.pass_spin.setEnabled(not self.busy and self.has_orders())
 
     # ------------------------------------------------------------ loading
 
     def load(self) -> None:
-        """Fetch the chosen order's figures (agreement, gold scores, the names behind the ids)."""
+        """Fetch the chosen order's figures (agreement, gold scores, the names behind the ids)
+        and the office's gold accuracy per task kind, at the pass mark chosen."""
         order_id, pass_mark = self.order_id(), self.pass_spin.value() / 100
         if order_id is None:
             return
-        self._stale = False
+        self.loading()
 
         def work(office: OfficeClient) -> QualityFigures:
-            agreement, gold = (
-                office.agreement(order_id),
-                office.gold_scores(order_id, pass_mark),
-            )
-            names = {
-                a.annotator_id: f"{a.display_name} ({a.username})"
-                for a in office.annotators(order_id)
-            }
-            return QualityFigures(order_id, agreement, gold, names)
+            agreement, gold = office.agreement(order_id), office.gold_scores(order_id, pass_mark)
+            names = {a.annotator_id: f"{a.display_name} ({a.username})" for a in office.annotators(order_id)}
+            return QualityFigures(order_id, agreement, gold, names, office.gold_by_kind(pass_mark=pass_mark))
 
         self.run(work, self.show_figures)
 
@@ -233,6 +215,8 @@ class QualityTab(OfficeTab):
         if figures.order_id != self.order_id():
             return  # another order was chosen while this one loaded: its own answer follows
         self._names = figures.names
+        if figures.kinds is not None:
+            self._show_kinds(figures.kinds)
         agreement, gold = figures.agreement, figures.gold
         people = annotator_rows(figures)
         self.people_model.set_rows(people)
@@ -277,24 +261,24 @@ class QualityTab(OfficeTab):
 
     # ------------------------------------------------------------ internals
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale and self.order_id() is not None and not self.busy:
-            self.load()  # the figures of the order chosen, each time the tab opens after a change
-
-    def _show_nothing(self, text: str) -> None:
-        self.people_model.set_rows([])
-        self.items_model.set_rows([])
-        for widget in (
-            self.people_table,
-            self.items_table,
-            self.kappa_label,
-            self.kappa_hint,
-            self.items_note,
-        ):
+    def show_nothing(self, text: str) -> None:
+        for model in (self.people_model, self.items_model, self.kinds_model):
+            model.set_rows([])
+        for widget in (self.people_table, self.items_table, self.kinds_table, self.kinds_note, self.kappa_label,
+                       self.kappa_hint, self.items_note):  # fmt: skip
             widget.hide()
         self.people_note.setText(text)
         self.people_note.show()
+
+    def _show_kinds(self, kinds: GoldByKind) -> None:
+        rows = list(kinds.annotators)
+        self.kinds_model.set_rows(rows)
+        if not kinds.kinds:
+            self.kinds_note.setText(self.tr("No order of this office has gold items."))
+        elif not rows:
+            self.kinds_note.setText(self.tr("Nobody has answered a gold item yet."))
+        self.kinds_note.setVisible(not rows)  # a table beside the annotators' starts level with it
+        self.kinds_table.setVisible(bool(rows))
 
     def _show_kappa(self, agreement: Agreement) -> None:
         names = {"cohen": self.tr("Cohen's κ"), "fleiss": self.tr("Fleiss' κ")}
@@ -341,6 +325,9 @@ class QualityTab(OfficeTab):
         return self.tr(
             "κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here almost perfect."
         )
+
+    def _flag_text(self, row: KindGold) -> str:
+        return self.tr("Below the pass mark") if row.flagged else ""
 
     def _review_text(self, person: AnnotatorQuality) -> str:
         if not person.flagged:

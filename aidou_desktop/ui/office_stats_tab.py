@@ -1,62 +1,33 @@
-"""统计 (leads, admins): items finished per annotator per day, and the month's pay sheet with export."""
+"""统计 (leads, admins): items finished per annotator per day, and the month's pay sheet with each
+annotator's quality of the month, and its export: the very file ``aidou-server paysheet`` writes
+(``sync_server.paysheet``, from the sheet ``GET /paysheet`` answered)."""
 
 from __future__ import annotations
 
-import csv
 import logging
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QStandardPaths
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from aidou_desktop.sync.office_client import PaySheet, Throughput
-from aidou_desktop.ui.office_models import Column, RecordTableModel, make_table
+from aidou_desktop.ui.office_models import Column, RecordTableModel, make_table, percent
 from aidou_desktop.ui.office_tab import OfficeTab, RunJob
+from sync_server.paysheet import by_order_text, write_pay_sheet
+from sync_server.protocol import PaySheet, Throughput
 
 log = logging.getLogger(__name__)
 
 THROUGHPUT_DAYS = 14
 MONTHS_OFFERED = 12
-# the same columns as ``aidou-server paysheet`` writes: one file format for the office's accounts
-PAY_HEADER = ["用户名 username", "姓名 name", "通过条数 accepted items", "金额(元) amount (CNY)", "按订单 by order"]
-
-
-def pay_rows(sheet: PaySheet) -> list[list]:
-    """One row per annotator as the server returned them, then the total."""
-    out = []
-    for pay in sheet.rows:
-        orders = "; ".join(f"{name}: {count}" for name, count in sorted(pay.by_order.items()))
-        out.append([pay.username, pay.display_name, pay.accepted_items, round(pay.amount_cents / 100, 2), orders])
-    items = sum(pay.accepted_items for pay in sheet.rows)
-    out.append(["合计 total", "", items, round(sheet.total_cents / 100, 2), ""])
-    return out
-
-
-def write_pay_sheet(sheet: PaySheet, out: Path) -> Path:
-    """``out`` by its suffix: .csv (UTF-8 with a BOM, so Excel on Chinese Windows reads it) or .xlsx."""
-    out = Path(out)
-    rows = pay_rows(sheet)
-    if out.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook  # only an export needs it
-
-        book = Workbook()
-        page = book.active
-        page.title = sheet.month
-        page.append(PAY_HEADER)
-        for row in rows:
-            page.append(row)
-        for column, width in zip("ABCDE", (16, 14, 14, 16, 40)):
-            page.column_dimensions[column].width = width
-        book.save(out)
-    elif out.suffix.lower() == ".csv":
-        with open(out, "w", newline="", encoding="utf-8-sig") as f:
-            writer = csv.writer(f)
-            writer.writerow(PAY_HEADER)
-            writer.writerows(rows)
-    else:
-        raise ValueError(f"a pay sheet is .csv or .xlsx, not {out.suffix or 'no suffix'}")
-    return out
 
 
 def recent_months(today: date, count: int = MONTHS_OFFERED) -> list[str]:
@@ -92,7 +63,10 @@ class StatsTab(OfficeTab):
                 Column(self.tr("Name"), lambda r: r.display_name),
                 Column(self.tr("Accepted items"), lambda r: r.accepted_items),
                 Column(self.tr("Amount (yuan)"), lambda r: f"{r.amount_cents / 100:.2f}"),
-                Column(self.tr("By order"), lambda r: "; ".join(f"{n}: {c}" for n, c in sorted(r.by_order.items()))),
+                Column(self.tr("By order"), lambda r: by_order_text(r.by_order)),
+                Column(self.tr("Accept rate"), lambda r: percent(r.accept_rate)),
+                Column(self.tr("Gold score"), lambda r: percent(r.gold_score)),
+                Column(self.tr("Agreement"), lambda r: percent(r.agreement)),
             ],
             key=lambda r: r.annotator_id,
             parent=self,
@@ -136,8 +110,8 @@ class StatsTab(OfficeTab):
             people[pay.annotator_id] = f"{pay.display_name} ({pay.username})"
         rows = [(who, people.get(who, f"#{who}"), counts.get(who, {})) for who in sorted(set(people) | set(counts))]
         columns = [Column(self.tr("Annotator"), lambda r: r[1])]
-        for day in days:
-            columns.append(Column(day.strftime("%m-%d"), lambda r, key=day.isoformat(): r[2].get(key, 0)))
+        for label, key in [(day.strftime("%m-%d"), day.isoformat()) for day in days]:
+            columns.append(Column(label, lambda r, key=key: r[2].get(key, 0)))
         columns.append(Column(self.tr("Total"), lambda r: sum(r[2].values())))
         self.throughput_model.set_rows(rows, columns)
 

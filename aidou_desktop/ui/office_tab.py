@@ -1,13 +1,16 @@
-"""What every tab of the office page shares: the page's job runner, a busy state, confirmations."""
+"""What every tab of the office page shares: the page's job runner, a busy state, confirmations;
+and what the tabs of one order's figures (质量, 看板) share: the order picker and when to load."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from aidou_desktop.sync.office_client import OfficeClient
+from sync_server.protocol import OrderProgress
 
 Work = Callable[[OfficeClient], Any]
 
@@ -50,3 +53,60 @@ class OfficeTab(QWidget):
         self.confirm_box = box
         box.open()
         return box
+
+
+class OrderFiguresTab(OfficeTab):
+    """A tab of one order's figures, which the server computes on request (not free on a big
+    order): they load when the tab is shown after a change, when another order is chosen, and
+    on the page's Refresh while the tab is on screen. Subclasses fill ``load`` and
+    ``show_nothing`` and lay ``order_combo`` out (with a tooltip of their own)."""
+
+    def __init__(self, run: RunJob, parent: QWidget | None = None) -> None:
+        super().__init__(run, parent)
+        self._orders: list[OrderProgress] = []
+        self._stale = True  # the figures on screen are older than the last orders list
+        self.order_combo = QComboBox()
+        self.order_combo.setMinimumWidth(220)
+        self.order_combo.activated.connect(lambda _index: self.load())
+
+    def show_orders(self, orders: list[OrderProgress]) -> None:
+        """The office's orders (the page's refresh); the chosen one is kept while it exists."""
+        chosen = self.order_id()
+        self._orders = list(orders)
+        self.order_combo.clear()
+        for order in orders:
+            self.order_combo.addItem(order.name, order.id)
+        index = self.order_combo.findData(chosen) if chosen is not None else -1
+        self.order_combo.setCurrentIndex(index if index >= 0 else (0 if orders else -1))
+        self._stale = True
+        if not orders:
+            self.show_nothing(self.tr("This office has no orders yet."))
+        elif self.isVisible():
+            self.load()
+        self.update_buttons()
+
+    def order_id(self) -> int | None:
+        return self.order_combo.currentData()
+
+    def has_orders(self) -> bool:
+        return bool(self._orders)
+
+    def update_buttons(self, *_args) -> None:
+        self.order_combo.setEnabled(not self.busy and self.has_orders())
+
+    def load(self) -> None:
+        """Fetch the chosen order's figures; call ``loading`` first."""
+        raise NotImplementedError
+
+    def loading(self) -> None:
+        """The figures asked for are the newest: showing the tab again need not load them."""
+        self._stale = False
+
+    def show_nothing(self, text: str) -> None:
+        """Hide the figures and say why, in a sentence."""
+        raise NotImplementedError
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale and self.order_id() is not None and not self.busy:
+            self.load()  # the figures of the order chosen, each time the tab opens after a change

@@ -454,9 +454,59 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
         <translation>%1 · %2 · %3 个框 · 电脑 %4</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/conflict_view.py" line="55"/>
+        <location filename="../../aidou_desktop/ui/conflict_view.py" line="50"/>
         <source>Keep this one (%1)</source>
         <translation>保留这一版（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>CopiesView</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="93"/>
+        <source>Other annotators&apos; copies of this item (too few answers to compare yet)</source>
+        <translation>其他标注员做的同一数据项（作答的还太少，暂不能比较）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="94"/>
+        <source>Other annotators&apos; copies of this item · agreement %1%</source>
+        <translation>其他标注员做的同一数据项 · 一致性 %1%</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="101"/>
+        <source>Annotator #%1</source>
+        <translation>标注员 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="102"/>
+        <source>Copy %1</source>
+        <translation>副本 %1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="104"/>
+        <source>%1 · not answered yet</source>
+        <translation>%1 · 尚未作答</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="106"/>
+        <source>%1 · %n mark(s)</source>
+        <translation>
+            <numerusform>%1 · %n 个标注</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="119"/>
+        <source>No class chosen</source>
+        <translation>未选择类别</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="124"/>
+        <source>No entities marked</source>
+        <translation>未标注实体</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_copies.py" line="126"/>
+        <source>No text</source>
+        <translation>没有文字</translation>
     </message>
 </context>
 <context>
@@ -537,109 +587,94 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Del 清除</translation>
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="78"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="84"/>
         <source>The order whose figures are shown</source>
         <translation>显示哪个订单的数据</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="82"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="87"/>
         <source>Last %n days</source>
         <translation>
             <numerusform>最近 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="85"/>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="86"/>
-        <source>Compute this order&apos;s figures again on the server</source>
-        <translation>在服务器上重新计算这个订单的数据</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="91"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="93"/>
         <source>Items done per day</source>
         <translation>每天完成条数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="94"/>
         <source>Accept rate (%)</source>
         <translation>通过率（%）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="93"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="95"/>
         <source>Gold score (%)</source>
         <translation>质检题得分（%）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="94"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="96"/>
         <source>Agreement (%)</source>
         <translation>一致率（%）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="112"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="114"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="113"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="115"/>
         <source>Annotator</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="114"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="116"/>
         <source>Items done</source>
         <translation>完成条数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="115"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="117"/>
         <source>Accepted</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="116"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="118"/>
         <source>Rejected</source>
         <translation>打回</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="117"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="119"/>
         <source>Accept rate</source>
         <translation>通过率</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="118"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="120"/>
         <source>Gold score</source>
         <translation>质检题得分</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="119"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="121"/>
         <source>Agreement</source>
         <translation>一致率</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="130"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="136"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="142"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="146"/>
         <source>Choose an order to see its figures.</source>
         <translation>请选择一个订单查看数据。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="158"/>
-        <source>This office has no orders yet.</source>
-        <translation>本基地还没有订单。</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="187"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="171"/>
         <source>Nobody has worked on this order in these days yet, so there is nothing to chart.</source>
         <translation>这几天还没有人做这个订单，暂时没有可画的数据。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="189"/>
+        <location filename="../../aidou_desktop/ui/office_dashboard_tab.py" line="173"/>
         <source>%1 to %2 (UTC days). One line per annotator; a rate has a point only on days it was measured.</source>
         <translation>%1 至 %2（按 UTC 日期）。每位标注员一条线；比率只在有数据的日子画点。</translation>
     </message>
@@ -1409,57 +1444,57 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
 <context>
     <name>OfficePage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="54"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="72"/>
         <source>Office</source>
         <translation>基地管理</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="56"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="74"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="57"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="75"/>
         <source>Back to the home page</source>
         <translation>回到首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="59"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="78"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="60"/>
-        <source>Fetch the current figures from the server</source>
-        <translation>从服务器取回最新数据</translation>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="79"/>
+        <source>Fetch every tab&apos;s figures again from the server (F5)</source>
+        <translation>从服务器重新获取所有标签页的数据（F5）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="66"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="86"/>
         <source>Talking to the server…</source>
         <translation>正在与服务器通信…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="80"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="100"/>
         <source>Orders and batches</source>
         <translation>订单与批次</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="84"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="104"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="86"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="106"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="91"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="111"/>
         <source>Quality</source>
         <translation>质量</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_page.py" line="93"/>
+        <location filename="../../aidou_desktop/ui/office_page.py" line="113"/>
         <source>Dashboard</source>
         <translation>看板</translation>
     </message>
@@ -1467,14 +1502,22 @@ Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Esc 取消选中</translation>
 <context>
     <name>OfficeTab</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_tab.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/office_tab.py" line="41"/>
         <source>Please confirm</source>
         <translation>请确认</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_tab.py" line="40"/>
+        <location filename="../../aidou_desktop/ui/office_tab.py" line="43"/>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>OrderFiguresTab</name>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_tab.py" line="83"/>
+        <source>This office has no orders yet.</source>
+        <translation>本基地还没有订单。</translation>
     </message>
 </context>
 <context>
@@ -2031,181 +2074,212 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
 <context>
     <name>QualityTab</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="99"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="95"/>
         <source>The order whose quality figures are shown</source>
         <translation>显示哪个订单的质量数据</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="108"/>
-        <source>A gold score below this marks the annotator&apos;s recent work for review (applied on Refresh)</source>
-        <translation>质检题得分低于此分数的标注员，其近期标注将被标记为待复核（点“刷新”后生效）</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="111"/>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="113"/>
-        <source>Compute this order&apos;s quality figures again on the server</source>
-        <translation>在服务器上重新计算这个订单的质量数据</translation>
-    </message>
-    <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="119"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="106"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="142"/>
         <source>Annotator</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="120"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="107"/>
         <source>Gold items answered</source>
         <translation>已答质检题</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="122"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="109"/>
         <source>Gold score</source>
         <translation>质检得分</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="126"/>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="136"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="113"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="123"/>
         <source>Agreement</source>
         <translation>一致性</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="127"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="114"/>
         <source>Review</source>
         <translation>复核</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="134"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="121"/>
         <source>Item</source>
         <translation>数据项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="141"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="128"/>
         <source>Answers</source>
         <translation>答案数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="143"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="130"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="148"/>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="171"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="135"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="172"/>
         <source>Annotators</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="162"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="163"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="165"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="166"/>
         <source>Gold pass mark</source>
         <translation>质检合格线</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="174"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="184"/>
         <source>Items, lowest agreement first</source>
         <translation>数据项（一致性最低的在前）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="182"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="190"/>
         <source>Choose an order to see its quality figures.</source>
         <translation>请选择一个订单查看质量数据。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="198"/>
-        <source>This office has no orders yet.</source>
-        <translation>本基地还没有订单。</translation>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="101"/>
+        <source>A gold score below this marks the annotator&apos;s work for review</source>
+        <translation>质检题得分低于此值时，该标注员的作品将被标记待复核</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="242"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="143"/>
+        <source>Task kind</source>
+        <translation>任务类型</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="144"/>
+        <source>Gold items</source>
+        <translation>质检题数</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="145"/>
+        <source>Accuracy</source>
+        <translation>正确率</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="146"/>
+        <source>Flagged</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="154"/>
+        <source>Each annotator&apos;s mean gold score on each task kind, over every order</source>
+        <translation>每位标注员在各任务类型上的质检题平均得分（全部订单）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="175"/>
+        <source>Gold accuracy per task kind, all orders</source>
+        <translation>各任务类型质检题正确率（全部订单）</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="226"/>
         <source>This order has no gold items and no overlap, so there are no quality figures for its annotators.</source>
         <translation>这个订单既没有质检题也没有多人重复标注，因此没有标注员的质量数据。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="248"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="232"/>
         <source>Nobody has answered a gold item or an overlap item of this order yet.</source>
         <translation>这个订单的质检题和重复标注项还没有人作答。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="253"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="237"/>
         <source>This order has no gold items: only agreement is shown.</source>
         <translation>这个订单没有质检题：只显示一致性。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="257"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="241"/>
         <source>This order has no overlap: only gold scores are shown.</source>
         <translation>这个订单没有多人重复标注：只显示质检得分。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="269"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="253"/>
         <source>This order has no overlap: each item goes to one annotator, so there is no agreement to show.</source>
         <translation>这个订单没有多人重复标注：每个数据项只由一人标注，因此没有一致性数据。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="273"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="257"/>
         <source>%1 of %2 overlap items have two or more answers to compare.</source>
         <translation>%2 个重复标注项中，有 %1 个已有两份或以上答案可以比较。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="300"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="277"/>
+        <source>No order of this office has gold items.</source>
+        <translation>本基地的订单都没有质检题。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="279"/>
+        <source>Nobody has answered a gold item yet.</source>
+        <translation>还没有人答过质检题。</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="284"/>
         <source>Cohen&apos;s κ</source>
         <translation>Cohen κ 系数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="300"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="284"/>
         <source>Fleiss&apos; κ</source>
         <translation>Fleiss κ 系数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="308"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="292"/>
         <source>%1: not enough answers yet</source>
         <translation>%1：答案还不够</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="312"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="296"/>
         <source>κ needs items that every annotator of the overlap has answered.</source>
         <translation>κ 系数只统计所有重复标注员都已作答的数据项。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="317"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="301"/>
         <source>%1 = %2 (over %n item(s))</source>
         <translation>
             <numerusform>%1 = %2（基于 %n 个数据项）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="327"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="311"/>
         <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here barely better than guessing; the guidelines or the labels are unclear.</source>
         <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里几乎和猜测一样，标注规范或类别可能不清楚。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="331"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="315"/>
         <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here fair; many items are labelled differently.</source>
         <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里一般，许多数据项标注不一致。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="335"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="319"/>
         <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here moderate; check the items below.</source>
         <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里中等，请检查下方的数据项。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="339"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="323"/>
         <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here good.</source>
         <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里良好。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="342"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="326"/>
         <source>κ is agreement beyond chance (1 = always the same class, 0 = no better than guessing): here almost perfect.</source>
         <translation>κ 表示排除偶然因素后的一致程度（1 = 总是选同一类别，0 = 与随便猜差不多）：这里几乎完全一致。</translation>
     </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="330"/>
+        <source>Below the pass mark</source>
+        <translation>低于合格线</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="350"/>
+        <location filename="../../aidou_desktop/ui/office_quality_tab.py" line="337"/>
         <source>Needs review: %n item(s) since %1</source>
         <translation>
             <numerusform>待复核：自 %1 起 %n 项</numerusform>
@@ -2278,67 +2352,87 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
 <context>
     <name>ReviewFilters</name>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="23"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="28"/>
         <source>Waiting for review</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="24"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="29"/>
         <source>Sent back</source>
         <translation>已打回</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="25"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="30"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="26"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="31"/>
         <source>Flagged by the annotator</source>
         <translation>标注员存疑</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="27"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="32"/>
         <source>Accepted</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="28"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="33"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
         <location filename="../../aidou_desktop/ui/review_filters.py" line="39"/>
+        <source>Item order</source>
+        <translation>按数据项顺序</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="40"/>
+        <source>Most disagreement first</source>
+        <translation>分歧最大优先</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="42"/>
+        <source>Items that several annotators did: the copies whose answers agree least come first, side by side</source>
+        <translation>多人标注的数据项：答案最不一致的副本排在最前，并排在一起</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="50"/>
         <source>Check this share of each annotator&apos;s items; the same items stay in the sample all day</source>
         <translation>抽检每位标注员这一比例的数据项；当天抽到的数据项保持不变</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="50"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="61"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="51"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="62"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="52"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="63"/>
         <source>Annotator</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="53"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="64"/>
         <source>Review share</source>
         <translation>审核比例</translation>
     </message>
     <message>
         <location filename="../../aidou_desktop/ui/review_filters.py" line="65"/>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="77"/>
         <source>All orders</source>
         <translation>全部订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_filters.py" line="66"/>
+        <location filename="../../aidou_desktop/ui/review_filters.py" line="78"/>
         <source>All annotators</source>
         <translation>全部标注员</translation>
     </message>
@@ -2371,72 +2465,72 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
         <translation>修正未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="77"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="81"/>
         <source>← Home (Esc)</source>
         <translation>← 首页（Esc）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="80"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="84"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="117"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="122"/>
         <source>Accept (Enter)</source>
         <translation>通过（Enter）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="119"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="124"/>
         <source>Send back (R)</source>
         <translation>打回（R）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="120"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="125"/>
         <source>Correct (C)</source>
         <translation>修正（C）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="130"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="135"/>
         <source>Enter / Space accept · R send back · C correct (then Enter saves and accepts, Esc cancels) · J / ↓ next · K / ↑ previous · Esc home</source>
         <translation>Enter / 空格 通过 · R 打回 · C 修正（之后 Enter 保存并通过，Esc 取消）· J / ↓ 下一项 · K / ↑ 上一项 · Esc 首页</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="205"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="224"/>
         <source>Nothing to review here. Sync to fetch new work, or change the filters.</source>
         <translation>这里没有要审核的数据项。同步以获取新的结果，或更改筛选条件。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="256"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="275"/>
         <source>This image is not on this PC yet: sync to download it.</source>
         <translation>这张图片还不在这台电脑上：请同步下载。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="270"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="290"/>
         <source>Item %1 / %2</source>
         <translation>第 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="293"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="320"/>
         <source>Conflict: these revisions of the item wait for a decision. Keep one (it becomes the item&apos;s revision, made by you; needs the link to the server); it cannot be accepted or sent back.</source>
         <translation>冲突：这道题的几个版本等待决定。请保留其中一版（它将成为这道题的当前版本，记在你名下；需要连接服务器）；冲突题不能直接通过或打回。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="335"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="362"/>
         <source>A sent-back item needs a reason: nothing was saved.</source>
         <translation>打回需要填写原因：未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="339"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="366"/>
         <source>The verdict could not be saved: %1</source>
         <translation>审核结果未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_page.py" line="374"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="403"/>
         <source>No verdicts yet</source>
         <translation>尚无审核结果</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/review_page.py" line="377"/>
+        <location filename="../../aidou_desktop/ui/review_page.py" line="406"/>
         <source>Accept rate %1% (%n item(s) checked)</source>
         <translation>
             <numerusform>通过率 %1%（抽检 %n 项）</numerusform>
@@ -2446,59 +2540,74 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="30"/>
         <source>Item</source>
         <translation>数据项</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="30"/>
         <source>Annotator</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="30"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="25"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="30"/>
+        <source>Agreement</source>
+        <translation>一致性</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="31"/>
         <source>Comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="29"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="35"/>
         <source>Waiting for review</source>
         <translation>待审核</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="30"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="36"/>
         <source>Sent back</source>
         <translation>已打回</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="31"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="37"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="32"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="38"/>
         <source>Accepted</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="38"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="44"/>
         <source>Flagged by the annotator: %1</source>
         <translation>标注员存疑：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="45"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="51"/>
         <source>Sent back: %1</source>
         <translation>被退回：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="56"/>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="62"/>
         <source>Annotator #%1</source>
         <translation>标注员 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="74"/>
+        <source>Copies of one item: %1 of %2 answered, too few to compare</source>
+        <translation>同一数据项的副本：%2 份中 %1 份已作答，还不能比较</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/review_queue_model.py" line="76"/>
+        <source>Copies of one item: how far the %1 answers of %2 copies agree</source>
+        <translation>同一数据项的副本：%2 份副本中 %1 份答案的一致程度</translation>
     </message>
 </context>
 <context>
@@ -2522,96 +2631,111 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
 <context>
     <name>StatsTab</name>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="91"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="62"/>
         <source>Username</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="63"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="93"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="64"/>
         <source>Accepted items</source>
         <translation>通过条数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="94"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="65"/>
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="95"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="66"/>
         <source>By order</source>
         <translation>按订单</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="103"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="67"/>
+        <source>Accept rate</source>
+        <translation>通过率</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="68"/>
+        <source>Gold score</source>
+        <translation>质检题得分</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="69"/>
+        <source>Agreement</source>
+        <translation>一致性</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="77"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="104"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="78"/>
         <source>Save this month&apos;s pay sheet as CSV or Excel</source>
         <translation>把这个月的工资表保存为 CSV 或 Excel 文件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="107"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="81"/>
         <source>Items finished per day, last %n day(s)</source>
         <translation>
             <numerusform>最近 %n 天每天完成的条目</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="110"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="84"/>
         <source>Pay sheet for</source>
         <translation>工资表月份</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="138"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="112"/>
         <source>Annotator</source>
         <translation>标注员</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="141"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="115"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="149"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="123"/>
         <source>Total: %n item(s), %1 yuan</source>
         <translation>
             <numerusform>合计：%n 条，%1 元</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="166"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="140"/>
         <source>Export the pay sheet</source>
         <translation>导出工资表</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="168"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="142"/>
         <source>CSV for Excel (*.csv)</source>
         <translation>CSV 表格，可用 Excel 打开 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="168"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="142"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="171"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="145"/>
         <source>pay-sheet-%1</source>
         <translation>工资表-%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="188"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="162"/>
         <source>Could not write %1. It may be open in Excel, or the folder is read-only: choose another place.</source>
         <translation>无法写入 %1。文件可能正在 Excel 中打开，或文件夹不允许写入：请换一个位置。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="191"/>
+        <location filename="../../aidou_desktop/ui/office_stats_tab.py" line="165"/>
         <source>Pay sheet for %1 saved to %2.</source>
         <translation>%1 的工资表已导出到 %2。</translation>
     </message>
@@ -2721,64 +2845,69 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="83"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="79"/>
         <source>Training</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="85"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="81"/>
         <source>Each course teaches one kind of work with items whose answers are known. You see at once what was expected; reach the pass mark to be certified for that kind of work. Courses work without the network.</source>
         <translation>每门课程用已知答案的题目教一类工作。每做完一题马上能看到标准答案；总分达到及格线，就获得这类工作的认证。断网也能学。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="88"/>
         <source>Course</source>
         <translation>课程</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="88"/>
         <source>Kind of work</source>
         <translation>工作类型</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="88"/>
         <source>Items</source>
         <translation>题数</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="88"/>
         <source>Pass mark</source>
         <translation>及格线</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="92"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="88"/>
         <source>Your result</source>
         <translation>你的成绩</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="102"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="98"/>
         <source>No training courses yet. They arrive with the next sync once the office admin has made one.</source>
         <translation>还没有培训课程。基地管理员建好课程后，下次同步就会收到。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="109"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="105"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="111"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="107"/>
         <source>Start the course</source>
         <translation>开始学习</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="161"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="157"/>
         <source>Certified (%1)</source>
         <translation>已认证（%1）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="162"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="158"/>
         <source>Passed (%1), confirmed at the next sync</source>
         <translation>已通过（%1），下次同步时由服务器确认</translation>
+    </message>
+    <message>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="161"/>
+        <source>Under way: %1 of %2 items checked</source>
+        <translation>进行中：已检查 %1 / %2 题</translation>
     </message>
     <message>
         <location filename="../../aidou_desktop/ui/training_page.py" line="165"/>
@@ -2801,114 +2930,114 @@ P：多边形/矩形框 · D 下一项 · A 上一项 · Ctrl+Z 撤销 · F1：�
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="260"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="266"/>
         <source>%1 — item %2 of %3</source>
         <translation>%1 — 第 %2 / %3 题</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="269"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="276"/>
         <source>Answer as you would in a real batch, then press Check answer.</source>
         <translation>像做正式批次一样作答，然后按“检查答案”。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="270"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="277"/>
         <source>Check answer</source>
         <translation>检查答案</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="324"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="340"/>
         <source>See the result</source>
         <translation>查看成绩</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="324"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="340"/>
         <source>Next item</source>
         <translation>下一题</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="335"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="40"/>
         <source>Right!</source>
         <translation>答对了！</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="338"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="43"/>
         <source>Not what was expected (this item: %1)</source>
         <translation>和标准答案不一致（本题得分 %1）</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="342"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="47"/>
         <source>The expected answer is drawn in green dashes over yours.</source>
         <translation>标准答案用绿色虚线画在你的答案上面。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="344"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="49"/>
         <source>Missed: %1</source>
         <translation>漏标：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="346"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="51"/>
         <source>Extra or wrongly labelled: %1</source>
         <translation>多标或类别标错：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="348"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="55"/>
         <source>no class</source>
         <translation>不选类别</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="349"/>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="354"/>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="356"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="55"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="60"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="63"/>
         <source>Expected: %1</source>
         <translation>标准答案：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="354"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="61"/>
         <source>no entities</source>
         <translation>没有实体</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="358"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="65"/>
         <source>Guideline: %1</source>
         <translation>标注规范：%1</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="369"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="358"/>
         <source>Passed with %1: you are certified for %2 work. The server confirms it at the next sync.</source>
         <translation>成绩 %1，通过！你已获得“%2”工作的认证，下次同步时由服务器确认。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="371"/>
+        <location filename="../../aidou_desktop/ui/training_page.py" line="360"/>
         <source>%1 — below the pass mark of %3 for %2 work. Look at the guidelines and try again.</source>
         <translation>成绩 %1，没达到“%2”工作的及格线 %3。请再看看标注规范，然后重新学一遍。</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="388"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="80"/>
         <source>boxes</source>
         <translation>画框</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="389"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="81"/>
         <source>polygons</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="390"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="82"/>
         <source>image classes</source>
         <translation>图片分类</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="391"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="83"/>
         <source>text classes</source>
         <translation>文本分类</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="392"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="84"/>
         <source>entity spans</source>
         <translation>实体标注</translation>
     </message>
     <message>
-        <location filename="../../aidou_desktop/ui/training_page.py" line="393"/>
+        <location filename="../../aidou_desktop/ui/training_feedback.py" line="85"/>
         <source>transcription</source>
         <translation>文字转写</translation>
     </message>

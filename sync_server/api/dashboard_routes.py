@@ -1,8 +1,8 @@
 """The lead's dashboard (issue 11): one order's figures per annotator and UTC day over the
 last days, for the desktop's 看板 charts.
 
-Thin: the same permission check as the other quality routes (``_lead_order``: a lead or
-admin of the order's office), ``sync_server.db.dashboard`` reads, ``sync_server.quality.dashboard``
+Thin: the same permission check as the other quality routes (``quality_scope.lead_order``: a
+lead or admin of the order's office), ``sync_server.db.dashboard`` reads, ``sync_server.quality.dashboard``
 computes and words the answer.
 """
 
@@ -15,31 +15,26 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from sync_server.api.deps import CurrentUser, Db, protocol_header
-from sync_server.api.openapi_doc import NEEDS_TOKEN, errors, json_answer
-from sync_server.api.quality_routes import _UNKNOWN_ORDER, _lead_order, _object
+from sync_server.api.openapi_doc import NEEDS_TOKEN, json_answer
+from sync_server.api.quality_scope import QUALITY_ERRORS, json_object, lead_order
 from sync_server.db.clock import utc_now
 from sync_server.db.dashboard import office_annotators, order_figures
 from sync_server.protocol import API_PREFIX
 from sync_server.quality.dashboard import dashboard_wire
 
 MAX_DAYS = 92  # a quarter: the figures are computed on each request
-dashboard_router = APIRouter(
-    prefix=API_PREFIX,
-    dependencies=[Depends(protocol_header)],
-    responses={**errors(400, 422, 426), **errors(401, 403, 404, s403="forbidden: only a lead or an admin sees quality figures",
-                                                 s404=_UNKNOWN_ORDER)},
-)  # fmt: skip
+dashboard_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=QUALITY_ERRORS)
 
 _INT = {"type": "integer"}
 _RATE = {"type": ["number", "null"]}
 _DAY = {"type": "string", "format": "date"}
 _TALLY = {"items": _INT, "accepted": _INT, "rejected": _INT, "accept_rate": _RATE, "gold_answered": _INT,
           "gold_score": _RATE, "agreement_pairs": _INT, "agreement": _RATE}  # fmt: skip
-DASHBOARD_SCHEMA = _object(
+DASHBOARD_SCHEMA = json_object(
     order_id=_INT, days=_INT, first_day=_DAY, last_day=_DAY,
-    annotators={"type": "array", "items": _object(
+    annotators={"type": "array", "items": json_object(
         annotator_id=_INT, username={"type": "string"}, display_name={"type": "string"}, **_TALLY,
-        days={"type": "array", "items": _object(day=_DAY, **_TALLY)})},
+        days={"type": "array", "items": json_object(day=_DAY, **_TALLY)})},
 )  # fmt: skip
 
 
@@ -58,7 +53,7 @@ def dashboard(
     until = utc_now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     since = until - timedelta(days=days)
     with db.read() as conn:
-        _lead_order(conn, user, order_id)
+        lead_order(conn, user, order_id)
         figures = order_figures(conn, order_id, since, until)
         people = office_annotators(conn, user.office_id)
     body: dict[str, Any] = {

@@ -13,14 +13,12 @@ document. Nothing here reads or checks a request.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from fastapi import FastAPI
 from pydantic import TypeAdapter
 
 from sync_server.api.deps import OLDEST_SUPPORTED_PROTOCOL
-from sync_server.db.earnings import PayRow
 from sync_server.protocol import (
     MAX_DISPLAY_NAME_LENGTH,
     MAX_FLAG_LENGTH,
@@ -206,21 +204,10 @@ PEOPLE_SCHEMA = _object(
         "items": _object(id=_INT, username=_STR, display_name=_STR, role={"enum": list(ROLES)}),
     }
 )
-PAYSHEET_SCHEMA = _object(
-    month=_STR,
-    rows={"type": "array", "items": {"$ref": f"{_SCHEMAS}PayRow"}},
-    total_cents=_INT,
-)
 THROUGHPUT_SCHEMA = _object(
     days=_INT,
     rows={"type": "array", "items": _object(annotator_id=_INT, day={"type": "string", "format": "date"}, items=_INT)},
 )
-
-
-def _answer_schemas() -> dict[str, dict[str, Any]]:
-    schema = TypeAdapter(PayRow).json_schema(ref_template=_SCHEMAS + "{model}", mode="serialization")
-    schema["required"] = [f.name for f in fields(PayRow)]  # the sheet is ``asdict``: every field is there
-    return {"PayRow": schema}
 
 
 # ---------------------------------------------------------------- the document
@@ -235,7 +222,7 @@ _PROTOCOL_HEADER_TEXT = (
 def _complete(document: dict[str, Any]) -> None:
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    for name, schema in {**body_schemas(), **_answer_schemas()}.items():
+    for name, schema in body_schemas().items():
         if name in schemas and schemas[name] != schema:
             raise ValueError(f"two different OpenAPI schemas named {name}")
         schemas[name] = schema

@@ -1,34 +1,35 @@
-"""The lead's and admin's figures: the month's pay sheet and daily throughput per annotator.
+"""The lead's and admin's figures: the month's pay sheet (with each annotator's quality of the
+month) and daily throughput per annotator.
 
-Thin routes over ``sync_server.db.earnings``; same protocol header and error body as
-``sync_server.api.routes``.
+Thin routes over ``sync_server.db.earnings`` and ``sync_server.db.dashboard``; same protocol
+header and error body as ``sync_server.api.routes``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime, timedelta, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter
+from sqlalchemy import select
 
 from sync_server.api.deps import CurrentUser, Db, protocol_header
 from sync_server.api.errors import ApiError
 from sync_server.api.openapi_doc import (
     NEEDS_TOKEN,
-    PAYSHEET_SCHEMA,
     PEOPLE_SCHEMA,
     THROUGHPUT_SCHEMA,
     errors,
     json_answer,
 )
-from sqlalchemy import select
-
-from sync_server.db.earnings import month_bounds, pay_sheet, throughput
+from sync_server.db.dashboard import month_pay_sheet
+from sync_server.db.earnings import month_bounds, throughput
 from sync_server.db.import_account import PEOPLE
 from sync_server.db.tables import users
-from sync_server.protocol import API_PREFIX, UserInfo
+from sync_server.protocol import API_PREFIX, PayRow, PaySheet, UserInfo
 
 _ERRORS = {
     **errors(400, 422, 426),
@@ -36,6 +37,20 @@ _ERRORS = {
 }
 report_router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_header)], responses=_ERRORS)
 _MONTH = "^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+def _paysheet_schema() -> dict:
+    """The answer is ``asdict(PaySheet)``: every field of it and of its rows is there."""
+    row = TypeAdapter(PayRow).json_schema(mode="serialization")
+    row["required"] = [f.name for f in fields(PayRow)]
+    sheet = TypeAdapter(PaySheet).json_schema(mode="serialization")
+    sheet["properties"]["rows"] = {"type": "array", "items": row}
+    sheet["required"] = [f.name for f in fields(PaySheet)]
+    sheet.pop("$defs", None)
+    return sheet
+
+
+PAYSHEET_SCHEMA = _paysheet_schema()
 
 
 def _lead_or_admin(user: UserInfo) -> None:
@@ -62,7 +77,7 @@ def people(user: CurrentUser, db: Db) -> JSONResponse:
 
 @report_router.get(
     "/paysheet",
-    summary="The month's pay per annotator: accepted items × price",
+    summary="The month's pay per annotator (accepted items × price) and their quality of the month",
     openapi_extra=NEEDS_TOKEN,
     responses={200: json_answer(PAYSHEET_SCHEMA), **errors(422, s422="invalid_request: month is not YYYY-MM")},
 )
@@ -78,9 +93,8 @@ def paysheet(
     except ValueError:
         raise ApiError(422, "invalid_request", f"month must look like 2026-12, not {month!r}") from None
     with db.read() as conn:
-        rows = pay_sheet(conn, user.office_id, month)
-    return JSONResponse({"month": month, "rows": [asdict(row) for row in rows],
-                         "total_cents": sum(row.amount_cents for row in rows)})  # fmt: skip
+        sheet = month_pay_sheet(conn, user.office_id, month)
+    return JSONResponse(asdict(sheet))
 
 
 @report_router.get(

@@ -1,7 +1,8 @@
 """What the lead's dashboard and the pay sheet's quality columns read (issue 11): head
 revisions, verdicts, gold answers and overlap copies of a time window, each with its UTC day.
 ``sync_server.quality.dashboard`` computes the figures; ``order_figures`` and ``office_figures``
-join the two for the route and the pay sheet command.
+join the two for the route and the pay sheet, and ``month_pay_sheet`` is the pay sheet with its
+quality, as ``GET /paysheet`` answers it and ``aidou-server paysheet`` writes it.
 """
 
 from __future__ import annotations
@@ -12,16 +13,27 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, select
 
 from sync_server.db.clock import as_utc
-from sync_server.db.quality import PAGE_ROWS, _shapes, order_quality
-from sync_server.db.tables import annotations, gold_answers, items, orders, reviews, users
+from sync_server.db.earnings import month_bounds, pay_sheet
+from sync_server.db.quality import PAGE_ROWS, _shapes, _testing, order_quality
+from sync_server.db.tables import (
+    annotations,
+    gold_answers,
+    items,
+    orders,
+    reviews,
+    users,
+)
+from sync_server.protocol import PayRow, PaySheet
 from sync_server.quality.dashboard import (
     DatedCopy,
     DatedGold,
     Figures,
+    Tally,
     add_agreement,
     add_gold,
     add_items,
     add_verdicts,
+    per_annotator,
 )
 from sync_server.quality.gold import GoldAnswer
 
@@ -73,13 +85,14 @@ def verdicts(conn: Connection, order_id: int, since: datetime, until: datetime) 
 
 
 def dated_gold(conn: Connection, order_id: int, since: datetime, until: datetime) -> Iterator[DatedGold]:
-    """The order's gold items whose head revision was received in the window, with the known answer."""
+    """The order's gold items whose head revision was received in the window, with the known answer
+    (an item a training course teaches scores nobody, as in ``sync_server.db.quality``)."""
     head = annotations.alias("head")
     rows = conn.execute(
         select(items.c.id, items.c.name, head.c.annotator_id, head.c.shapes, gold_answers.c.shapes, head.c.received_at)
         .join(gold_answers, gold_answers.c.item_id == items.c.id)
         .join(head, head.c.id == items.c.head_annotation_id)
-        .where(items.c.order_id == order_id, head.c.received_at >= since, head.c.received_at < until)
+        .where(items.c.order_id == order_id, head.c.received_at >= since, head.c.received_at < until, _testing())
         .order_by(items.c.id)
         .execution_options(stream_results=True, yield_per=PAGE_ROWS)
     )
@@ -142,3 +155,23 @@ def office_figures(conn: Connection, office_id: int, since: datetime, until: dat
     for order_id in conn.execute(select(orders.c.id).where(orders.c.office_id == office_id).order_by(orders.c.id)).scalars().all():
         order_figures(conn, order_id, since, until, figures)
     return figures
+
+
+def month_pay_sheet(conn: Connection, office_id: int, month: str) -> PaySheet:
+    """The month's pay per annotator (``sync_server.db.earnings.pay_sheet``) with each one's
+    quality of the month over every order of the office, and everyone's. ValueError for a
+    month that is not "YYYY-MM"."""
+    pay = pay_sheet(conn, office_id, month)
+    quality = per_annotator(office_figures(conn, office_id, *month_bounds(month)))
+    everyone = Tally()
+    rows = []
+    for person in pay:
+        tally = quality.get(person.annotator_id, Tally())
+        everyone.add(tally)
+        rows.append(PayRow(
+            person.annotator_id, person.username, person.display_name, person.accepted_items, person.amount_cents,
+            dict(person.by_order), tally.accepted + tally.rejected, tally.accept_rate, tally.gold_answered,
+            tally.gold_score, tally.agreement_pairs, tally.agreement,
+        ))  # fmt: skip
+    total = sum(person.amount_cents for person in pay)
+    return PaySheet(month, rows, total, everyone.accept_rate, everyone.gold_score, everyone.agreement)

@@ -16,7 +16,7 @@ from sync_server.db.clock import utc_now
 from sync_server.db.tables import annotations, course_items, gold_answers, items, orders
 from sync_server.protocol import Shape
 from sync_server.quality.agreement import Copy, Group
-from sync_server.quality.gold import GoldAnswer
+from sync_server.quality.gold import GoldAnswer, KindAnswer
 
 PAGE_ROWS = 1000  # rows fetched at a time: the order may hold 100,000 groups
 
@@ -105,6 +105,40 @@ def answered_gold(conn: Connection, order_id: int) -> Iterator[GoldAnswer]:
             yield GoldAnswer(item_id, name, annotator_id, _shapes(answer), _shapes(gold))
     finally:
         rows.close()
+
+
+def office_gold_answers(conn: Connection, office_id: int, since: datetime | None = None) -> Iterator[KindAnswer]:
+    """Every gold item of the office's orders that has a head revision (received from
+    ``since`` on, if given), with its order's task kind and IoU threshold. Streamed."""
+    head = annotations.alias("head")
+    query = (
+        select(orders.c.task_kind, orders.c.iou_threshold, items.c.id, items.c.name, items.c.head_annotator_id,
+               head.c.shapes, gold_answers.c.shapes)
+        .join(orders, orders.c.id == items.c.order_id)
+        .join(gold_answers, gold_answers.c.item_id == items.c.id)
+        .join(head, head.c.id == items.c.head_annotation_id)
+        .where(orders.c.office_id == office_id, _testing())
+        .order_by(items.c.id)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(head.c.received_at >= since)
+    rows = conn.execute(query.execution_options(stream_results=True, yield_per=PAGE_ROWS))
+    try:
+        for kind, threshold, item_id, name, annotator_id, answer, gold in rows:
+            yield KindAnswer(kind, threshold, GoldAnswer(item_id, name, annotator_id, _shapes(answer), _shapes(gold)))
+    finally:
+        rows.close()
+
+
+def gold_items_by_kind(conn: Connection, office_id: int) -> dict[str, int]:
+    """Task kind → the office's gold items of that kind that still test."""
+    rows = conn.execute(
+        select(orders.c.task_kind, func.count())
+        .select_from(gold_answers.join(items, items.c.id == gold_answers.c.item_id).join(orders, orders.c.id == items.c.order_id))
+        .where(orders.c.office_id == office_id, _testing())
+        .group_by(orders.c.task_kind)
+    )
+    return {kind: count for kind, count in rows}
 
 
 def recent_work(conn: Connection, order_id: int, since: datetime) -> dict[int, int]:

@@ -210,6 +210,19 @@ def test_lead_picks_the_order_and_sees_the_charts_and_the_table(qtbot, seeded, o
     assert lines(tab.charts["agreement"])[anno1][1] == [pytest.approx(100 * 5 / 9)]
 
 
+def test_on_a_1366_by_768_screen_the_table_shows_eight_rows_or_more(qtbot, seeded, open_page):
+    page = open_page("lead", "lead123")
+    page.resize(1366, 768)  # the main window's page, full screen on the office's laptops
+    open_dashboard(qtbot, page)
+    tab = page.dashboard_tab
+    choose_order(qtbot, page, ORDER)
+    qtbot.waitUntil(lambda: tab.table.isVisible())
+    rows = tab.table.viewport().height() / tab.table.verticalHeader().defaultSectionSize()
+    assert rows >= 8, f"room for {rows:.1f} rows"
+    assert all(chart.height() >= 150 for chart in tab.charts.values())  # the charts stay readable
+    assert len({chart.geometry().top() for chart in tab.charts.values()}) == 1  # one row of four
+
+
 def test_a_shorter_span_chosen_with_the_keyboard_redraws(qtbot, seeded, open_page):
     page = open_page("admin", "admin123")
     open_dashboard(qtbot, page)
@@ -229,8 +242,7 @@ def test_an_order_with_nothing_yet_says_so_in_a_sentence(qtbot, seeded, open_pag
     open_dashboard(qtbot, page)
     tab = page.dashboard_tab
     choose_order(qtbot, page, EMPTY)
-    click_refresh = tab.refresh_button
-    QTest.mouseClick(click_refresh, LEFT)
+    QTest.mouseClick(page.refresh_button, LEFT)  # the page's one Refresh
     wait_idle(qtbot, page)
     assert page.message_label.isHidden()
     assert tab.note.isVisible() and tab.note.text().endswith(".")

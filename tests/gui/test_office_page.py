@@ -164,6 +164,19 @@ def test_pay_sheet_export_writes_the_rows_the_server_returned(qtbot, server, ope
         (p.username, p.display_name, p.accepted_items, p.amount_cents / 100) for p in expected.rows
     ]
     assert float(total[3]) == expected.total_cents / 100
+    # the month's quality, as ``aidou-server paysheet`` writes it: percent, empty when unmeasured
+    assert rows[0][5:] == ["通过率(%) accept rate", "质检题得分(%) gold score", "一致性(%) agreement"]
+
+    def cells(*shares):
+        return ["" if share is None else str(round(share * 100, 1)) for share in shares]
+
+    assert [r[5:] for r in body] == [cells(p.accept_rate, p.gold_score, p.agreement) for p in expected.rows]
+    assert total[5:] == cells(expected.accept_rate, expected.gold_score, expected.agreement)
+    paid = next(p for p in expected.rows if p.username == "anno2")
+    assert paid.reviewed >= 1 and paid.accept_rate is not None
+    on_screen = stats.pay_model
+    row = next(r for r in range(on_screen.rowCount()) if on_screen.row(r).username == "anno2")
+    assert on_screen.data(on_screen.index(row, 5)) == f"{round(100 * paid.accept_rate)}%"  # the accept rate column
     assert "已导出" in page.status_label.text() or str(out) in page.status_label.text()
 
 

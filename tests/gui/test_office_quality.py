@@ -9,6 +9,9 @@ and anno2, and answers pushed as they would from their PCs:
     img_01   car box            a box far away     car box       0%  → anno2's gold 50%: flagged
     img_02   car + pedestrian   car box            —            67%
     img_03   —                  —                  —             —
+
+Gold per task kind over the office (the demo's gold items are a course's: left out): boxes,
+anno1 2 items 100%, anno2 2 items 50% (flagged).
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from aidou_desktop.sync import SyncClient
 from aidou_desktop.sync.office_client import OfficeClient, days_from_now
 from aidou_desktop.ui.office_page import OfficePage
+from aidou_desktop.ui.training_page import kind_name
 from sync_server.cli import main as server_cli
 from sync_server.protocol import AnnotationRecord, Shape, uuid7
 from tests.desktop.server_process import ServerProcess
@@ -205,7 +209,7 @@ def test_lead_sees_the_lowest_agreement_first_and_the_flagged_annotator(
     open_quality_tab(qtbot, page)
     tab = page.quality_tab
     choose_order(qtbot, page, ORDER)
-    click(tab.refresh_button)
+    click(page.refresh_button)  # the page's one Refresh loads the open tab's figures too
     wait_idle(qtbot, page)
     assert page.message_label.isHidden()
 
@@ -263,13 +267,17 @@ def test_a_lenient_pass_mark_flags_nobody(qtbot, seeded, open_page):
     open_quality_tab(qtbot, page)
     tab = page.quality_tab
     choose_order(qtbot, page, ORDER)
+    assert any(person.flagged for person in tab.people_model.rows())
     tab.pass_spin.setFocus()
     QTest.keyClick(tab.pass_spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(tab.pass_spin, "40")
-    click(tab.refresh_button)
+    QTest.qWait(50)
+    assert page.busy() is False  # typing alone asks nothing of the server
+    QTest.keyClick(tab.pass_spin, Qt.Key.Key_Return)  # the mark counts once entered
     wait_idle(qtbot, page)
     assert tab.pass_spin.value() == 40
     assert not any(person.flagged for person in tab.people_model.rows())
+    assert not any(row.flagged for row in tab.kinds_model.rows()) and tab.kinds_model.rowCount() == 2
 
 
 def test_an_order_without_overlap_or_gold_says_so(qtbot, seeded, open_page):
@@ -297,7 +305,7 @@ def test_the_server_gone_is_said_in_chinese(qtbot, seeded, open_page):
     shown = tab.items_model.rowCount()
     seeded.server.stop()
     try:
-        click(tab.refresh_button)
+        click(page.refresh_button)
         wait_idle(qtbot, page)
         assert (
             page.message_label.isVisible()
@@ -328,6 +336,35 @@ def test_an_annotator_never_sees_the_tab_and_the_server_refuses_them(qtbot, seed
     assert refused.value.code == "forbidden"
 
 
+def test_the_gold_accuracy_per_task_kind_sits_beside_the_order(qtbot, seeded, open_page):
+    page = open_page("lead", "lead123")
+    open_quality_tab(qtbot, page)
+    tab = page.quality_tab
+    choose_order(qtbot, page, ORDER)
+    assert tab.kinds_table.isVisible() and not tab.kinds_note.isVisible()
+    assert tab.kinds_table.geometry().top() == tab.people_table.geometry().top()  # side by side
+    kinds = tab.kinds_model
+    boxes = kind_name("bbox")
+    flag = tab.tr("Below the pass mark")
+    assert [[cell(kinds, r, c) for c in range(5)] for r in range(kinds.rowCount())] == [
+        [seeded.names["anno2"], boxes, "2", "50%", flag],  # the lowest first
+        [seeded.names["anno1"], boxes, "2", "100%", ""],
+    ]
+    assert kinds.data(kinds.index(0, 3), Qt.ItemDataRole.ForegroundRole) is not None  # shown red
+    assert kinds.data(kinds.index(1, 3), Qt.ItemDataRole.ForegroundRole) is None
+    # another order of the office: its own figures, the same office-wide row
+    plain = next(tab.order_combo.itemText(i) for i in range(tab.order_combo.count()) if tab.order_combo.itemText(i) != ORDER)
+    choose_order(qtbot, page, plain)
+    assert not tab.people_table.isVisible() and tab.kinds_model.rowCount() == 2 and tab.kinds_table.isVisible()
+
+
+def test_the_page_has_one_refresh_button(qtbot, seeded, open_page):
+    page = open_page("admin", "admin123")
+    open_quality_tab(qtbot, page)
+    buttons = [b for b in page.findChildren(QPushButton) if b.text() == page.refresh_button.text()]
+    assert buttons == [page.refresh_button]
+
+
 def test_the_client_parses_both_answers(seeded):
     lead = OfficeClient(log_in(seeded.server, "lead", "lead123"))
     agreement = lead.agreement(seeded.order_id)
@@ -345,6 +382,10 @@ def test_the_client_parses_both_answers(seeded):
         and flagged[0].below[0].name == "img_01.jpg"
         and flagged[0].recent_items == 3
     )
+    kinds = lead.gold_by_kind(days=30)
+    assert (kinds.days, [(k.task_kind, k.gold_items) for k in kinds.kinds]) == (30, [("bbox", 4)])
+    assert [(p.username, p.answered, p.mean_score, p.flagged) for p in kinds.annotators] == [
+        ("anno2", 2, 0.5, True), ("anno1", 2, 1.0, False)]  # fmt: skip
     lead.close()
 
 

@@ -1,13 +1,17 @@
 """The lead's dashboard (issue 11) on hand-built answers, verdicts and days: the figures per
-annotator and UTC day, who may see them, and the same figures in the month's pay sheet."""
+annotator and UTC day, who may see them, and the same figures in the month's pay sheet
+(``GET /paysheet`` and the CSV/XLSX of ``aidou-server paysheet``)."""
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
+from quality_helpers import answer, lease_lanes, make_overlap_order
+from server_helpers import PASSWORD, auth, box
 from sqlalchemy import select
 
 from sync_server.cli import main
@@ -15,10 +19,8 @@ from sync_server.db import tables
 from sync_server.db.accounts import create_user, issue_token
 from sync_server.db.engine import read_connection, write_transaction
 from sync_server.orders.gold_import import import_gold_file
-from sync_server.protocol import uuid7
-
-from quality_helpers import answer, lease_lanes, make_overlap_order
-from server_helpers import PASSWORD, auth, box
+from sync_server.paysheet import write_pay_sheet
+from sync_server.protocol import PayRow, PaySheet, from_wire, uuid7
 
 FAR_BOX = [box(x1=70, y1=45, x2=110, y2=75)]  # nowhere near box()
 
@@ -41,9 +43,13 @@ def _review(client, token: str, engine, item_id: int, verdict: str) -> str:
     return body["id"]
 
 
-def _move(engine, table, row_id: str, days_ago: int) -> None:
-    """Pretend the server received this row ``days_ago`` days ago (at noon, UTC)."""
-    at = (datetime.now(timezone.utc) - timedelta(days=days_ago)).replace(hour=12, minute=0, second=0, microsecond=0)
+def _noon(days_ago: int) -> datetime:
+    return (datetime.now(timezone.utc) - timedelta(days=days_ago)).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def _move(engine, table, row_id: str, days_ago: int | None = None, at: datetime | None = None) -> None:
+    """Pretend the server received this row ``days_ago`` days ago (at noon, UTC), or ``at``."""
+    at = _noon(days_ago) if at is None else at
     with write_transaction(engine) as conn:
         conn.execute(table.update().where(table.c.id == row_id).values(received_at=at))
 
@@ -52,8 +58,13 @@ def _dashboard(client, token: str, order_id: int, days: int = 30):
     return client.get("/api/v1/quality/dashboard", params={"order_id": order_id, "days": days}, headers=auth(token))
 
 
+@dataclass
+class Worked:
+    yesterday: list[tuple[object, str]]  # (table, row id) of the rows moved to yesterday
+
+
 @pytest.fixture
-def worked(engine, world, client, tokens, tmp_path):
+def worked(engine, world, client, tokens, tmp_path) -> Worked:
     """The template order with gold answers (box() on every image) and this work:
 
         anno1  img_00 box()  yesterday, accepted yesterday     gold 1
@@ -71,11 +82,24 @@ def worked(engine, world, client, tokens, tmp_path):
     answer(client, tokens["anno1"], a1, [box()])
     answer(client, tokens["anno2"], b0, FAR_BOX)
     answer(client, tokens["anno2"], b1, [box()])
-    _move(engine, tables.annotations, _head(engine, a0), 1)
-    _move(engine, tables.reviews, _review(client, tokens["lead"], engine, a0, "accept"), 1)
+    yesterday = [(tables.annotations, _head(engine, a0)), (tables.reviews, _review(client, tokens["lead"], engine, a0, "accept"))]
+    for table, row_id in yesterday:
+        _move(engine, table, row_id, 1)
     _review(client, tokens["lead"], engine, b0, "reject")
     _move(engine, tables.reviews, _review(client, tokens["lead"], engine, b1, "accept"), 40)
     _review(client, tokens["lead"], engine, b1, "reject")
+    return Worked(yesterday)
+
+
+def _one_month(engine, worked: Worked) -> str:
+    """This month (UTC), with yesterday's rows kept inside it: on the 1st they move to its first
+    instant, so the month's figures are the same whatever the day (the accept of 40 days ago
+    always lies in an earlier month)."""
+    now = datetime.now(timezone.utc)
+    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for table, row_id in worked.yesterday:
+        _move(engine, table, row_id, at=max(_noon(1), first))
+    return now.strftime("%Y-%m")
 
 
 def test_the_figures_per_annotator_and_day(client, tokens, world, worked):
@@ -134,10 +158,8 @@ def test_the_dashboard_is_for_the_orders_leads_only(engine, client, tokens, worl
     assert _dashboard(client, tokens["lead"], world.order, days=93).status_code == 422
 
 
-def test_the_pay_sheet_has_the_months_quality_in_csv_and_xlsx(data_dir, tmp_path, monkeypatch, capsys, worked):
-    month = datetime.now(timezone.utc).strftime("%Y-%m")
-    if _day(1)[:7] != month:
-        pytest.skip("yesterday was last month: the hand-built figures assume one month")
+def test_the_pay_sheet_has_the_months_quality_in_csv_and_xlsx(engine, data_dir, tmp_path, monkeypatch, capsys, worked):
+    month = _one_month(engine, worked)
     monkeypatch.setenv("AIDOU_DATA_DIR", str(data_dir))
     for suffix in ("csv", "xlsx"):
         assert main(["paysheet", "--month", month, "--out", str(tmp_path / f"pay.{suffix}")]) == 0
@@ -151,3 +173,22 @@ def test_the_pay_sheet_has_the_months_quality_in_csv_and_xlsx(data_dir, tmp_path
     rows = list(load_workbook(tmp_path / "pay.xlsx")[month].values)
     assert rows[0][5:] == tuple(header[5:])
     assert rows[1][5:] == (100.0, 100.0, None) and rows[2][5:] == (0.0, 50.0, None)
+
+
+def test_the_pay_sheet_route_carries_the_same_quality(engine, data_dir, tmp_path, monkeypatch, client, tokens, world, worked):
+    month = _one_month(engine, worked)
+    reply = client.get("/api/v1/paysheet", params={"month": month}, headers=auth(tokens["lead"]))
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    anno1, anno2 = body["rows"]
+    assert (anno1["annotator_id"], anno1["accepted_items"], anno1["reviewed"], anno1["accept_rate"]) == (world.anno1, 1, 1, 1.0)
+    assert (anno1["gold_answered"], anno1["gold_score"], anno1["agreement_pairs"], anno1["agreement"]) == (2, 1.0, 0, None)
+    assert (anno2["reviewed"], anno2["accept_rate"], anno2["gold_answered"], anno2["gold_score"]) == (2, 0.0, 2, 0.5)
+    assert (body["accept_rate"], body["gold_score"], body["agreement"]) == (pytest.approx(1 / 3), 0.75, None)
+    # the desktop writes the sheet it was sent with the command's own rows: the very same file
+    sheet = from_wire(PaySheet, body)
+    sheet.rows = [from_wire(PayRow, row) for row in sheet.rows]
+    write_pay_sheet(sheet, tmp_path / "from-the-route.csv")
+    monkeypatch.setenv("AIDOU_DATA_DIR", str(data_dir))
+    assert main(["paysheet", "--month", month, "--out", str(tmp_path / "from-the-command.csv")]) == 0
+    assert (tmp_path / "from-the-route.csv").read_bytes() == (tmp_path / "from-the-command.csv").read_bytes()
