@@ -13,6 +13,8 @@ take no text as it is.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,16 +61,51 @@ def execute_many(conn: Connection, stmt: UpdateBase, keys: tuple[str, ...], rows
     """Run ``stmt`` once per row; each row holds the values of ``keys``, in that order."""
     if not rows:
         return
-    sql, names, order, steps, positional = _plan(conn, stmt, keys)
-    if steps or order != tuple(range(len(keys))):
-        # column by column: the bind processors run once per column, not once per row and step
-        columns = list(zip(*rows))
-        columns = [columns[i] for i in order]
-        for j, process in steps:
-            columns[j] = _processed(columns[j], process)
-        rows = list(zip(*columns))
+    sql, names, _order, _steps, positional = plan = _plan(conn, stmt, keys)
+    rows = _bound(plan, rows, len(keys))
     params = rows if positional else [dict(zip(names, row)) for row in rows]
     conn.exec_driver_sql(sql, params)
+
+
+def _bound(plan, rows: Sequence[Sequence[Any]], width: int) -> Sequence[Sequence[Any]]:
+    """The rows in the statement's bind order, through the dialect's bind processors."""
+    _sql, _names, order, steps, _positional = plan
+    if not steps and order == tuple(range(width)):
+        return rows
+    # column by column: the bind processors run once per column, not once per row and step
+    columns = list(zip(*rows))
+    columns = [columns[i] for i in order]
+    for j, process in steps:
+        columns[j] = _processed(columns[j], process)
+    return list(zip(*columns))
+
+
+# SQLite: one INSERT with many rows of VALUES, not one statement run per row. Each run of
+# a statement is a full trip through SQLite's VM, and a table with AUTOINCREMENT (the
+# change feed) rewrites its sqlite_sequence row at the end of every one: rows of a
+# 500-record push went in at about half the cost (1,000 feed rows: 10.7 → 5.4 ms).
+# The SQL is SQLAlchemy's compiled statement with its "(?, …, ?)" group repeated: no
+# value is ever spliced in, every one is still a bound parameter.
+_ROWS_PER_INSERT = 200  # × a dozen columns: far below SQLite's 32,766 bound parameters
+_VALUES_GROUP = re.compile(r"^(.* VALUES )(\((?:\?, )*\?\))$", re.DOTALL)
+_MULTI_SQL: dict[tuple[str, int], str] = {}
+
+
+def _insert_values(conn: Connection, stmt: Insert, keys: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
+    sql, _names, _order, _steps, positional = plan = _plan(conn, stmt, keys)
+    found = _VALUES_GROUP.match(sql) if positional else None
+    if found is None:  # a statement of another shape (a default the SQL computes): row by row
+        execute_many(conn, stmt, keys, rows)
+        return
+    rows = _bound(plan, rows, len(keys))
+    head, group = found.groups()
+    chain = itertools.chain.from_iterable
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start : start + _ROWS_PER_INSERT]
+        multi = _MULTI_SQL.get((sql, len(chunk)))
+        if multi is None:
+            multi = _MULTI_SQL[(sql, len(chunk))] = head + ", ".join([group] * len(chunk))
+        conn.exec_driver_sql(multi, tuple(chain(chunk)))
 
 
 def _processed(values: Sequence[Any], process: Any) -> Sequence[Any]:
@@ -93,13 +130,16 @@ def insert_many(
     conn: Connection, stmt: Insert, keys: tuple[str, ...], rows: Sequence[Sequence[Any]], columns: tuple[str, ...]
 ) -> None:
     """``execute_many`` of an INSERT into ``stmt.table``; ``columns`` names the column each
-    key fills (a JSON_TEXT bind's key is not its column's name). PostgreSQL: one COPY."""
+    key fills (a JSON_TEXT bind's key is not its column's name). PostgreSQL: one COPY;
+    SQLite: INSERTs of many rows each."""
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name == "sqlite":
+        _insert_values(conn, stmt, keys, rows)
+    elif conn.dialect.name == "postgresql":
+        _copy(conn, stmt.table, columns, rows)
+    else:
         execute_many(conn, stmt, keys, rows)
-        return
-    _copy(conn, stmt.table, columns, rows)
 
 
 def _copy(conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
