@@ -16,9 +16,13 @@ WAL mode; the checkpoint is where the database file is synced, wherever it runs.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import weakref
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 INTERVAL_S = 1.0
 DEFAULT_PAGES = 1000  # SQLite's own mark, kept where no checkpointer runs (the CLI, tests)
@@ -39,30 +43,48 @@ def autocheckpoint_pages(engine: Engine) -> int:
 
 
 class WalCheckpointer:
-    """Checkpoints ``engine``'s WAL every ``interval`` seconds on a daemon thread."""
+    """Checkpoints ``engine``'s WAL every ``interval`` seconds on a daemon thread.
+
+    The thread holds the engine weakly and ends when it is gone, or when its database file
+    is: an app that was started and then dropped without stopping (a test's, a tool's)
+    must not leave a thread failing every second behind it."""
 
     def __init__(self, engine: Engine, interval: float | None = None) -> None:
-        self.engine, self.interval = engine, INTERVAL_S if interval is None else interval
+        self._engine = weakref.ref(engine)
+        self.interval = INTERVAL_S if interval is None else interval
+        self.database = Path(engine.url.database or "")
         self.checkpoints = 0  # checkpoints that ran: a test's window onto the thread
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="aidou-wal-checkpoint", daemon=True)
 
     def start(self) -> WalCheckpointer:
+        engine = self._engine()
         # connections made from now on leave checkpoints to this thread; the pooled ones
         # (made before, with SQLite's mark) are dropped so none keeps checkpointing in a commit
-        self.engine.aidou_checkpointer = self
-        self.engine.dispose()
+        engine.aidou_checkpointer = self
+        engine.dispose()
         self._thread.start()
         return self
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
-        self.checkpoint("TRUNCATE")  # the server stops: the database file whole, the WAL empty
-        self.engine.aidou_checkpointer = None
+        engine = self._engine()
+        if engine is None:
+            return
+        engine.aidou_checkpointer = None
+        if not self.database.exists():
+            return  # removed under a dropped app (a tool's temporary one): nothing to keep
+        try:
+            self.checkpoint(engine, "TRUNCATE")  # the server stops: the database file whole, the WAL empty
+        except (DBAPIError, sqlite3.Error) as error:  # stopping goes on; SQLite reads the WAL next time
+            _log.warning("last WAL checkpoint of %s failed (%s)", self.database, error)
 
-    def checkpoint(self, mode: str = "PASSIVE") -> None:
-        raw = self.engine.raw_connection()  # autocommit: a checkpoint cannot run in a transaction
+    def checkpoint(self, engine: Engine, mode: str = "PASSIVE") -> None:
+        raw = engine.raw_connection()  # autocommit: a checkpoint cannot run in a transaction
         try:
             raw.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()  # mode: ours, never input
             self.checkpoints += 1
@@ -70,11 +92,20 @@ class WalCheckpointer:
             raw.close()
 
     def _run(self) -> None:
+        said = None
         while not self._stop.wait(self.interval):
+            engine = self._engine()
+            if engine is None or not self.database.exists():
+                return  # the app was dropped, or its database removed: nothing left to copy
             try:
-                self.checkpoint()
-            except Exception:  # a busy or failing checkpoint is tried again; the backstop bounds the WAL
-                _log.warning("WAL checkpoint failed; trying again in %.0f s", self.interval, exc_info=True)
+                self.checkpoint(engine)
+            except (DBAPIError, sqlite3.Error) as error:  # tried again; the connections' backstop bounds the WAL meanwhile
+                if str(error) != said:  # one line, no traceback: this runs beside the requests
+                    said = str(error)
+                    _log.warning("WAL checkpoint of %s failed (%s); trying again every %.0f s", self.database, error,
+                                 self.interval)  # fmt: skip
+            finally:
+                del engine  # held only while checkpointing
 
 
 def start_wal_checkpointer(engine: Engine, interval: float | None = None) -> WalCheckpointer | None:

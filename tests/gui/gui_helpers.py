@@ -74,12 +74,20 @@ def seed_store(data_dir: Path, task_kind: str = "bbox") -> None:
     store.close()
 
 
-def log_in(qtbot, window, password: str = PASSWORD) -> None:
+def log_in(qtbot, window, password: str = PASSWORD, username: str = ANNOTATOR.username, timeout: int = 10_000) -> None:
+    """Type the name and password and click 登录, as a person does; wait for the home page."""
     page = window.login_page
-    page.username_edit.setText(ANNOTATOR.username)
+    page.username_edit.setText(username)
     page.password_edit.setText(password)
     QTest.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=10_000)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=timeout)
+
+
+def open_review_page(qtbot, window):
+    """From home, the lead clicks 审核; returns the review page."""
+    QTest.mouseClick(window.home_page.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
+    return window.review_page
 
 
 def start_annotating(qtbot, window) -> None:

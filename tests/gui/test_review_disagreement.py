@@ -33,6 +33,8 @@ from sync_server.protocol import (
     uuid7,
 )
 from tests.gui.gui_helpers import (
+    log_in,
+    open_review_page,
     DEAD_SERVER,
     DISPLAY_SIZE,
     ORIGINAL_SIZE,
@@ -105,13 +107,8 @@ def seed_overlap_store(data_dir: Path, order: Order, answers: dict[int, list[Sha
 
 def open_review(qtbot, open_window, data_dir: Path):
     window = open_window(data_dir)
-    window.login_page.username_edit.setText(LEAD.username)
-    window.login_page.password_edit.setText(LEAD_PASSWORD)
-    QTest.mouseClick(window.login_page.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=10_000)
-    QTest.mouseClick(window.home_page.review_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
-    return window.review_page
+    log_in(qtbot, window, LEAD_PASSWORD, LEAD.username)
+    return open_review_page(qtbot, window)
 
 
 @pytest.fixture

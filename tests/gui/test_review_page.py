@@ -101,10 +101,7 @@ def lead_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def window(qtbot, lead_dir, open_window):
     window = open_window(lead_dir)
-    window.login_page.username_edit.setText(LEAD.username)
-    window.login_page.password_edit.setText(LEAD_PASSWORD)
-    QTest.mouseClick(window.login_page.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=10_000)
+    log_in(qtbot, window, LEAD_PASSWORD, LEAD.username)
     return window
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from sync_server.protocol import Shape
-from tests.gui.gui_helpers import drag, press, view_point
+from tests.gui.gui_helpers import drag, log_in, open_review_page, press, view_point
 from tests.gui.test_review_page import FIRST, LEAD, LEAD_PASSWORD, ORDER, seed_lead_store
 
 SQUARE = [[300.0, 300.0], [900.0, 300.0], [900.0, 800.0], [300.0, 800.0]]
@@ -22,13 +22,8 @@ def page(qtbot, tmp_path, open_window):
     data_dir = tmp_path / "lead-polygons"
     seed_lead_store(data_dir, replace(ORDER, task_kind="polygon"), [Shape("polygon", "car", SQUARE)])
     window = open_window(data_dir)
-    window.login_page.username_edit.setText(LEAD.username)
-    window.login_page.password_edit.setText(LEAD_PASSWORD)
-    QTest.mouseClick(window.login_page.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=10_000)
-    QTest.mouseClick(window.home_page.review_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
-    return window.review_page
+    log_in(qtbot, window, LEAD_PASSWORD, LEAD.username)
+    return open_review_page(qtbot, window)
 
 
 def click_at(canvas, x, y):

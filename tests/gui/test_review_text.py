@@ -14,7 +14,7 @@ from aidou_desktop.store import Store
 from sync_server.protocol import (
     AnnotationRecord, Batch, Change, Item, Label, LabelSchema, LoginResponse, Order, Shape, to_wire, uuid7,
 )  # fmt: skip
-from tests.gui.gui_helpers import ANNOTATOR, DEAD_SERVER, press
+from tests.gui.gui_helpers import ANNOTATOR, DEAD_SERVER, log_in, open_review_page, press
 from tests.gui.test_review_page import LEAD, LEAD_PASSWORD, choose
 from tests.gui.text_helpers import ENTITIES, INTENTS, click_char, drag_select
 
@@ -66,13 +66,8 @@ def seed(data_dir: Path) -> None:
 def page(qtbot, tmp_path, open_window):
     seed(tmp_path / "lead")
     window = open_window(tmp_path / "lead")
-    window.login_page.username_edit.setText(LEAD.username)
-    window.login_page.password_edit.setText(LEAD_PASSWORD)
-    QTest.mouseClick(window.login_page.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=10_000)
-    QTest.mouseClick(window.home_page.review_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.review_page)
-    return window.review_page
+    log_in(qtbot, window, LEAD_PASSWORD, LEAD.username)
+    return open_review_page(qtbot, window)
 
 
 def open_row(qtbot, page, item_id: int):

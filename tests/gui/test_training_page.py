@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select
 
 from sync_server.db import tables
 from sync_server.orders.demo import DEMO_COURSE, DEMO_COURSE_ITEMS
-from tests.gui.gui_helpers import ROOT, draw_box
+from tests.gui.gui_helpers import ROOT, draw_box, log_in
 from tests.gui.test_real_server import free_port
 
 
@@ -80,11 +80,7 @@ def _answer(qtbot, page, lesson) -> None:
 
 def test_a_course_taken_offline_certifies_once_the_server_is_back(qtbot, tmp_path, server, open_window):
     window = open_window(tmp_path / "desktop", server.url)
-    login = window.login_page
-    login.username_edit.setText("anno1")
-    login.password_edit.setText("anno123")
-    QTest.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=15_000)
+    log_in(qtbot, window, "anno123", "anno1", timeout=15_000)
     store = window.store
     qtbot.waitUntil(lambda: not window.controller.busy() and store.courses() and not store.missing_lesson_blobs(),
                     timeout=60_000)  # fmt: skip

@@ -28,7 +28,7 @@ from sync_server.orders.importing import import_order
 from sync_server.orders.text_import import import_texts
 from sync_server.orders.text_sources import TextEntry
 from sync_server.protocol import Course, LoginResponse, UserInfo
-from tests.gui.gui_helpers import ANNOTATOR, DEAD_SERVER, PASSWORD
+from tests.gui.gui_helpers import ANNOTATOR, DEAD_SERVER, PASSWORD, log_in
 
 # a second trainee on the same PC (a shared office PC: ADR 0015)
 TRAINEE_B = UserInfo(8, "anno2", "王小红", "annotator", ANNOTATOR.office_id, ANNOTATOR.office_name)
@@ -174,11 +174,7 @@ def bundle_key(trainee: UserInfo) -> str:
 
 
 def sign_in(qtbot, window, user: UserInfo = ANNOTATOR) -> None:
-    page = window.login_page
-    page.username_edit.setText(user.username)
-    page.password_edit.setText(PASSWORD)
-    QTest.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_page, timeout=10_000)
+    log_in(qtbot, window, PASSWORD, user.username)
 
 
 def open_course(qtbot, window, name: str):

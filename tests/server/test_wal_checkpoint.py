@@ -5,6 +5,8 @@ page the others wrote. PostgreSQL has no WAL of ours to copy: no thread runs the
 
 from __future__ import annotations
 
+import gc
+import shutil
 import time
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from sync_server.api.app import create_app
 from sync_server.db import wal_checkpoint
-from sync_server.db.engine import write_transaction
+from sync_server.db.engine import default_db_url, make_engine, write_transaction
 from sync_server.db.accounts import issue_token
 
 from server_helpers import auth, box, record
@@ -89,3 +91,33 @@ def test_the_thread_copies_the_wal_while_no_request_runs(db_engine, data_dir, wo
             assert answer.status_code == 200  # reads go on as before
     finally:
         engine.dispose()
+
+
+def test_an_app_dropped_without_stopping_leaves_no_thread_behind(db_engine, data_dir, world, monkeypatch, caplog):
+    """A tool or a test that starts the app and never stops it (schemathesis reads the
+    document so): when its database is removed, or the app is dropped, the thread ends
+    quietly instead of failing every second beside everyone else's work."""
+    if db_engine == "postgresql":
+        assert wal_checkpoint.start_wal_checkpointer(create_app(data_dir).state.database.engine) is None
+        return
+    monkeypatch.setattr(wal_checkpoint, "INTERVAL_S", 0.05)
+    removed = create_app(data_dir)
+    TestClient(removed).__enter__()  # started, never stopped
+    removed_thread = removed.state.database.engine.aidou_checkpointer
+    dropped_dir = data_dir.parent / "dropped"
+    shutil.copytree(data_dir, dropped_dir)
+    dropped = make_engine(default_db_url(dropped_dir))
+    dropped_thread = wal_checkpoint.start_wal_checkpointer(dropped)
+    assert removed_thread.running() and dropped_thread.running()
+
+    removed.state.database.engine.dispose()
+    shutil.rmtree(data_dir)
+    del dropped
+    gc.collect()
+    deadline = time.monotonic() + 10
+    while removed_thread.running() or dropped_thread.running():
+        assert time.monotonic() < deadline, "a checkpoint thread outlived its app"
+        time.sleep(0.05)
+    assert "Traceback" not in caplog.text
+    removed_thread.stop()  # a late shutdown of the removed one stops without a word, as schemathesis's does
+    assert "Traceback" not in caplog.text
