@@ -3,7 +3,7 @@ their answers agree, and the other copies' answers to set beside the one in hand
 
 The SQL reads each copy's current answer; the figures are the server's own measure
 (``sync_server.quality.metrics.item_agreement``, reused, not rewritten), so the lead's
-queue and the 质量 tab agree (boxes and polygons: see ``IOU_THRESHOLD``). The queue's order
+queue and the 质量 tab agree (boxes and polygons at the order's IoU threshold). The queue's order
 by disagreement is plain Python over the store's answers.
 """
 
@@ -21,9 +21,9 @@ from aidou_desktop.store.rows import stored_shapes
 from sync_server.protocol import PREANNOTATION_DEVICE, Shape
 from sync_server.quality.metrics import DEFAULT_IOU, item_agreement
 
-# The order's own IoU threshold (``orders.iou_threshold``) stays on the server: it is not
-# part of the wire's Order (ADR 0026), so this PC matches boxes and polygons at the
-# server's default. The 质量 tab shows the server's figure, at the order's threshold.
+# boxes and polygons match at the order's own IoU threshold (``Order.iou_threshold``, kept
+# in the order's JSON), as the server's agreement does; an order without one, or stored
+# by a PC before orders carried it, at the server's default
 IOU_THRESHOLD = DEFAULT_IOU
 
 
@@ -71,7 +71,8 @@ WITH wanted AS (
     SELECT DISTINCT overlap_group AS group_id FROM items
     WHERE id IN (SELECT value FROM json_each(:item_ids)) AND overlap_group IS NOT NULL
 ), copies AS (
-    SELECT i.id AS item_id, i.overlap_group AS group_id, o.task_kind, b.annotator_id AS holder_id,
+    SELECT i.id AS item_id, i.overlap_group AS group_id, o.task_kind,
+        json_extract(o.data, '$.iou_threshold') AS iou_threshold, b.annotator_id AS holder_id,
         (SELECT a.id FROM annotations a
          WHERE a.item_id = i.id AND a.server_status IS NULL AND a.state NOT IN ('rejected', 'conflict')
            AND a.device_id IS NOT :suggestion
@@ -79,7 +80,7 @@ WITH wanted AS (
     FROM items i JOIN wanted w ON w.group_id = i.overlap_group JOIN orders o ON o.id = i.order_id
         LEFT JOIN batches b ON b.id = i.batch_id
 )
-SELECT c.item_id, c.group_id, c.task_kind, c.holder_id, h.annotator_id, h.shapes
+SELECT c.item_id, c.group_id, c.task_kind, c.iou_threshold, c.holder_id, h.annotator_id, h.shapes
 FROM copies c LEFT JOIN annotations h ON h.id = c.answer_id
 ORDER BY c.group_id, c.item_id
 """
@@ -110,26 +111,29 @@ def agreements(found: Sequence[dict[str, Any]]) -> dict[int, GroupAgreement]:
         if len(members) < 2:
             continue  # the other copies are not on this PC (yet): nothing to set beside it
         answered = tuple(row["shapes"] for row in members if row["shapes"] is not None)
-        figure = _figure(members[0]["task_kind"], answered) if len(answered) >= 2 else None
+        first = members[0]
+        figure = _figure(first["task_kind"], first["iou_threshold"], answered) if len(answered) >= 2 else None
         agreement = GroupAgreement(group_id, figure, len(answered), len(members))
         out.update((row["item_id"], agreement) for row in members)
     return out
 
 
-# figures already worked out, by task kind and the answers' stored text: the queue is read
-# again after every sync and filter change, and matching the marks of thousands of copies
-# again was most of that (an answer's text is its content, so a changed answer misses)
-_FIGURES: dict[tuple[str, tuple[str, ...]], float] = {}
+# figures already worked out, by task kind, threshold and the answers' stored text: the
+# queue is read again after every sync and filter change, and matching the marks of
+# thousands of copies again was most of that (an answer's text is its content, so a
+# changed answer misses)
+_FIGURES: dict[tuple[str, float, tuple[str, ...]], float] = {}
 _MAX_FIGURES = 20_000
 
 
-def _figure(task_kind: str, answered: tuple[str, ...]) -> float:
-    key = (task_kind, answered)
+def _figure(task_kind: str, iou_threshold: float | None, answered: tuple[str, ...]) -> float:
+    threshold = IOU_THRESHOLD if iou_threshold is None else float(iou_threshold)
+    key = (task_kind, threshold, answered)
     figure = _FIGURES.get(key)
     if figure is None:
         if len(_FIGURES) >= _MAX_FIGURES:
             _FIGURES.clear()
-        figure = _FIGURES[key] = item_agreement(task_kind, [stored_shapes(text) for text in answered], IOU_THRESHOLD)
+        figure = _FIGURES[key] = item_agreement(task_kind, [stored_shapes(text) for text in answered], threshold)
     return figure
 
 

@@ -28,6 +28,7 @@ def order_from_row(row: RowMapping) -> Order:
         guidelines=row["guidelines"],
         price_cents=row["price_cents"],
         due=to_iso(row["due"]),
+        iou_threshold=row["iou_threshold"],
     )
 
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from sync_server.db.entities import item_from_row, load_batch, load_batch_items
+from sync_server.db.entities import item_from_row, load_batch, load_batch_items, load_order
 from sync_server.db.feed import log_changes
 from sync_server.db.tables import annotations, batches, items, orders
 from sync_server.orders.importing import OrderImportError, insert_batch
-from sync_server.protocol import CHANGE_BATCH, CHANGE_ITEM, PREANNOTATION_DEVICE, to_wire, uuid7
+from sync_server.protocol import CHANGE_BATCH, CHANGE_ITEM, CHANGE_ORDER, PREANNOTATION_DEVICE, to_wire, uuid7
 
 MAX_OVERLAP = 10  # more annotators than that on one item is a mistake in the order file
 _PAGE = 1000  # original items read at a time
@@ -73,7 +73,12 @@ def chosen_for_overlap(name: str, share: float) -> bool:
 
 
 def set_iou_threshold(conn: Connection, order_id: int, threshold: float | None) -> None:
+    """Set the order's IoU threshold and send the order again to the office's leads: their
+    PCs sort the review queue by agreement at this threshold (``Order.iou_threshold``)."""
     conn.execute(orders.update().where(orders.c.id == order_id).values(iou_threshold=threshold))
+    order = load_order(conn, order_id)
+    office_id = conn.execute(select(orders.c.office_id).where(orders.c.id == order_id)).scalar_one()
+    log_changes(conn, office_id, [(CHANGE_ORDER, to_wire(order), None)])
 
 
 def add_overlap(conn: Connection, office_id: int, order_id: int, overlap: Overlap, batch_size: int) -> OverlapDone:

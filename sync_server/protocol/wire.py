@@ -278,6 +278,9 @@ class Order:
     guidelines: str  # Markdown text
     price_cents: int  # per accepted item
     due: str | None = None
+    # the order's own IoU threshold for matching boxes and polygons (ADR 0026), so a lead's
+    # PC sorts its review queue by the server's agreement; None (left out): the default 0.5
+    iou_threshold: float | None = None
 
 
 @dataclass

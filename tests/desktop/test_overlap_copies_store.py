@@ -19,6 +19,7 @@ from sync_server.protocol import (
     LoginResponse,
     Order,
     Shape,
+    from_wire,
     UserInfo,
     to_wire,
     uuid7,
@@ -142,3 +143,27 @@ def test_the_other_copies_come_with_their_answers(lead_store):
 def test_a_leads_correction_is_the_copys_answer(lead_store):
     lead_store.save_shapes(121, [car(100)])  # the lead fixes the odd one out
     assert lead_store.copy_agreements([121])[101].agreement == 1.0
+
+
+def test_boxes_match_at_the_orders_own_iou_threshold(lead_store):
+    """Two copies whose cars overlap at IoU 0.6 agree at the default 0.5 but not under an
+    order that asks for 0.8: the queue sorts by the figure the server's 质量 tab shows."""
+    shifted = [car(100)], [Shape("box", "car", [[150.0, 100.0], [350.0, 300.0]])]  # IoU 150/250 = 0.6
+    changes = [Change(1000, "annotation", to_wire(revision(100, 10, 7, shifted[0]))),
+               Change(1001, "annotation", to_wire(revision(110, 11, 8, shifted[1]))),
+               Change(1002, "annotation", to_wire(revision(120, 12, 9, shifted[1])))]  # fmt: skip
+    lead_store.apply_changes(changes, "1002")
+    at_default = lead_store.copy_agreements([100])[100].agreement
+    assert at_default == pytest.approx(item_agreement("bbox", [shifted[0], shifted[1], shifted[1]])) == 1.0
+
+    strict = Order(1, ORDER.name, "bbox", SCHEMA, ORDER.guidelines, 12, iou_threshold=0.8)
+    lead_store.apply_changes([Change(1003, "order", to_wire(strict))], "1003")
+    at_order = lead_store.copy_agreements([100])[100].agreement
+    assert at_order == pytest.approx(item_agreement("bbox", [shifted[0], shifted[1], shifted[1]], 0.8)) == pytest.approx(1 / 3)
+
+
+def test_an_order_carries_its_iou_threshold_on_the_wire_only_when_it_has_one():
+    assert "iou_threshold" not in to_wire(ORDER)  # old PCs and old servers see what they always did
+    strict = Order(1, ORDER.name, "bbox", SCHEMA, "", 12, iou_threshold=0.8)
+    assert to_wire(strict)["iou_threshold"] == 0.8
+    assert from_wire(Order, to_wire(strict)) == strict

@@ -16,7 +16,7 @@ from sync_server.db.clock import utc_now
 from sync_server.db.engine import read_connection, write_transaction
 from sync_server.orders.importing import import_order
 from sync_server.orders.leasing import lease_batch
-from sync_server.orders.overlap import Overlap, add_overlap
+from sync_server.orders.overlap import Overlap, add_overlap, set_iou_threshold
 
 from server_helpers import PASSWORD, SCHEMA, push, write_images
 
@@ -36,7 +36,7 @@ def make_overlap_order(engine, data_dir: Path, office: int, task_kind: str = "bb
         lane0 = list(conn.execute(select(tables.batches.c.id).where(tables.batches.c.order_id == order)).scalars())
         add_overlap(conn, office, order, Overlap(copies, share), batch_size)
         if iou is not None:
-            conn.execute(tables.orders.update().where(tables.orders.c.id == order).values(iou_threshold=iou))
+            set_iou_threshold(conn, order, iou)
     return describe(engine, order, len(lane0), copies)
 
 

@@ -74,3 +74,10 @@ def test_an_annotators_pull_carries_their_copys_group_and_nothing_of_the_other_c
     own_items = _items(own)
     assert own_items[first]["overlap_group"] == group  # the first copy too: its group is its own id
     assert second not in own_items
+
+
+def test_a_leads_pull_carries_the_orders_iou_threshold(engine, data_dir, world, client, tokens):
+    made = make_overlap_order(engine, data_dir, world.office, images=2, copies=2, batch_size=2, iou=0.8)
+    orders = {c["data"]["id"]: c["data"] for c in _read_all(client, tokens["lead"]) if c["kind"] == "order"}
+    assert orders[made.order]["iou_threshold"] == 0.8  # the PC sorts its queue at the order's threshold
+    assert "iou_threshold" not in orders[world.order]  # an order without one says nothing
