@@ -35,7 +35,7 @@ def stored_shapes(text: str) -> list[Shape]:
 
 ITEM_COLUMNS = (
     "id", "order_id", "batch_id", "name", "width", "height", "blob", "blob_size",
-    "display_width", "display_height", "text",
+    "display_width", "display_height", "text", "overlap_group",
 )  # fmt: skip
 
 
