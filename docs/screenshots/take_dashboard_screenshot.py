@@ -124,6 +124,15 @@ def main() -> int:
         combo.setCurrentIndex(next(i for i in range(combo.count()) if "质检演示" in combo.itemText(i)))
         settle(3)
         window.grab().save(str(OUT / "office_dashboard.png"))
+        quality = page.quality_tab  # the same history on the 质量 tab: agreement, gold, gold per task kind
+        page.tabs.setCurrentWidget(quality)
+        combo = quality.order_combo
+        index = next(i for i in range(combo.count()) if "质检演示" in combo.itemText(i))
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)  # as a person's choice in the list does
+        wait_for(lambda: not window.controller.busy(), 60)
+        settle(3)
+        window.grab().save(str(OUT / "office_quality.png"))
         window.close()
     finally:
         server.terminate()
