@@ -280,6 +280,25 @@ def test_a_lenient_pass_mark_flags_nobody(qtbot, seeded, open_page):
     assert not any(row.flagged for row in tab.kinds_model.rows()) and tab.kinds_model.rowCount() == 2
 
 
+def test_opening_the_tab_shows_the_order_already_chosen(qtbot, seeded, open_page):
+    """A lead who only clicks the tab sees the figures of the order in the chooser, not the
+    "choose an order" sentence beside a chosen order."""
+    page = open_page("lead", "lead123")
+    tab = page.quality_tab
+    assert tab.order_combo.currentIndex() >= 0  # the page's refresh chose the first order
+    choose_nothing = tab.tr("Choose an order to see its quality figures.")
+    assert tab.people_note.text() == choose_nothing  # nothing asked for while the tab was hidden
+    open_quality_tab(qtbot, page)
+    assert page.message_label.isHidden()
+    assert tab.people_note.text() != choose_nothing
+    assert tab.people_table.isVisible() or tab.people_note.isVisible()
+    if tab.order_combo.currentText() != ORDER:  # the other order holds neither gold nor overlap
+        assert tab.items_note.isVisible() and tab.items_note.text()
+    else:
+        assert tab.items_model.rowCount() == 4
+    assert tab.kinds_table.isVisible()  # the office-wide table loads with it: anno1 and anno2 answered gold
+
+
 def test_an_order_without_overlap_or_gold_says_so(qtbot, seeded, open_page):
     page = open_page("lead", "lead123")
     open_quality_tab(qtbot, page)
