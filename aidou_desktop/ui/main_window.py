@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.annotate_page.side.guidelines.toggled.connect(
             lambda expanded: self.settings.setValue("annotate/guidelines_expanded", expanded)
         )
+        self.review_page.filters.changed.connect(self._keep_review_choices)
 
     def _restore(self, server_url: str | None) -> None:
         server = server_url or self.settings.value("login/server", "") or self.store.get_setting("server_url", "")
@@ -106,6 +107,17 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         expanded = str(self.settings.value("annotate/guidelines_expanded", "true")).lower() == "true"
         self.annotate_page.side.guidelines.set_expanded(expanded)
+        # a lead checking a share of the work sorted by disagreement finds it so after a restart
+        try:
+            share = min(max(int(self.settings.value("review/share", 100)), 1), 100)
+        except (TypeError, ValueError):  # a hand-edited or damaged ini: the default
+            share = 100
+        self.review_page.filters.restore(self.settings.value("review/sort", "") or None, share)
+
+    def _keep_review_choices(self) -> None:
+        filters = self.review_page.filters
+        self.settings.setValue("review/sort", filters.sort() or "")
+        self.settings.setValue("review/share", filters.sample_spin.value())
 
     # ------------------------------------------------------------ login / logout
 

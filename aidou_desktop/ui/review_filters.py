@@ -97,6 +97,14 @@ class ReviewFilters(QWidget):
     def sort(self) -> str | None:
         return self.sort_combo.currentData()
 
+    def restore(self, sort: str | None, share: int) -> None:
+        """What the lead chose last time (the window's settings), quietly: the page asks the
+        store when it opens."""
+        self._quiet = True
+        self.sort_combo.setCurrentIndex(max(self.sort_combo.findData(sort), 0) if sort else 0)
+        self.sample_spin.setValue(share)
+        self._quiet = False
+
     def sample_percent(self) -> int | None:
         value = self.sample_spin.value()
         return None if value >= 100 else value

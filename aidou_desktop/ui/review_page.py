@@ -77,6 +77,8 @@ class ReviewPage(CorrectModeMixin, QWidget):
         self._orders: dict[int, Order | None] = {}
         self._labels_of: int | None = None  # the order whose labels the canvas has
         self._sort: str | None = None  # the queue's order when last read (``ReviewFilters.sort``)
+        # after an item is painted: starting decodes competes for the GIL with showing it
+        self._prefetch_timer = QTimer(self, singleShot=True, interval=0, timeout=self._prefetch)
 
         self.back_button = QPushButton(self.tr("← Home (Esc)"))
         self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -290,8 +292,17 @@ class ReviewPage(CorrectModeMixin, QWidget):
             self.tr("Item %1 / %2").replace("%1", str(row + 1)).replace("%2", str(self.model.rowCount()))
         )
         self._update_buttons()
-        # after this item is painted: starting decodes competes for the GIL with showing it
-        QTimer.singleShot(0, lambda: prefetch_images(self.store, self.cache, self.model.entry, row))
+        self._prefetch_timer.start()
+
+    def _prefetch(self) -> None:
+        if 0 <= self.row < self.model.rowCount():
+            prefetch_images(self.store, self.cache, self.model.entry, self.row)
+
+    def hideEvent(self, event) -> None:
+        # out of sight (home page, or the window closing with its store): nothing to decode ahead
+        # (a one-shot call queued by the last verdict reached the closed store)
+        self._prefetch_timer.stop()
+        super().hideEvent(event)
 
     def _show_conflict(self, entry: QueueEntry, item, order: Order | None) -> None:
         # the side-by-side view draws boxes: a text order's conflict shows the item and the note

@@ -203,3 +203,23 @@ def test_the_queue_model_with_agreements_passes_the_model_tester(qtmodeltester):
     model.update_agreements({1: GroupAgreement(1, None, 1, 2), 2: GroupAgreement(1, None, 1, 2)})
     assert model.index(1, AGREEMENT).data() == "—"
     qtmodeltester.check(model)
+
+
+def test_the_leads_sort_and_share_are_kept_across_a_restart(qtbot, tmp_path, open_window):
+    data_dir = tmp_path / "lead"
+    seed_overlap_store(data_dir, Order(1, "道路场景车辆标注", "bbox", SCHEMA, "# 标注规范", 12), ANSWERS)
+    page = open_review(qtbot, open_window, data_dir)
+    choose(qtbot, page.filters.sort_combo, "Most disagreement first")
+    spin = page.filters.sample_spin
+    QTest.mouseDClick(spin.lineEdit(), Qt.MouseButton.LeftButton)  # the number selected, as a person does
+    spin.lineEdit().selectAll()
+    QTest.keyClicks(spin.lineEdit(), "50")
+    press(spin.lineEdit(), Qt.Key.Key_Return)
+    assert spin.value() == 50
+    page.window().close()  # the day ends; the PC is started again the next morning
+
+    page = open_review(qtbot, open_window, data_dir)
+    assert page.filters.sort_combo.currentText() == "Most disagreement first"
+    assert page.filters.sample_spin.value() == 50
+    shown = [float(t.rstrip("%")) for t in agreement_texts(page) if t]
+    assert shown and shown == sorted(shown)  # the queue came sorted, before any click
