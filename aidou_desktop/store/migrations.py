@@ -315,6 +315,19 @@ def m0012_overlap_groups(conn: sqlite3.Connection) -> None:
     )
 
 
+def m0013_read_again_for_overlap_groups(conn: sqlite3.Connection) -> None:
+    # copies of one item share its order and name. Copies stored without a group came from
+    # a feed this PC read before 0012, or read with a version that passed over the field:
+    # its accounts read their feeds once more from the start (compact where it can, ADR
+    # 0021), and the rows the server logs again (its revision 0006) bring the groups. The
+    # server is the same database: nothing it holds stops counting as held (unlike ADR 0013)
+    copies_without_group = conn.execute(
+        "SELECT 1 FROM items WHERE overlap_group IS NULL GROUP BY order_id, name HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    if copies_without_group:
+        _run(conn, ["UPDATE accounts SET cursor = ''"])
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
@@ -327,6 +340,7 @@ MIGRATIONS: list[Migration] = [
     ("0010_rejection_codes", m0010_rejection_codes),
     ("0011_training", m0011_training),
     ("0012_overlap_groups", m0012_overlap_groups),
+    ("0013_read_again_for_overlap_groups", m0013_read_again_for_overlap_groups),
 ]
 
 

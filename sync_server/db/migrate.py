@@ -33,7 +33,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BASELINE_REVISION = "0001"
 # The newest revision in versions/. Opening a database at it needs no Alembic at all (a
 # server or command starts faster); tests/server/test_migrations.py keeps it honest.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 VERSION_TABLE = "alembic_version"
 
 
