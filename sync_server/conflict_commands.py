@@ -11,9 +11,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from sync_server.cli_output import EXIT_REFUSED
 from sync_server.db_option import DB_HELP
-
-EXIT_REFUSED = 2  # as the other admin commands answer bad input
 
 OpenFn = Callable[[argparse.Namespace], tuple]  # cli._open: (engine, blob store)
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from collections.abc import Callable
 
+from sync_server.cli_output import EXIT_REFUSED, print_table, refuse
 from sync_server.db_option import DB_HELP
-
-EXIT_REFUSED = 2  # as the other admin commands answer bad input
 
 OpenFn = Callable[[argparse.Namespace], tuple]  # cli._open: (engine, blob store)
 
@@ -106,11 +104,6 @@ def _until(args: argparse.Namespace):
     return parse_until(to_iso(utc_now() + timedelta(days=args.days)))
 
 
-def _refuse(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_REFUSED
-
-
 def _open(args: argparse.Namespace, open_fn: OpenFn):
     try:
         engine, _blob_store = open_fn(args)
@@ -118,18 +111,6 @@ def _open(args: argparse.Namespace, open_fn: OpenFn):
         print(exc, file=sys.stderr)
         return None
     return engine
-
-
-def _width(text: str) -> int:
-    # a Chinese character takes two columns in a terminal
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _print_table(header: list[str], rows: list[list[object]]) -> None:
-    cells = [[str(v) for v in row] for row in [header, *rows]]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
-    for row in cells:
-        print("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip())
 
 
 _COUNT_HEADER = ["ITEMS", "DONE", "SUBMITTED", "ACCEPTED", "REJECTED", "CONFLICTED"]
@@ -152,7 +133,7 @@ def cmd_orders(args: argparse.Namespace, open_fn: OpenFn) -> int:
     finally:
         engine.dispose()
     rows = [[o.id, o.name, o.task_kind, f"{o.price_cents / 100:.2f}", o.batches, *_counts(o)] for o in found]
-    _print_table(["ID", "NAME", "KIND", "PRICE", "BATCHES", *_COUNT_HEADER], rows)
+    print_table(["ID", "NAME", "KIND", "PRICE", "BATCHES", *_COUNT_HEADER], rows)
     print(f"{len(found)} order(s)")
     return 0
 
@@ -169,7 +150,7 @@ def cmd_batches(args: argparse.Namespace, open_fn: OpenFn) -> int:
         with read_connection(engine) as conn:
             order_id = find_order_id(conn, args.order)
             if order_id is None:
-                return _refuse(f"no order with id or name {args.order!r}")
+                return refuse(f"no order with id or name {args.order!r}")
             if args.by_annotator:
                 people = annotator_progress(conn, order_id)
             else:
@@ -178,14 +159,14 @@ def cmd_batches(args: argparse.Namespace, open_fn: OpenFn) -> int:
         engine.dispose()
     if args.by_annotator:
         rows = [[p.annotator_id, p.username, p.display_name, p.batches, *_counts(p)] for p in people]
-        _print_table(["ID", "USERNAME", "NAME", "BATCHES", "ITEMS", *_COUNT_HEADER[1:]], rows)
+        print_table(["ID", "USERNAME", "NAME", "BATCHES", "ITEMS", *_COUNT_HEADER[1:]], rows)
         print(f"{len(people)} annotator(s) in order {order_id}")
         return 0
     rows = [
         [b.id, b.name, b.annotator_name or "-", _lease_text(b), *_counts(b)]
         for b in found
     ]
-    _print_table(["ID", "NAME", "HOLDER", "LEASE UNTIL", *_COUNT_HEADER], rows)
+    print_table(["ID", "NAME", "HOLDER", "LEASE UNTIL", *_COUNT_HEADER], rows)
     expired = sum(1 for b in found if b.expired)
     free = sum(1 for b in found if b.annotator_id is None)
     print(f"{len(found)} batch(es) in order {order_id}: {free} without a holder, {expired} with an expired lease")
@@ -212,11 +193,11 @@ def cmd_assign(args: argparse.Namespace, open_fn: OpenFn) -> int:
         with write_transaction(engine) as conn:
             annotator_id = user_id_by_name(conn, args.to)
             if annotator_id is None:
-                return _refuse(f"no user {args.to!r} on this server")
+                return refuse(f"no user {args.to!r} on this server")
             batch = assign_batch(conn, None, args.batch, annotator_id, until, force=args.force)
             now = batch_progress(conn, batch.order_id, [args.batch])[0]
     except AssignmentError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
     finally:
         engine.dispose()
     print(f"batch {now.id} ({now.name}, {now.items} items) is leased to {args.to} until {now.lease_until}")
@@ -238,7 +219,7 @@ def cmd_release(args: argparse.Namespace, open_fn: OpenFn) -> int:
             holder = unassign_batch(conn, None, args.batch)
             name = conn.execute(select(users.c.username).where(users.c.id == holder)).scalar() if holder else None
     except AssignmentError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
     finally:
         engine.dispose()
     print(f"batch {args.batch} released" + (f" (it was leased to {name}; their work stays)" if name else " (nobody held it)"))
@@ -261,11 +242,11 @@ def cmd_assign_idle(args: argparse.Namespace, open_fn: OpenFn) -> int:
         with write_transaction(engine) as conn:
             order_id = find_order_id(conn, args.order)
             if order_id is None:
-                return _refuse(f"no order with id or name {args.order!r}")
+                return refuse(f"no order with id or name {args.order!r}")
             assigned = assign_idle(conn, None, order_id, until)
             names = dict(conn.execute(select(users.c.id, users.c.username).where(users.c.id.in_([a for _, a in assigned]))).all())
     except AssignmentError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
     finally:
         engine.dispose()
     for batch_id, annotator_id in assigned:

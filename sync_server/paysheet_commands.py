@@ -11,9 +11,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sync_server.cli_output import EXIT_REFUSED
 from sync_server.db_option import DB_HELP
-
-EXIT_REFUSED = 2
 
 
 def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, open_fn: Callable) -> None:

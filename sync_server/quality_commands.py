@@ -7,13 +7,10 @@ Registered by ``sync_server.cli``; the heavy imports wait until a command runs.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 
+from sync_server.cli_output import print_table, refuse
 from sync_server.db_option import DB_HELP
-from sync_server.order_commands import _print_table
-
-EXIT_REFUSED = 2
 
 OpenFn = Callable[[argparse.Namespace], tuple]
 
@@ -122,11 +119,6 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
     gold.set_defaults(func=lambda args: cmd_gold_scores(args, open_fn))
 
 
-def _refuse(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_REFUSED
-
-
 def _read(args: argparse.Namespace, open_fn: OpenFn, work: Callable):
     """``work(conn, order_id)`` in a read transaction, or the refusal's exit code."""
     from sync_server.db.entities import find_order_id
@@ -134,7 +126,7 @@ def _read(args: argparse.Namespace, open_fn: OpenFn, work: Callable):
     def in_order(conn):
         order_id = find_order_id(conn, args.order)
         if order_id is None:
-            return _refuse(f"no order with id or name {args.order!r}")
+            return refuse(f"no order with id or name {args.order!r}")
         return work(conn, order_id)
 
     return _read_conn(args, open_fn, in_order)
@@ -147,7 +139,7 @@ def _read_conn(args: argparse.Namespace, open_fn: OpenFn, work: Callable):
     try:
         engine, _blob_store = open_fn(args)
     except SystemExit as exc:
-        return _refuse(str(exc).removeprefix("error: "))
+        return refuse(str(exc).removeprefix("error: "))
     try:
         with read_connection(engine) as conn:
             return work(conn)
@@ -172,12 +164,12 @@ def cmd_agreement(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from sync_server.quality.agreement import agreement_report
 
     if args.limit < 1:
-        return _refuse("--limit must be 1 or more")
+        return refuse("--limit must be 1 or more")
 
     def work(conn, order_id):
         order = order_quality(conn, order_id)
         if order.overlap is None:
-            return _refuse(f"order {order_id} has no overlap (import it with --overlap K): nothing to compare")
+            return refuse(f"order {order_id} has no overlap (import it with --overlap K): nothing to compare")
         return order_id, agreement_report(order.task_kind, overlap_groups(conn, order_id), order.iou_threshold), _names(conn)
 
     found = _read(args, open_fn, work)
@@ -192,11 +184,11 @@ def cmd_agreement(args: argparse.Namespace, open_fn: OpenFn) -> int:
     rows = [[it.group_id, it.name, _figure(it.agreement), f"{it.answered}/{it.copies}",
              ", ".join(names.get(a, "-") if a is not None else "-" for a in it.annotator_ids)]
             for it in report.items[: args.limit]]  # fmt: skip
-    _print_table(["GROUP", "NAME", "AGREEMENT", "ANSWERED", "ANNOTATORS"], rows)
+    print_table(["GROUP", "NAME", "AGREEMENT", "ANSWERED", "ANNOTATORS"], rows)
     if len(report.items) > args.limit:
         print(f"… and {len(report.items) - args.limit} more items (--limit)")
     print()
-    _print_table(["ANNOTATOR", "ITEMS", "MEAN SCORE"],
+    print_table(["ANNOTATOR", "ITEMS", "MEAN SCORE"],
                  [[names.get(a.annotator_id, a.annotator_id), a.items, _figure(a.mean_score)] for a in report.annotators])  # fmt: skip
     return 0
 
@@ -214,13 +206,13 @@ def cmd_gold_scores(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from sync_server.quality.gold import FLAG_DAYS, gold_scores
 
     if not 0 <= args.gold_pass <= 1:
-        return _refuse("--gold-pass must be from 0 to 1")
+        return refuse("--gold-pass must be from 0 to 1")
     if args.by_kind:
         return cmd_gold_by_kind(args, open_fn)
     if args.order is None:
-        return _refuse("name the ORDER, or ask --by-kind for every order of the office")
+        return refuse("name the ORDER, or ask --by-kind for every order of the office")
     if args.office is not None or args.days is not None:
-        return _refuse("--office and --days go with --by-kind")
+        return refuse("--office and --days go with --by-kind")
     since = utc_now() - timedelta(days=FLAG_DAYS)
 
     def work(conn, order_id):
@@ -237,7 +229,7 @@ def cmd_gold_scores(args: argparse.Namespace, open_fn: OpenFn) -> int:
              f"FLAGGED: review {recent.get(p.annotator_id, 0)} items of the last {FLAG_DAYS} days" if p.flagged else "ok",
              ", ".join(f"{m.name} ({m.score:.2f})" for m in p.below[:5]) + (" …" if len(p.below) > 5 else "")]
             for p in scores]  # fmt: skip
-    _print_table(["ANNOTATOR", "ANSWERED", "MEAN SCORE", "STATUS", "BELOW THE PASS MARK"], rows)
+    print_table(["ANNOTATOR", "ANSWERED", "MEAN SCORE", "STATUS", "BELOW THE PASS MARK"], rows)
     return 0
 
 
@@ -254,9 +246,9 @@ def cmd_gold_by_kind(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from sync_server.quality.gold import gold_by_kind
 
     if args.order is not None:
-        return _refuse("--by-kind reads every order of the office: leave the ORDER out")
+        return refuse("--by-kind reads every order of the office: leave the ORDER out")
     if args.days is not None and args.days < 1:
-        return _refuse("--days must be 1 or more")
+        return refuse("--days must be 1 or more")
     since = None if args.days is None else utc_now() - timedelta(days=args.days)
 
     def work(conn):
@@ -265,7 +257,7 @@ def cmd_gold_by_kind(args: argparse.Namespace, open_fn: OpenFn) -> int:
         else:
             office_id = first_office_id(conn)
         if office_id is None:
-            return _refuse(f"no office {args.office or ''}".rstrip())
+            return refuse(f"no office {args.office or ''}".rstrip())
         name = conn.execute(select(offices.c.name).where(offices.c.id == office_id)).scalar_one()
         scores = gold_by_kind(office_gold_answers(conn, office_id, since), args.gold_pass)
         return name, gold_items_by_kind(conn, office_id), scores, office_annotators(conn, office_id)
@@ -279,5 +271,5 @@ def cmd_gold_by_kind(args: argparse.Namespace, open_fn: OpenFn) -> int:
     print("gold items: " + (", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"))
     rows = [[p.task_kind, people[p.annotator_id][0], p.answered, _figure(p.mean_score), "FLAGGED" if p.flagged else "ok"]
             for p in scores if p.annotator_id in people]  # fmt: skip
-    _print_table(["TASK KIND", "ANNOTATOR", "ITEMS", "ACCURACY", "STATUS"], rows)
+    print_table(["TASK KIND", "ANNOTATOR", "ITEMS", "ACCURACY", "STATUS"], rows)
     return 0

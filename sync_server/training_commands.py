@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from sync_server.cli_output import print_table, refuse
 from sync_server.db_option import DB_HELP
-from sync_server.order_commands import _print_table
-from sync_server.quality_commands import OpenFn, _refuse
+from sync_server.quality_commands import OpenFn
 
 
 def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, open_fn: OpenFn) -> None:
@@ -43,7 +43,7 @@ def _engine(args, open_fn):
     try:
         engine, _blobs = open_fn(args)
     except SystemExit as exc:
-        return None, _refuse(str(exc).removeprefix("error: "))
+        return None, refuse(str(exc).removeprefix("error: "))
     return engine, 0
 
 
@@ -53,7 +53,7 @@ def cmd_make_course(args: argparse.Namespace, open_fn: OpenFn) -> int:
     from sync_server.db.training import CourseError, create_course
 
     if args.items is not None and args.items < 1:
-        return _refuse("--items must be 1 or more")
+        return refuse("--items must be 1 or more")
     engine, code = _engine(args, open_fn)
     if engine is None:
         return code
@@ -61,10 +61,10 @@ def cmd_make_course(args: argparse.Namespace, open_fn: OpenFn) -> int:
         with write_transaction(engine) as conn:
             order_id = find_order_id(conn, args.order)
             if order_id is None:
-                return _refuse(f"no order with id or name {args.order!r}")
+                return refuse(f"no order with id or name {args.order!r}")
             course_id = create_course(conn, order_id, args.name, args.pass_mark, args.items)
     except CourseError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
     finally:
         engine.dispose()
     print(f"course {course_id} made from order {order_id}'s gold items; pass mark {args.pass_mark:g}")
@@ -95,7 +95,7 @@ def cmd_courses(args: argparse.Namespace, open_fn: OpenFn) -> int:
             ).all()
     finally:
         engine.dispose()
-    _print_table(["ID", "NAME", "KIND", "ORDER", "PASS MARK", "ITEMS", "ATTEMPTS", "PASSED"],
+    print_table(["ID", "NAME", "KIND", "ORDER", "PASS MARK", "ITEMS", "ATTEMPTS", "PASSED"],
                  [[r[0], r[1], r[2], r[3], f"{r[4]:g}", r[5], r[6], r[7]] for r in rows])  # fmt: skip
     return 0
 
@@ -120,6 +120,6 @@ def cmd_certificates(args: argparse.Namespace, open_fn: OpenFn) -> int:
             ).all()  # fmt: skip
     finally:
         engine.dispose()
-    _print_table(["USER", "KIND", "SCORE", "COURSE", "CERTIFIED AT"],
+    print_table(["USER", "KIND", "SCORE", "COURSE", "CERTIFIED AT"],
                  [[r[0], r[1], f"{r[2]:.3f}", r[3], to_iso(r[4])] for r in rows])  # fmt: skip
     return 0

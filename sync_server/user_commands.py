@@ -11,12 +11,11 @@ import argparse
 import getpass
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 
+from sync_server.cli_output import EXIT_REFUSED, print_table, refuse
 from sync_server.db_option import DB_HELP
 
-EXIT_REFUSED = 2  # as the other admin commands answer bad input
 PASSWORD_ENV = "AIDOU_PASSWORD"
 
 OpenFn = Callable[[argparse.Namespace], tuple]  # cli._open: (engine, blob store)
@@ -88,11 +87,6 @@ def add_parsers(commands: argparse._SubParsersAction, add_data_dir: Callable, op
     finish(enable)
 
 
-def _refuse(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_REFUSED
-
-
 def _open(args: argparse.Namespace, open_fn: OpenFn):
     try:
         engine, _blob_store = open_fn(args)
@@ -131,7 +125,7 @@ def _run(args: argparse.Namespace, open_fn: OpenFn, work: Callable, write: bool 
         with (write_transaction if write else read_connection)(engine) as conn:
             return work(conn)
     except AccountError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
     finally:
         engine.dispose()
 
@@ -177,14 +171,7 @@ def _print_table(found) -> None:
          (u.last_sync_at or "-")[:16].replace("T", " ")]
         for u in found
     ]  # fmt: skip
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, *rows]:
-        print("  " + "  ".join(v + " " * (w - _width(v)) for v, w in zip(r, widths)).rstrip())
-
-
-def _width(text: str) -> int:
-    """Columns on a terminal: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    print_table(header, rows, indent="  ")
 
 
 def cmd_add(args: argparse.Namespace, open_fn: OpenFn) -> int:
@@ -194,13 +181,13 @@ def cmd_add(args: argparse.Namespace, open_fn: OpenFn) -> int:
     try:
         password = _new_password(args.username)
     except ValueError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
 
     def work(conn) -> int:
         check_new_user(args.username, args.name, args.role, password)
         office_id = office_id_by_name(conn, args.office) if args.office else first_office_id(conn)
         if office_id is None:
-            return _refuse("this server has no office yet (try `aidou-server demo`)")
+            return refuse("this server has no office yet (try `aidou-server demo`)")
         added = add_user(conn, office_id, args.username, args.name, args.role, password)
         print(f"added {_describe(added)}; they can log in now")
         return 0
@@ -214,7 +201,7 @@ def cmd_password(args: argparse.Namespace, open_fn: OpenFn) -> int:
     try:
         password = _new_password(args.username)
     except ValueError as exc:
-        return _refuse(str(exc))
+        return refuse(str(exc))
 
     def work(conn) -> int:
         changed = set_password(conn, None, _user_id(conn, args.username), password)
