@@ -12,13 +12,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aidou_desktop.model import Item, Order, Shape
+from aidou_desktop.model.answer_words import answer_parts
 from aidou_desktop.store.copies import CopyAnswer, GroupAgreement
 from aidou_desktop.ui.conflict_view import read_only_canvas
 from sync_server.protocol import (
-    SHAPE_SPAN,
     TASK_BBOX,
     TASK_IMAGE_CLASS,
     TASK_NER,
@@ -111,17 +118,11 @@ class CopiesView(QWidget):
         """A copy's answer in words: its classes, its entities with their text, or its lines."""
         if shapes is None:
             return ""
-
-        def title(name: str) -> str:
-            return labels.get(name, (name, ""))[0]
-
+        parts = answer_parts(task_kind, shapes, text, {name: title for name, (title, _color) in labels.items()})
         if task_kind in (TASK_IMAGE_CLASS, TASK_TEXT_CLASS):
-            return "、".join(title(s.label) for s in shapes) or self.tr("No class chosen")
+            return "、".join(parts) or self.tr("No class chosen")
         if task_kind == TASK_NER:
-            spans = sorted((s for s in shapes if s.kind == SHAPE_SPAN), key=lambda s: (s.points[0][0], s.points[0][1]))
-            # offsets are code points, as Python indexes a str
-            return "\n".join(f"「{text[s.points[0][0]:s.points[0][1]]}」 {title(s.label)}" for s in spans) or self.tr(
-                "No entities marked")
+            return "\n".join(parts) or self.tr("No entities marked")
         if task_kind == TASK_TRANSCRIPTION:
-            return "\n".join(s.text or "" for s in shapes).strip() or self.tr("No text")
-        return "\n".join(title(s.label) for s in shapes)
+            return "\n".join(parts).strip() or self.tr("No text")
+        return "\n".join(parts)

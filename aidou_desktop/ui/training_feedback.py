@@ -10,8 +10,8 @@ from collections import Counter
 from PySide6.QtCore import QCoreApplication
 
 from aidou_desktop.model import Shape
+from aidou_desktop.model.answer_words import answer_parts
 from sync_server.protocol import (
-    SHAPE_SPAN,
     TASK_BBOX,
     TASK_IMAGE_CLASS,
     TASK_NER,
@@ -20,7 +20,6 @@ from sync_server.protocol import (
     TASK_TRANSCRIPTION,
     Course,
 )
-from sync_server.quality.metrics import transcribed
 from sync_server.quality.training import ItemFeedback
 
 translate = QCoreApplication.translate  # lupdate finds the literal texts of translate() calls
@@ -50,17 +49,15 @@ def feedback_html(course: Course, position: int, feedback: ItemFeedback) -> str:
         if feedback.extra:
             lines.append(translate("TrainingPage", "Extra or wrongly labelled: %1")
                          .replace("%1", _counted(feedback.extra, titles)))  # fmt: skip
-    elif kind in (TASK_IMAGE_CLASS, TASK_TEXT_CLASS):
-        chosen = "、".join(_escape(titles.get(s.label, s.label)) for s in expected)
-        lines.append(translate("TrainingPage", "Expected: %1").replace("%1", chosen or translate("TrainingPage", "no class")))
-    elif kind == TASK_NER:
-        text = lesson.item.text or ""
-        spans = [_escape(f"「{text[s.points[0][0]:s.points[0][1]]}」{titles.get(s.label, s.label)}") for s in expected
-                 if s.kind == SHAPE_SPAN]  # fmt: skip
-        lines.append(translate("TrainingPage", "Expected: %1")
-                     .replace("%1", "、".join(spans) or translate("TrainingPage", "no entities")))  # fmt: skip
     else:
-        lines.append(translate("TrainingPage", "Expected: %1").replace("%1", _escape(transcribed(expected))))
+        parts = [_escape(part) for part in answer_parts(kind, expected, lesson.item.text or "", titles)]
+        if kind in (TASK_IMAGE_CLASS, TASK_TEXT_CLASS):
+            answer = "、".join(parts) or translate("TrainingPage", "no class")
+        elif kind == TASK_NER:
+            answer = "、".join(parts) or translate("TrainingPage", "no entities")
+        else:
+            answer = "<br>".join(parts)
+        lines.append(translate("TrainingPage", "Expected: %1").replace("%1", answer))
     if feedback.guideline:
         lines.append(translate("TrainingPage", "Guideline: %1").replace("%1", _escape(feedback.guideline)))
     return lines[0] + "<br>".join(lines[1:])  # the verdict is a paragraph of its own
