@@ -242,6 +242,19 @@ class ItemStateModel(QAbstractListModel):
         return None
 
 
+class _RowsAlikeView(QListView):
+    """A list whose rows are all one size: a row whose data changed is repainted alone.
+    QListView lays every row out again after any dataChanged (two model calls per row: 45–90
+    ms on a 10,000-item batch, at every step to the next item, whose row turns bold)."""
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+        if top_left.isValid() and top_left == bottom_right:
+            # the item views' own handling of one changed index: a repaint of its rect
+            QAbstractItemView.dataChanged(self, top_left, bottom_right, roles)
+        else:
+            super().dataChanged(top_left, bottom_right, roles)
+
+
 class ItemList(QWidget):
     """The column: filter, rows, next unlabelled. ``item_chosen(index)``: a row was clicked."""
 
@@ -261,7 +274,7 @@ class ItemList(QWidget):
             icon = QIcon() if name == ALL else self.model.icon(name)
             self.filter_combo.addItem(icon, "", name)
         self.filter_combo.currentIndexChanged.connect(self._filter_chosen)
-        self.view = QListView()
+        self.view = _RowsAlikeView()
         self.view.setModel(self.model)
         self.view.setUniformItemSizes(True)  # 10,000 rows: never ask every row for its size
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
