@@ -122,7 +122,10 @@ def big_pc_samples(data_dir: Path, opens: int = 7, lists: int = 15) -> dict[str,
 
 def _child(mode: str, data_dir: Path, server: str | None = None) -> list[str]:
     args = [sys.executable, "-m", "bench.ui_child", mode, str(data_dir), repr(time.time())]
-    out = subprocess.run(args + ([server] if server else []), cwd=ROOT, capture_output=True, text=True,
+    # a PC used every day starts from compiled bytecode: a shell that turned writing it off
+    # (PYTHONDONTWRITEBYTECODE) would have every start compile the app's modules again
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out = subprocess.run(args + ([server] if server else []), cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
     return out.strip().splitlines()[-1].split()
 

@@ -7,6 +7,7 @@ The window wires pages to the store (reads, saves) and to the sync controller
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
@@ -21,7 +22,6 @@ from aidou_desktop.ui.home_page import HomePage
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
 from aidou_desktop.ui.logout import Logout
-from aidou_desktop.ui.office_page import OfficePage
 from aidou_desktop.ui.training_page import TrainingPage
 from aidou_desktop.ui.review_page import ReviewPage
 from aidou_desktop.ui.messages import (
@@ -30,6 +30,9 @@ from aidou_desktop.ui.messages import (
     offline_login_failed_text,
 )
 from aidou_desktop.ui.sync_controller import OFFLINE, SyncController
+
+if TYPE_CHECKING:  # imported when a lead opens it: its charts (pyqtgraph) cost an annotator's start ~0.3 s
+    from aidou_desktop.ui.office_page import OfficePage
 
 SETTINGS_FILE = "desktop.ini"  # UI preferences live with the data: each data dir (and test) has its own
 
@@ -276,6 +279,8 @@ class MainWindow(QMainWindow):
         user = self.store.current_user()
         if user is None or user.role not in ("lead", "admin"):
             return
+        from aidou_desktop.ui.office_page import OfficePage
+
         if self.office_page is not None:  # one per sign-in: the user decides what it shows
             self.pages.removeWidget(self.office_page)
             self.office_page.deleteLater()
