@@ -121,9 +121,7 @@ class ReviewMethods:
 
     def accept_rate(self, annotator_id: int | None = None, order_id: int | None = None) -> tuple[int, int]:
         """(accepted, judged) over the items whose current revision has a verdict."""
-        entries = self.review_queue(order_id=order_id, annotator_id=annotator_id)
-        judged = [e for e in entries if e.status in (ACCEPTED, REJECTED)]
-        return sum(e.status == ACCEPTED for e in judged), len(judged)
+        return self._w.read(lambda c: reviews.verdict_counts(c, order_id, annotator_id))
 
     def earnings(self, annotator_id: int, now: datetime | None = None) -> Earnings:
         """The annotator's day, week and month on this PC's data (local time for "today")."""
@@ -135,12 +133,13 @@ class ReviewMethods:
         def iso(moment: datetime) -> str:  # stored times are UTC ISO 8601 text: compare as text
             return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
-        firsts = self._w.read(lambda c: reviews.first_saves(c, annotator_id, iso(min(week_start, month_start))))
+        # counted by SQLite: a PC holding 100,000 revisions took seconds in Python per home refresh
+        today, week = self._w.read(lambda c: reviews.items_first_saved(c, annotator_id, iso(midnight), iso(week_start)))
         accepted_month = self._w.read(lambda c: reviews.accepted_in(c, annotator_id, iso(month_start)))
         accepted, judged = self.accept_rate(annotator_id=annotator_id)
         return Earnings(
-            done_today=sum(first >= iso(midnight) for first in firsts),
-            done_week=sum(first >= iso(week_start) for first in firsts),
+            done_today=today,
+            done_week=week,
             accepted=accepted,
             judged=judged,
             month_cents=sum(price for _item, price in accepted_month),

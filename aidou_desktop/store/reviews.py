@@ -138,16 +138,26 @@ def queue_rows(conn: sqlite3.Connection, order_id: int | None, annotator_id: int
     return rows(conn, _QUEUE, {"order_id": order_id, "annotator_id": annotator_id})
 
 
-def first_saves(conn: sqlite3.Connection, annotator_id: int, since_iso: str) -> list[str]:
-    """When this annotator first saved each item they worked on, for items first saved since then."""
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT min(client_time) AS first FROM annotations WHERE origin = 'local' AND annotator_id = ?"
-            " GROUP BY item_id HAVING first >= ?",
-            (annotator_id, since_iso),
-        )
-    ]
+def verdict_counts(conn: sqlite3.Connection, order_id: int | None, annotator_id: int | None) -> tuple[int, int]:
+    """(accepted, judged) over the items whose current revision has a verdict, an open
+    conflict counting as neither: the queue's statuses, counted by SQLite, not in Python."""
+    accepted, judged = conn.execute(
+        "SELECT coalesce(sum(verdict LIKE 'accept:%'), 0),"
+        " coalesce(sum(verdict LIKE 'accept:%' OR verdict LIKE 'reject:%'), 0)"
+        " FROM (" + _QUEUE.strip() + ") WHERE NOT conflicted",
+        {"order_id": order_id, "annotator_id": annotator_id},
+    ).fetchone()
+    return accepted, judged
+
+
+def items_first_saved(conn: sqlite3.Connection, annotator_id: int, today_iso: str, week_iso: str) -> tuple[int, int]:
+    """How many items this annotator first saved since today's and this week's start (UTC ISO text)."""
+    today, week = conn.execute(
+        "SELECT coalesce(sum(first >= ?), 0), count(*) FROM (SELECT min(client_time) AS first FROM annotations"
+        " WHERE origin = 'local' AND annotator_id = ? GROUP BY item_id HAVING first >= ?)",
+        (today_iso, annotator_id, week_iso),
+    ).fetchone()
+    return today, week
 
 
 def accepted_in(conn: sqlite3.Connection, annotator_id: int, since_iso: str) -> list[tuple[int, int]]:
