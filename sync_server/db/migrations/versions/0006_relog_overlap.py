@@ -66,7 +66,6 @@ def _relog(conn: sa.Connection, kind: str, field: str, values: dict[int, object]
         conn.execute(_changes.insert(), added)
 
 
-
 def _pages(conn: sa.Connection, table: sa.TableClause, column: str):
     """{id: value} of the rows where ``column`` is set, a page at a time, by id."""
     last = 0
