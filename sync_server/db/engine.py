@@ -17,6 +17,8 @@ advisory lock before a transaction's first change row, which keeps the same prom
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,7 +121,7 @@ def _tune_sqlite(engine: Engine) -> None:
         # the wait first: switching a new database to WAL takes a lock that servers
         # starting together (or one migrating it) may hold for a while
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
         # a running server checkpoints on a thread of its own, not in a push's commit (ADR 0028)
@@ -130,6 +132,21 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("aidou_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _switch_to_wal(cursor) -> None:
+    """WAL, waiting as long as any busy wait: a new file that another connection is
+    writing in rollback mode answers "locked" at once, without SQLite's busy handler
+    (servers starting together on a blank file meet that)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _tune_postgresql(engine: Engine) -> None:

@@ -5,6 +5,7 @@ and the migrations matching ``tables.py`` exactly."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,38 @@ def test_servers_starting_together_migrate_once(blank_url):
     finally:
         for engine in engines:
             engine.dispose()
+
+
+@pytest.mark.engines("sqlite", reason="WAL and rollback journals are SQLite's")
+def test_a_server_waits_while_another_writes_a_blank_file_in_rollback_mode(tmp_path):
+    """SQLite refuses the switch to WAL at once, without its busy wait, while another
+    connection writes a file still in rollback mode: a server starting beside one that
+    is creating the file must wait, not exit with "database is locked"."""
+    import sqlite3
+
+    path = tmp_path / "blank.db"
+    writing, done = threading.Event(), threading.Event()
+
+    def other_server():
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("CREATE TABLE early (x)")
+        writing.set()
+        time.sleep(0.3)
+        conn.execute("COMMIT")
+        conn.close()
+        done.set()
+
+    threading.Thread(target=other_server).start()
+    assert writing.wait(10)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        assert done.is_set()
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert current_revision(conn) == head_revision()
+    finally:
+        engine.dispose()
 
 
 def test_the_baseline_is_the_first_revision():
