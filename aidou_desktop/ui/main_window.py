@@ -110,17 +110,24 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         expanded = str(self.settings.value("annotate/guidelines_expanded", "true")).lower() == "true"
         self.annotate_page.side.guidelines.set_expanded(expanded)
-        # a lead checking a share of the work sorted by disagreement finds it so after a restart
+
+    def _restore_review_choices(self, user) -> None:
+        """A lead checking a share of the work sorted by disagreement finds it so after a
+        restart; kept per account, so leads sharing the PC in shifts each find their own."""
+        key = f"review/{user.id}"
         try:
-            share = min(max(int(self.settings.value("review/share", 100)), 1), 100)
+            share = min(max(int(self.settings.value(f"{key}/share", 100)), 1), 100)
         except (TypeError, ValueError):  # a hand-edited or damaged ini: the default
             share = 100
-        self.review_page.filters.restore(self.settings.value("review/sort", "") or None, share)
+        self.review_page.filters.restore(self.settings.value(f"{key}/sort", "") or None, share)
 
     def _keep_review_choices(self) -> None:
+        user = self.store.current_user()
+        if user is None:
+            return
         filters = self.review_page.filters
-        self.settings.setValue("review/sort", filters.sort() or "")
-        self.settings.setValue("review/share", filters.sample_spin.value())
+        self.settings.setValue(f"review/{user.id}/sort", filters.sort() or "")
+        self.settings.setValue(f"review/{user.id}/share", filters.sample_spin.value())
 
     # ------------------------------------------------------------ login / logout
 
@@ -134,6 +141,7 @@ class MainWindow(QMainWindow):
             self.login_page.show_error(offline_login_failed_text())
             return
         self.login_page.reset()
+        self._restore_review_choices(user)
         self.home_page.show_user(user, offline_login=mode == OFFLINE)
         self.home_page.show_message("")
         self.show_home()

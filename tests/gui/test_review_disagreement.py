@@ -29,6 +29,7 @@ from sync_server.protocol import (
     LoginResponse,
     Order,
     Shape,
+    UserInfo,
     to_wire,
     uuid7,
 )
@@ -205,9 +206,19 @@ def test_the_queue_model_with_agreements_passes_the_model_tester(qtmodeltester):
     qtmodeltester.check(model)
 
 
-def test_the_leads_sort_and_share_are_kept_across_a_restart(qtbot, tmp_path, open_window):
+def open_review_as(qtbot, open_window, data_dir: Path, username: str, password: str):
+    window = open_window(data_dir)
+    log_in(qtbot, window, password, username)
+    return open_review_page(qtbot, window)
+
+
+def test_the_leads_sort_and_share_are_kept_across_a_restart_for_that_lead(qtbot, tmp_path, open_window):
     data_dir = tmp_path / "lead"
     seed_overlap_store(data_dir, Order(1, "道路场景车辆标注", "bbox", SCHEMA, "# 标注规范", 12), ANSWERS)
+    store = Store(data_dir)  # the evening shift's lead logged in on this PC once too
+    evening = UserInfo(4, "lead2", "马组长", "lead", 1, "积石山 AI豆 基地")
+    store.remember_login(DEAD_SERVER, "lead456", LoginResponse("token2", evening, "2026-12-08T16:00:00Z"))
+    store.close()
     page = open_review(qtbot, open_window, data_dir)
     choose(qtbot, page.filters.sort_combo, "Most disagreement first")
     spin = page.filters.sample_spin
@@ -216,7 +227,12 @@ def test_the_leads_sort_and_share_are_kept_across_a_restart(qtbot, tmp_path, ope
     QTest.keyClicks(spin.lineEdit(), "50")
     press(spin.lineEdit(), Qt.Key.Key_Return)
     assert spin.value() == 50
-    page.window().close()  # the day ends; the PC is started again the next morning
+    page.window().close()  # the day shift ends
+
+    page = open_review_as(qtbot, open_window, data_dir, "lead2", "lead456")
+    assert page.filters.sort_combo.currentIndex() == 0  # the evening lead's own: item order, all of it
+    assert page.filters.sample_spin.value() == 100
+    page.window().close()  # the PC is started again the next morning
 
     page = open_review(qtbot, open_window, data_dir)
     assert page.filters.sort_combo.currentText() == "Most disagreement first"
