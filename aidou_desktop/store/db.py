@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,10 +34,25 @@ def open_database(path: Path) -> sqlite_utils.Database:
         str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
     )
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    conn.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(conn)
     conn.execute("PRAGMA synchronous=FULL")  # a returned save survives power loss too
     conn.execute("PRAGMA foreign_keys=ON")
     return db
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    """WAL, waiting as any write does: while another process (the app and a scheduled
+    aidou-sync starting together) switches a new file, SQLite answers "locked" at once,
+    without its busy wait. (The server's engine does the same; the layers share no code.)"""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class Writer:

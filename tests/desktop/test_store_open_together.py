@@ -1,0 +1,60 @@
+"""The app and a scheduled aidou-sync starting together on a new data dir: both open the
+store. SQLite refuses the switch to WAL at once, without its busy wait, while another
+connection is switching or writing a new file in rollback mode; the store waits instead."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+from aidou_desktop.store import Store
+from aidou_desktop.store.db import open_database
+
+
+def test_opening_waits_while_another_process_writes_a_new_file(tmp_path):
+    path = tmp_path / "aidou.db"
+    writing, done = threading.Event(), threading.Event()
+
+    def other_process():
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("CREATE TABLE early (x)")
+        writing.set()
+        time.sleep(0.3)
+        conn.execute("COMMIT")
+        conn.close()
+        done.set()
+
+    threading.Thread(target=other_process).start()
+    assert writing.wait(10)
+    db = open_database(path)
+    try:
+        assert done.is_set()
+        assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        db.conn.close()
+
+
+def test_two_stores_opening_a_new_data_dir_together_both_open(tmp_path):
+    failures = []
+    for attempt in range(12):  # one start in ten met "database is locked" before
+        data_dir = tmp_path / f"pc{attempt}"
+        start = threading.Barrier(2)
+        stores = []
+
+        def open_it():
+            start.wait(10)
+            try:
+                stores.append(Store(data_dir))
+            except Exception as exc:  # noqa: BLE001 — asserted below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        for store in stores:
+            store.close()
+    assert not failures, failures
