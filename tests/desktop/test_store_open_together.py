@@ -4,30 +4,16 @@ connection is switching or writing a new file in rollback mode; the store waits 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-import time
 
 from aidou_desktop.store import Store
 from aidou_desktop.store.db import open_database
+from tests.rollback_writer import start_rollback_writer
 
 
 def test_opening_waits_while_another_process_writes_a_new_file(tmp_path):
     path = tmp_path / "aidou.db"
-    writing, done = threading.Event(), threading.Event()
-
-    def other_process():
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("CREATE TABLE early (x)")
-        writing.set()
-        time.sleep(0.3)
-        conn.execute("COMMIT")
-        conn.close()
-        done.set()
-
-    threading.Thread(target=other_process).start()
-    assert writing.wait(10)
+    done = start_rollback_writer(path)
     db = open_database(path)
     try:
         assert done.is_set()

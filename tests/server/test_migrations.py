@@ -5,7 +5,6 @@ and the migrations matching ``tables.py`` exactly."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from sync_server.db.engine import DatabaseUrlError, create_database_engine, data
 from sync_server.db.identity import server_id
 from sync_server.db.migrate import BASELINE_REVISION, HEAD_REVISION, AdoptError, current_revision, head_revision
 from tests import db_engines
+from tests.rollback_writer import start_rollback_writer
 
 
 @pytest.fixture
@@ -149,23 +149,8 @@ def test_a_server_waits_while_another_writes_a_blank_file_in_rollback_mode(tmp_p
     """SQLite refuses the switch to WAL at once, without its busy wait, while another
     connection writes a file still in rollback mode: a server starting beside one that
     is creating the file must wait, not exit with "database is locked"."""
-    import sqlite3
-
     path = tmp_path / "blank.db"
-    writing, done = threading.Event(), threading.Event()
-
-    def other_server():
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("CREATE TABLE early (x)")
-        writing.set()
-        time.sleep(0.3)
-        conn.execute("COMMIT")
-        conn.close()
-        done.set()
-
-    threading.Thread(target=other_server).start()
-    assert writing.wait(10)
+    done = start_rollback_writer(path)
     engine = make_engine(f"sqlite:///{path}")
     try:
         assert done.is_set()
