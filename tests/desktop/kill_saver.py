@@ -28,7 +28,9 @@ def main() -> None:
     while True:
         n += 1
         saved = store.save_shapes(100 + n % N_ITEMS, shapes_for(n), time_spent_ms=1)
-        print(n, saved.id, flush=True)
+        # one write per line (print writes its pieces one by one when unbuffered)
+        sys.stdout.write(f"{n} {saved.id}\n")
+        sys.stdout.flush()
         if n % 7 == 0:
             taken = store.take_outbox(3)
             store.store_push_results([PushResult(r.id, "accepted") for r in taken[:1]])

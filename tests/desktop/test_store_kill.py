@@ -33,13 +33,17 @@ def _run_and_kill(data_dir: Path, min_lines: int) -> list[tuple[int, str]]:
             n, ann_id = line.split()
             printed.append((int(n), ann_id))
         os.kill(proc.pid, signal.SIGKILL)  # mid-loop: most likely inside a save
-        rest, _ = proc.communicate(timeout=10)
+        # read on through proc.stdout: lines readline() has buffered are there, and a
+        # communicate() with a timeout reads the pipe beneath it and would drop them
+        rest = proc.stdout.read()
+        proc.wait(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
-    # lines written before the kill but not yet read are reported saves too
-    for line in rest.splitlines():
-        if line.strip():
+    # lines written before the kill but not yet read are reported saves too; a line
+    # the kill cut short was never a whole report: that save counts as in flight
+    for line in rest.splitlines(keepends=True):
+        if line.endswith("\n"):
             n, ann_id = line.split()
             printed.append((int(n), ann_id))
     return printed
