@@ -15,6 +15,7 @@ from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from aidou_desktop.gc_tuning import tune_gc
+from aidou_desktop.heap_tuning import return_big_blocks
 from aidou_desktop.store import DamagedDatabase, Store, resolve_data_dir
 from aidou_desktop.store.paths import private_dir
 from aidou_desktop.store.health import DB_FILE, classify_open_error
@@ -128,10 +129,16 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(data_dir)
     except OSError:  # a read-only data dir or a full disk: the window below says what to do
         logging.basicConfig(level=logging.INFO)
-    tune_gc()
+    tune_process()
     app = create_application(args.lang)
     show_window(start_window(data_dir, args.server))
     return app.exec()
+
+
+def tune_process() -> None:
+    """The process-wide settings made before the first window: the cycle collector's and the heap's."""
+    tune_gc()
+    return_big_blocks()
 
 
 def show_window(window: QWidget) -> None:

@@ -52,12 +52,11 @@ def main(mode: str, data_dir: str, t0: float | None = None, server: str | None =
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from aidou_desktop.app import create_application, create_main_window
-    from aidou_desktop.gc_tuning import tune_gc
+    from aidou_desktop.app import create_application, create_main_window, tune_process
 
     from bench.fixtures import PASSWORD, USER
 
-    tune_gc()  # as aidou_desktop.app.main does
+    tune_process()  # as aidou_desktop.app.main does
     app = create_application("zh_CN")
     window = create_main_window(data_dir, (server or DEAD_SERVER) if mode == "login" else None)
     window.resize(1366, 768)
