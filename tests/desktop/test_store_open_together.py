@@ -4,10 +4,9 @@ connection is switching or writing a new file in rollback mode; the store waits 
 
 from __future__ import annotations
 
-import threading
-
 from aidou_desktop.store import Store
 from aidou_desktop.store.db import open_database
+from tests.all_at_once import all_at_once
 from tests.rollback_writer import start_rollback_writer
 
 
@@ -25,22 +24,8 @@ def test_opening_waits_while_another_process_writes_a_new_file(tmp_path):
 def test_two_stores_opening_a_new_data_dir_together_both_open(tmp_path):
     failures = []
     for attempt in range(12):  # one start in ten met "database is locked" before
-        data_dir = tmp_path / f"pc{attempt}"
-        start = threading.Barrier(2)
-        stores = []
-
-        def open_it():
-            start.wait(10)
-            try:
-                stores.append(Store(data_dir))
-            except Exception as exc:  # noqa: BLE001 — asserted below
-                failures.append(exc)
-
-        threads = [threading.Thread(target=open_it) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        stores, errors = all_at_once(Store, [(tmp_path / f"pc{attempt}",)] * 2)
+        failures += errors
         for store in stores:
             store.close()
     assert not failures, failures

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from sync_server.db.engine import default_db_url, make_engine, read_connection, 
 from sync_server.db.tables import batches, changes, leases, users
 from sync_server.orders.assignment import BatchLeased, assign_batch, assign_idle, unassign_batch
 from tests.faults.world import build_world
+from tests.all_at_once import all_at_once
 
 ROOT = Path(__file__).resolve().parents[2]
 ASKERS = 8
@@ -51,25 +51,18 @@ def test_threads_racing_for_one_free_batch_lease_it_once(tmp_path):
     with read_connection(engine) as conn:
         feed_before = conn.execute(select(func.count()).select_from(changes)).scalar()
     until = utc_now() + timedelta(days=1)
-    start = threading.Barrier(len(annotators))
-    won, refused, errors = [], [], []
 
-    def ask(annotator_id: int) -> None:
+    def ask(annotator_id: int) -> tuple[bool, int]:
         try:
-            start.wait(10)
             with write_transaction(engine) as conn:
                 assign_batch(conn, None, batch_id, annotator_id, until)
-            won.append(annotator_id)
+            return True, annotator_id
         except BatchLeased:
-            refused.append(annotator_id)
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
+            return False, annotator_id
 
-    threads = [threading.Thread(target=ask, args=(a,)) for a in annotators]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    answers, errors = all_at_once(ask, [(a,) for a in annotators])
+    won = [a for leased, a in answers if leased]
+    refused = [a for leased, a in answers if not leased]
     try:
         assert not errors, errors
         assert len(won) == 1 and len(refused) == ASKERS - 1
@@ -99,22 +92,12 @@ def test_two_assign_idle_at_once_never_lease_a_batch_twice(tmp_path):
         order_id = conn.execute(select(batches.c.order_id)).scalars().first()
         leases_before = conn.execute(select(func.count()).select_from(leases)).scalar()
     until = utc_now() + timedelta(days=1)
-    start = threading.Barrier(3)
-    results, errors = [], []
 
-    def idle() -> None:
-        try:
-            start.wait(10)
-            with write_transaction(engine) as conn:
-                results.append(assign_idle(conn, None, order_id, until))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+    def idle() -> list[tuple[int, int]]:
+        with write_transaction(engine) as conn:
+            return assign_idle(conn, None, order_id, until)
 
-    threads = [threading.Thread(target=idle) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results, errors = all_at_once(idle, [()] * 3)
     try:
         assert not errors, errors
         pairs = [pair for result in results for pair in result]

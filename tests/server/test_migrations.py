@@ -4,7 +4,6 @@ and the migrations matching ``tables.py`` exactly."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from sync_server.db.engine import DatabaseUrlError, create_database_engine, data
 from sync_server.db.identity import server_id
 from sync_server.db.migrate import BASELINE_REVISION, HEAD_REVISION, AdoptError, current_revision, head_revision
 from tests import db_engines
+from tests.all_at_once import all_at_once
 from tests.rollback_writer import start_rollback_writer
 
 
@@ -116,21 +116,7 @@ def test_a_database_without_a_required_column_is_refused_not_changed(blank_url):
 
 
 def test_servers_starting_together_migrate_once(blank_url):
-    engines, errors = [], []
-    start = threading.Barrier(4)
-
-    def open_it():
-        try:
-            start.wait(10)
-            engines.append(make_engine(blank_url))
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    engines, errors = all_at_once(make_engine, [(blank_url,)] * 4)
     try:
         assert not errors, errors
         ids = set()

@@ -5,15 +5,14 @@ same head and "apply", one silently overwriting the others."""
 
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import select
 
 from sync_server.db.accounts import user_info
 from sync_server.db.engine import read_connection, write_transaction
 from sync_server.db.push import apply_push
 from sync_server.db.tables import annotations, items
-from sync_server.protocol import ACCEPTED, CONFLICT, AnnotationRecord, Shape, uuid7
+from sync_server.protocol import ACCEPTED, CONFLICT, AnnotationRecord, PushResult, Shape, uuid7
+from tests.all_at_once import all_at_once
 
 RACERS = 6
 
@@ -27,23 +26,15 @@ def test_racing_pushes_on_one_item_make_one_head_and_keep_the_rest(engine, world
                          time_spent_ms=100 * n, device_id=f"pc-{n}")  # fmt: skip
         for n in range(RACERS)
     ]
-    start = threading.Barrier(RACERS)
-    answers, errors = {}, []
 
-    def push(record: AnnotationRecord) -> None:
-        try:
-            start.wait(10)
-            with write_transaction(engine) as conn:  # one account on six PCs, all from the same base
-                [answers[record.id]] = apply_push(conn, anno1, [record])
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
+    def push(record: AnnotationRecord) -> tuple[str, PushResult]:
+        with write_transaction(engine) as conn:  # one account on six PCs, all from the same base
+            [answer] = apply_push(conn, anno1, [record])
+        return record.id, answer
 
-    threads = [threading.Thread(target=push, args=(r,)) for r in records]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results, errors = all_at_once(push, [(r,) for r in records])
     assert not errors, errors
+    answers = dict(results)
     statuses = sorted(a.status for a in answers.values())
     assert statuses == [ACCEPTED] + [CONFLICT] * (RACERS - 1)
     [winner] = [i for i, a in answers.items() if a.status == ACCEPTED]
