@@ -14,16 +14,18 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from aidou_desktop.imaging import DecodeAhead, decode_bgra
+from aidou_desktop.ui.contrast_image import note_problem
 
 FRAME_1080P = 1920 * 1080 * 4  # bytes of a decoded 1080p RGB32 frame (≈ 8 MB)
 
 
 def load_qimage(path: Path) -> QImage:
-    """Decode with OpenCV and wrap as a QImage that owns its pixels."""
+    """Decode with OpenCV and wrap as a QImage that owns its pixels, with the blurred / dark
+    check's verdict noted on it (this runs on the decode threads)."""
     bgra = decode_bgra(path)
     height, width = bgra.shape[:2]
     # QImage would only borrow the numpy buffer; copy() makes it own the pixels
-    return QImage(bgra.data, width, height, bgra.strides[0], QImage.Format.Format_RGB32).copy()
+    return note_problem(QImage(bgra.data, width, height, bgra.strides[0], QImage.Format.Format_RGB32).copy(), bgra)
 
 
 class ImageCache(DecodeAhead[Path, QImage]):

@@ -480,6 +480,28 @@ def test_a_blurred_or_dark_photo_is_said_so_with_the_way_to_skip_it(page):
     assert not warning.isVisible()  # sharp and light: nothing to say
 
 
+def test_the_photo_check_runs_where_the_photo_is_decoded_not_on_the_keypress(page, monkeypatch):
+    import threading
+
+    from aidou_desktop.ui import contrast_image
+
+    checked_on: list[str] = []
+    real_check = contrast_image.photo_problem
+
+    def check(bgra):
+        checked_on.append(threading.current_thread().name)
+        return real_check(bgra)
+
+    monkeypatch.setattr(contrast_image, "photo_problem", check)
+    page.store.blob_path(page.items[2].blob).write_bytes(street_texture(light=0.12))
+    page.cache.clear()
+    press(page.canvas, Qt.Key.Key_D)
+    press(page.canvas, Qt.Key.Key_D)
+    assert page.editor.quality_label.isVisible() and "dark" in page.editor.quality_label.text()
+    # the key press only shows what a decode thread measured (≈ 4 ms of a 1080p next item)
+    assert checked_on and threading.main_thread().name not in checked_on, checked_on
+
+
 def object_on_texture() -> bytes:
     """A red car (display px 300–500 × 200–320, original px ×2) on a grey, textured road."""
     rng = np.random.default_rng(9)
