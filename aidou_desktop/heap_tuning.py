@@ -3,7 +3,7 @@
 Every image decode makes blocks of several MB (OpenCV's pixels, then the QImage's own
 copy), on the decode threads. glibc hands a freed block of that size out from its heaps
 afterwards (its mmap threshold rises to the largest block freed), and those heaps seldom
-shrink: stepping through 1080p photos kept ~20 MiB of freed decode buffers resident on
+shrink: stepping through 1080p photos kept 20–27 MiB of freed decode buffers resident on
 top of the cache's own frames. A fixed threshold keeps every block of 1 MiB or more in a
 mapping of its own, given back to the system when it is freed; small objects are as
 before. Windows' heap gives big blocks back by itself; elsewhere this does nothing.
