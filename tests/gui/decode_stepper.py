@@ -4,7 +4,6 @@ in a process set up as the app's ``main`` sets it up, then prints two figures in
 how much the process grew, and what the cache holds (its frames, decoded)."""
 
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -13,36 +12,28 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 
 from aidou_desktop.app import tune_process  # noqa: E402
+from aidou_desktop.ui.annotate_page import PREFETCH_AHEAD  # noqa: E402
 from aidou_desktop.ui.image_cache import ImageCache  # noqa: E402
+from bench.fixtures import scene_jpegs  # noqa: E402
+from bench.ui_child import rss_mib  # noqa: E402
 
 STEPS = 20
-
-
-def rss_mib() -> float:
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
-
-
-def photo(path: Path) -> None:
-    noise = np.random.default_rng(1).random((1080, 1920, 3)) * 255
-    cv2.imwrite(str(path), cv2.GaussianBlur(noise.astype(np.uint8), (0, 0), 3), [cv2.IMWRITE_JPEG_QUALITY, 90])
 
 
 def main(folder: Path) -> None:
     tune_process()
     app = QGuiApplication([])  # noqa: F841  (QImage wants one)
-    photo(folder / "0.jpg")
-    paths = [folder / "0.jpg"] + [shutil.copy(folder / "0.jpg", folder / f"{n}.jpg") for n in range(1, STEPS + 3)]
+    paths = [folder / f"{n}.jpg" for n in range(STEPS + PREFETCH_AHEAD)]
+    for path, jpeg in zip(paths, scene_jpegs(len(paths), distinct=2)):
+        path.write_bytes(jpeg)
     base = rss_mib()
     cache = ImageCache()
     for n in range(STEPS):
         image = cache.get(paths[n])
-        cache.prefetch(paths[n + 1 : n + 3] + paths[max(0, n - 1) : n])
+        cache.prefetch(paths[n + 1 : n + 1 + PREFETCH_AHEAD] + paths[max(0, n - 1) : n])
     del image
     deadline = time.monotonic() + 30
     while not all(cache.is_decoded(key) for key in cache.held()) and time.monotonic() < deadline:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import cv2
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from aidou_desktop.store import Store
 from aidou_desktop.store.item_pages import ItemPages
+from aidou_desktop.ui import contrast_image
 from tests.gui.gui_helpers import (
     DISPLAY_SIZE,
     ITEM_IDS,
@@ -481,10 +484,6 @@ def test_a_blurred_or_dark_photo_is_said_so_with_the_way_to_skip_it(page):
 
 
 def test_the_photo_check_runs_where_the_photo_is_decoded_not_on_the_keypress(page, monkeypatch):
-    import threading
-
-    from aidou_desktop.ui import contrast_image
-
     checked_on: list[str] = []
     real_check = contrast_image.photo_problem
 
