@@ -157,6 +157,18 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
                 return None
         return account["server_url"], account["token"], user
 
+    def server_url(self, user_id: int | None = None) -> str | None:
+        """The server the user last logged in to online, None if never; the token is not read."""
+        uid = self._user_id(user_id)
+        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+        return account["server_url"] if account else None
+
+    def has_token(self, user_id: int | None = None) -> bool:
+        """Whether the user's account says a token was kept (``session`` reads it)."""
+        uid = self._user_id(user_id)
+        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+        return bool(account and account["has_token"])
+
     def bundle_key(self, user_id: int | None = None) -> str | None:
         """The user's USB bundle key from their last online login (ADR 0007), or None."""
         uid = self._user_id(user_id)
@@ -180,13 +192,13 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
 
     def cursor(self, user_id: int | None = None) -> str:
         uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.get(c, uid))
+        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
         return account["cursor"] if account else ""
 
     def server_id(self, user_id: int | None = None) -> str | None:
         """The server database the user's cursor belongs to (None: not known yet)."""
         uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.get(c, uid))
+        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
         return account["server_id"] if account else None
 
     def set_server_id(self, server_id: str, user_id: int | None = None) -> None:
@@ -200,7 +212,7 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
         uid = self._user_id(user_id)
 
         def fn(c):
-            account = accounts.get(c, uid)
+            account = accounts.state(c, uid)
             if account is not None:
                 accounts.start_feed_again(c, account["server_url"], server_id)
 
@@ -412,7 +424,7 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
 
     def last_sync(self, user_id: int | None = None) -> str | None:
         uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.get(c, uid))
+        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
         return account["last_sync"] if account else None
 
     def set_last_sync(self, iso: str, user_id: int | None = None) -> None:

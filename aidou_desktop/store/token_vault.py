@@ -20,13 +20,12 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
-
-import keyring
-import keyring.backend
-import keyring.backends.fail
-from keyring.errors import KeyringError
+from typing import TYPE_CHECKING
 
 from aidou_desktop.store.paths import make_private, private_dir
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +53,8 @@ class TokenVault:
     def put(self, user_id: int, token: str, slot: str = "") -> None:
         backend = _usable_keyring()
         if backend is not None:
+            from keyring.errors import KeyringError
+
             try:
                 backend.set_password(SERVICE, self._name(user_id, slot), token)
             except KeyringError as exc:
@@ -66,6 +67,8 @@ class TokenVault:
     def get(self, user_id: int, slot: str = "") -> str | None:
         backend = _usable_keyring()
         if backend is not None:
+            from keyring.errors import KeyringError
+
             try:
                 token = backend.get_password(SERVICE, self._name(user_id, slot))
             except KeyringError as exc:
@@ -82,6 +85,8 @@ class TokenVault:
         """Gone from the keyring and the file, wherever it was."""
         backend = _usable_keyring()
         if backend is not None:
+            from keyring.errors import KeyringError
+
             try:
                 if backend.get_password(SERVICE, self._name(user_id, slot)) is not None:
                     backend.delete_password(SERVICE, self._name(user_id, slot))
@@ -126,7 +131,13 @@ def vault_for(conn: sqlite3.Connection) -> TokenVault:
 
 
 def _usable_keyring() -> keyring.backend.KeyringBackend | None:
-    """The OS keyring, or None where keyring found no usable backend."""
+    """The OS keyring, or None where keyring found no usable backend. keyring is imported
+    here, at the first token read or written, not when the app starts: its import is
+    ~70 ms of a cold start whose login page and home page need no token."""
+    import keyring
+    import keyring.backends.fail
+    from keyring.errors import KeyringError
+
     try:
         backend = keyring.get_keyring()
     except KeyringError:

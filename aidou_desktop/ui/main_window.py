@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
     def _online_changed(self, online: bool) -> None:
         self.refresh_sync_state()
         # back online after working offline: upload at once, don't wait for the timer
-        if online and self.store.session() and self.pages.currentWidget() is not self.login_page:
+        if online and self.store.has_token() and self.pages.currentWidget() is not self.login_page:
             self.sync_now()
 
     def _synced(self, report) -> None:

@@ -166,9 +166,9 @@ class SyncController(QObject):
             return
 
         def run(progress: ProgressFn) -> bool:
-            session = self.store.session()
-            # a user logged in offline has no token of their own, but the link is still worth showing
-            url = session[0] if session else self.store.get_setting("server_url")
+            # a user logged in offline has no account of their own, but the link is still worth
+            # showing; no token is read: the OS keyring's first use would cost 0.1-0.2 s here
+            url = self.store.server_url() or self.store.get_setting("server_url")
             if not url:
                 return False
             client = SyncClient(url, timeout=PROBE_TIMEOUT, ca_file=office_ca(self.store.data_dir))

@@ -1,4 +1,5 @@
-"""What an annotator's start imports: the lead's charts wait until the office page opens."""
+"""What an annotator's start imports: the lead's charts wait until the office page opens, the
+OS keyring until a token is read or written."""
 
 from __future__ import annotations
 
@@ -8,4 +9,10 @@ import sys
 
 def test_starting_the_app_does_not_load_the_office_charts():
     code = "import sys, aidou_desktop.app; sys.exit('pyqtgraph' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_starting_the_app_does_not_load_the_keyring():
+    # ~70 ms of a cold start; the login page and the home page need no token
+    code = "import sys, aidou_desktop.app; sys.exit('keyring' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -26,15 +26,17 @@ posix_only = pytest.mark.skipif(os.name == "nt", reason="file modes are POSIX; W
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An OS keyring in a dict."""
+    """An OS keyring in a dict, counting its reads."""
 
     priority = 1
 
     def __init__(self) -> None:
         super().__init__()
         self.passwords: dict[tuple[str, str], str] = {}
+        self.reads = 0
 
     def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
         return self.passwords.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:
@@ -119,6 +121,32 @@ def test_an_old_plain_token_moves_to_the_keyring(memory_keyring, store, data_dir
     assert _column(store) == MARKER
     assert list(memory_keyring.passwords.values()) == [TOKEN]
     assert not (data_dir / "tokens").exists()
+
+
+def test_sync_state_is_read_without_the_keyring(memory_keyring, store):
+    # the home page shows the last sync time after every login: a real keyring's first use
+    # cost 0.1-0.2 s there (a locked one may ask for its password), for a token nobody used
+    _login(store)
+    store.set_server_id("db-1")
+    store.apply_changes([], "7.abc")  # an empty page still moves the cursor
+    store.set_last_sync("2026-12-07T10:00:00Z")
+    memory_keyring.reads = 0
+
+    assert (store.cursor(), store.server_id(), store.last_sync()) == ("7.abc", "db-1", "2026-12-07T10:00:00Z")
+    store.start_feed_again("db-2")
+    assert (store.cursor(), store.server_id()) == ("", "db-2")
+    assert memory_keyring.reads == 0
+    assert store.session() == (URL, TOKEN, ANNOTATOR)  # the token is still there for a sync
+    assert memory_keyring.reads == 1
+
+
+def test_an_old_plain_token_moves_to_the_keyring_when_the_home_page_reads_the_sync_state(memory_keyring, store):
+    _login(store, "placeholder")
+    store.db.conn.execute("UPDATE accounts SET token = ? WHERE user_id = ?", (TOKEN, ANNOTATOR.id))  # as v0.x kept it
+
+    assert store.last_sync() is None
+    assert _column(store) == MARKER
+    assert list(memory_keyring.passwords.values()) == [TOKEN]
 
 
 def test_forget_token_removes_it_everywhere(store, data_dir):
