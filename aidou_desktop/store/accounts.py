@@ -120,7 +120,9 @@ def waiting_by_user(conn: sqlite3.Connection) -> list[tuple[int | None, str | No
     """(user id, name, revisions in the outbox, has a token) for every user with work waiting."""
     found = conn.execute(
         "SELECT a.annotator_id, c.username, count(*), c.token IS NOT NULL"
-        " FROM outbox o JOIN annotations a ON a.id = o.annotation_id"
+        # CROSS JOIN: SQLite's way to keep the outbox outermost. Left to itself it read every
+        # revision on the PC and looked each up in the outbox (60 ms at 100,000)
+        " FROM outbox o CROSS JOIN annotations a ON a.id = o.annotation_id"
         " LEFT JOIN accounts c ON c.user_id = a.annotator_id"
         " GROUP BY a.annotator_id ORDER BY a.annotator_id"
     ).fetchall()
@@ -178,7 +180,8 @@ def outbox_count(conn: sqlite3.Connection, user_id: int | None) -> int:
         return scalar(conn, "SELECT count(*) FROM outbox")
     return scalar(
         conn,
-        "SELECT count(*) FROM outbox o JOIN annotations a ON a.id = o.annotation_id WHERE a.annotator_id = ?",
+        # the outbox outermost (CROSS JOIN), as in ``waiting_by_user``: the home page counts it after every sync
+        "SELECT count(*) FROM outbox o CROSS JOIN annotations a ON a.id = o.annotation_id WHERE a.annotator_id = ?",
         (user_id,),
     )
 

@@ -94,7 +94,8 @@ def outbox_count(conn: sqlite3.Connection, reviewer_id: int | None) -> int:
     if reviewer_id is None:
         return conn.execute("SELECT count(*) FROM review_outbox").fetchone()[0]
     return conn.execute(
-        "SELECT count(*) FROM review_outbox o JOIN reviews r ON r.id = o.review_id WHERE r.reviewer_id = ?",
+        # the outbox outermost (CROSS JOIN), not every review this PC holds (accounts.outbox_count)
+        "SELECT count(*) FROM review_outbox o CROSS JOIN reviews r ON r.id = o.review_id WHERE r.reviewer_id = ?",
         (reviewer_id,),
     ).fetchone()[0]
 
