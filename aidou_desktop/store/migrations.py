@@ -328,6 +328,12 @@ def m0013_read_again_for_overlap_groups(conn: sqlite3.Connection) -> None:
         _run(conn, ["UPDATE accounts SET cursor = ''"])
 
 
+def m0014_local_saves_by_time(conn: sqlite3.Connection) -> None:
+    # the home page counts the items first saved today and this week after every sync: from
+    # this week's saves, not by grouping every revision the PC holds (180 ms at 100,000)
+    _run(conn, ["CREATE INDEX annotations_local_saved ON annotations(annotator_id, client_time) WHERE origin = 'local'"])
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", m0001_initial),
     ("0002_quarantine_and_sync_runs", m0002_quarantine_and_sync_runs),
@@ -341,6 +347,7 @@ MIGRATIONS: list[Migration] = [
     ("0011_training", m0011_training),
     ("0012_overlap_groups", m0012_overlap_groups),
     ("0013_read_again_for_overlap_groups", m0013_read_again_for_overlap_groups),
+    ("0014_local_saves_by_time", m0014_local_saves_by_time),
 ]
 
 

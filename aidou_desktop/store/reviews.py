@@ -159,10 +159,15 @@ def verdict_counts(conn: sqlite3.Connection, order_id: int | None, annotator_id:
 
 def items_first_saved(conn: sqlite3.Connection, annotator_id: int, today_iso: str, week_iso: str) -> tuple[int, int]:
     """How many items this annotator first saved since today's and this week's start (UTC ISO text)."""
+    # only items saved this week can have been first saved this week: those are found by
+    # time (index annotations_local_saved), then each one's first save, by item
     today, week = conn.execute(
-        "SELECT coalesce(sum(first >= ?), 0), count(*) FROM (SELECT min(client_time) AS first FROM annotations"
-        " WHERE origin = 'local' AND annotator_id = ? GROUP BY item_id HAVING first >= ?)",
-        (today_iso, annotator_id, week_iso),
+        "SELECT coalesce(sum(first >= :today), 0), count(*) FROM (SELECT min(b.client_time) AS first"
+        " FROM annotations b WHERE b.origin = 'local' AND b.annotator_id = :me AND b.item_id IN ("
+        "  SELECT a.item_id FROM annotations a"
+        "  WHERE a.origin = 'local' AND a.annotator_id = :me AND a.client_time >= :week)"
+        " GROUP BY b.item_id HAVING first >= :week)",
+        {"today": today_iso, "me": annotator_id, "week": week_iso},
     ).fetchone()
     return today, week
 

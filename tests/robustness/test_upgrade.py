@@ -51,9 +51,10 @@ def _fill_v1(conn: sqlite3.Connection, url: str, user: str, skip: int = 0) -> li
                          (d["id"], d["order_id"], d.get("batch_id"), d["name"], d["width"], d["height"],
                           d["blob"], d["blob_size"], d["display_width"], d["display_height"]))  # fmt: skip
     # items no earlier test run annotated on this server: fresh work, not edits of it. The
-    # box order has too few for every version: the demo's text classification and polygon orders add more
+    # box order has too few for every version: the demo's other orders add more
     item_ids = [r[0] for r in conn.execute("SELECT i.id FROM items i JOIN orders o ON o.id = i.order_id"
-                                           " WHERE o.task_kind IN ('bbox', 'text_class', 'polygon')"
+                                           " WHERE o.task_kind IN ('bbox', 'text_class', 'polygon', 'ner',"
+                                           " 'transcription')"
                                            " ORDER BY i.id LIMIT ? OFFSET ?", (UNSYNCED, skip))]  # fmt: skip
     ids = []
     for n, item_id in enumerate(item_ids):
@@ -66,6 +67,10 @@ def _fill_v1(conn: sqlite3.Connection, url: str, user: str, skip: int = 0) -> li
             shapes = [{"kind": "box", "label": "car", "points": [[10 + n, 20], [200, 220]]}]
         elif kind == "polygon":
             shapes = [{"kind": "polygon", "label": schema["labels"][0]["name"], "points": [[10 + n, 20], [200, 20], [100, 220]]}]
+        elif kind == "ner":
+            shapes = [{"kind": "span", "label": schema["labels"][0]["name"], "points": [[0, 1]]}]
+        elif kind == "transcription":
+            shapes = [{"kind": "text", "label": schema["labels"][0]["name"], "points": [], "text": "合计 12.50"}]
         else:
             shapes = [{"kind": "class", "label": schema["labels"][0]["name"], "points": []}]
         conn.execute(
