@@ -86,9 +86,10 @@ def _finished_batches(store: Store, revisions: int, first_item: int, seq: int, b
         changes.append(Change(seq, "batch", to_wire(batch)))
         seq += 1
         store.apply_changes(changes, str(seq - 1))
-        _label(store, ids[:revisions])
-        _saved_days_ago(store, ids[:revisions], done)
-        done += len(ids[:revisions])
+        labelled = ids[:revisions]
+        _label(store, labelled)
+        _saved_days_ago(store, labelled, done)
+        done += len(labelled)
         while records := store.take_outbox(500):  # uploaded: the server accepted each
             store.store_push_results([PushResult(r.id, ACCEPTED) for r in records])
         revisions -= len(ids)

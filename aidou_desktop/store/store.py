@@ -157,16 +157,19 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
                 return None
         return account["server_url"], account["token"], user
 
+    def _account_state(self, user_id: int | None) -> dict[str, Any] | None:
+        """The user's account row without the token (``accounts.state``): no keyring read."""
+        uid = self._user_id(user_id)
+        return None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+
     def server_url(self, user_id: int | None = None) -> str | None:
         """The server the user last logged in to online, None if never; the token is not read."""
-        uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+        account = self._account_state(user_id)
         return account["server_url"] if account else None
 
     def has_token(self, user_id: int | None = None) -> bool:
         """Whether the user's account says a token was kept (``session`` reads it)."""
-        uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+        account = self._account_state(user_id)
         return bool(account and account["has_token"])
 
     def bundle_key(self, user_id: int | None = None) -> str | None:
@@ -191,14 +194,12 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
     # ------------------------------------------------------------ feed
 
     def cursor(self, user_id: int | None = None) -> str:
-        uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+        account = self._account_state(user_id)
         return account["cursor"] if account else ""
 
     def server_id(self, user_id: int | None = None) -> str | None:
         """The server database the user's cursor belongs to (None: not known yet)."""
-        uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+        account = self._account_state(user_id)
         return account["server_id"] if account else None
 
     def set_server_id(self, server_id: str, user_id: int | None = None) -> None:
@@ -423,8 +424,7 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
     # ------------------------------------------------------------ sync bookkeeping
 
     def last_sync(self, user_id: int | None = None) -> str | None:
-        uid = self._user_id(user_id)
-        account = None if uid is None else self._w.read(lambda c: accounts.state(c, uid))
+        account = self._account_state(user_id)
         return account["last_sync"] if account else None
 
     def set_last_sync(self, iso: str, user_id: int | None = None) -> None:
