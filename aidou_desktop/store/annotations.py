@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from typing import Any
 
 from aidou_desktop.model.domain import CONFLICTED, QUEUED, REJECTED, SENDING, SYNCED
@@ -179,8 +180,10 @@ def take_outbox(conn: sqlite3.Connection, limit: int, annotator_id: int | None) 
         " WHERE a.annotator_id IS ? ORDER BY o.seq LIMIT ?",
         (annotator_id, limit),
     )
-    conn.executemany(
-        "UPDATE annotations SET state = ? WHERE id = ?", [(SENDING, r["id"]) for r in found]
+    # one statement for all (the ids as one JSON array): a statement per row was a third of taking them
+    conn.execute(
+        "UPDATE annotations SET state = ? WHERE id IN (SELECT value FROM json_each(?))",
+        (SENDING, json.dumps([r["id"] for r in found])),
     )
     return found
 
@@ -216,12 +219,17 @@ def store_push_results(conn: sqlite3.Connection, results: list[PushResult]) -> i
         )
     }
     answered = [i for i in ids if i in waiting]  # others: already stored, or never asked for
+    # one UPDATE per distinct answer (a push's are mostly "accepted"), not one per revision
+    by_answer: dict[tuple[str, str | None, str | None, str | None], list[str]] = defaultdict(list)
+    for i in answered:
+        by_answer[answers[i]].append(i)
     now = now_iso()
     conn.executemany(
-        "UPDATE annotations SET state = ?, reason = ?, reason_code = ?, reason_params = ?, updated_at = ? WHERE id = ?",
-        [(*answers[i], now, i) for i in answered],
+        "UPDATE annotations SET state = ?, reason = ?, reason_code = ?, reason_params = ?, updated_at = ?"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        [(*answer, now, json.dumps(group)) for answer, group in by_answer.items()],
     )
-    conn.executemany("DELETE FROM outbox WHERE annotation_id = ?", [(i,) for i in answered])
+    conn.execute("DELETE FROM outbox WHERE annotation_id IN (SELECT value FROM json_each(?))", (json.dumps(answered),))
     return len(answered)
 
 

@@ -7,7 +7,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aidou_desktop.model import Annotation
-from sync_server.protocol import AnnotationRecord, Item, Shape, from_wire, to_wire
+from sync_server.protocol import (
+    AnnotationRecord,
+    Item,
+    Shape,
+    ShapesText,
+    from_wire,
+    to_wire,
+)
 
 
 def now_iso() -> str:
@@ -70,7 +77,8 @@ def record_from_row(row: dict[str, Any]) -> AnnotationRecord:
         item_id=row["item_id"],
         batch_id=row["batch_id"],
         base_id=row["base_id"],
-        shapes=stored_shapes(row["shapes"]),  # an outbox row: written by save_shapes
+        # an outbox row, written by save_shapes: pushed as that text, decoded only if read
+        shapes=ShapesText(row["shapes"]),
         time_spent_ms=row["time_spent_ms"],
         client_time=row["client_time"],
         schema_version=row["schema_version"],

@@ -40,6 +40,7 @@ from sync_server.protocol import (
     SignOutResponse,
     WireError,
     from_wire,
+    to_json,
     to_wire,
 )
 from sync_server.protocol.json_guard import loads
@@ -304,7 +305,7 @@ def dumps(data: Any) -> bytes:
 
 def push_body(records: list[AnnotationRecord], reviews: list[ReviewRecord] = ()) -> bytes:
     """A push request's body: compact JSON, gzipped."""
-    return gzip.compress(dumps(to_wire(PushRequest(list(records), reviews=list(reviews)))), compresslevel=6)
+    return gzip.compress(to_json(PushRequest(list(records), reviews=list(reviews))), compresslevel=6)
 
 
 def _answer(resp: requests.Response) -> Any:

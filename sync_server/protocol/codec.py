@@ -1,16 +1,20 @@
 """Encoding wire types for the network and checking what arrives: ``to_wire``, ``from_wire``,
 ``check_shape`` and ``check_payload`` (their answers are ``Problem``s: English text, code,
-params). Standard library only (the JSON text itself is ``json_guard``'s)."""
+params), and ``to_json``. Standard library and orjson only (reading JSON text is ``json_guard``'s)."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Collection
 from math import isfinite
 from typing import Any
 
+import orjson
+
 from sync_server.protocol.office import *  # noqa: F403 — the nested types below are registered by name
 from sync_server.protocol.polygon import duplicate_vertex, polygon_area, self_intersection
+from sync_server.protocol.shapes_text import ShapesText
 from sync_server.protocol.training import *  # noqa: F403
 from sync_server.protocol.wire import *  # noqa: F403
 
@@ -108,23 +112,26 @@ def _points(points: Any) -> Any:
     return out
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready copy of anything (dataclasses, lists, dicts, numbers)."""
+def _plain(value: Any, raw: bool = False) -> Any:
+    """JSON-ready copy of anything (dataclasses, lists, dicts, numbers); ``raw``: shapes kept
+    as text (``ShapesText``) go as that text, for orjson (``to_json``), not as its data."""
     kind = type(value)
     if kind is float:
         return _number(value)
     if kind is list or kind is tuple:
-        return [_plain(v) for v in value]
+        return [_plain(v, raw) for v in value]
     if kind is dict:
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v, raw) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _encode(value)
+        return _encode(value, raw)
+    if kind is ShapesText:
+        return orjson.Fragment(value.text) if raw else value.plain()
     return value
 
 
-def _encode(obj: Any) -> dict[str, Any]:
+def _encode(obj: Any, raw: bool = False) -> dict[str, Any]:
     """A dataclass as a dict, fields equal to their defaults left out (``_encoder``)."""
-    return (_ENCODERS.get(type(obj)) or _encoder(type(obj)))(obj)
+    return (_ENCODERS.get(type(obj)) or _encoder(type(obj)))(obj, raw)
 
 
 _ENCODERS: dict[type, Any] = {}
@@ -135,7 +142,7 @@ def _encoder(cls: type) -> Any:
     code, one test per field (a loop over the spec was most of encoding a push; ADR 0020).
     A field is left out when ``_is_default`` says so, and converted as its spec says."""
     names: dict[str, Any] = {"_encode": _encode}
-    lines = ["def encode(obj):", "    out = {}"]
+    lines = ["def encode(obj, raw=False):", "    out = {}"]
     for k, (name, default, convert) in enumerate(_encode_spec(cls)):
         nested = _NESTED.get((cls, name))
         lines.append(f"    v = obj.{name}")
@@ -143,9 +150,12 @@ def _encoder(cls: type) -> Any:
         if nested is not None:  # its own encoder straight away when it is of the declared type
             names[f"_N{k}"], names[f"_n{k}"] = nested, _ENCODERS.get(nested) or _encoder(nested)
             if str(dataclasses.fields(cls)[k].type).startswith("list["):
-                value = f"[_n{k}(o) if type(o) is _N{k} else _encode(o) for o in v]"
+                value = f"[_n{k}(o, raw) if type(o) is _N{k} else _encode(o, raw) for o in v]"
+                if nested is Shape:  # shapes kept as their wire text: that text (raw), or its data
+                    names["_ShapesText"], names["_Fragment"] = ShapesText, orjson.Fragment
+                    value = f"((_Fragment(v.text) if raw else v.plain()) if type(v) is _ShapesText else {value})"
             else:
-                value = f"_n{k}(v) if type(v) is _N{k} else _encode(v)"
+                value = f"_n{k}(v, raw) if type(v) is _N{k} else _encode(v, raw)"
         elif convert is not None:
             names[f"_c{k}"] = convert
             value = f"_c{k}(v)"
@@ -184,6 +194,17 @@ def _compact_change_data(kind: str, data: Any) -> Any:
 def to_wire(obj: Any) -> Any:
     """A dataclass (or list of them) as JSON-ready data, defaults left out."""
     return _plain(obj)
+
+
+def to_json(obj: Any) -> bytes:
+    """``to_wire(obj)`` as compact JSON (orjson, ADR 0020). Shapes kept as their wire text
+    (the desktop's outbox) go in as that text, neither parsed nor written again: that was
+    most of the client's side of a push. What orjson cannot write (an int past 64 bits, a
+    lone surrogate) goes as the standard library writes it, for the server to answer as ever."""
+    try:
+        return orjson.dumps(_plain(obj, raw=True))
+    except TypeError:
+        return json.dumps(to_wire(obj), separators=(",", ":")).encode()
 
 
 _NESTED: dict[tuple[type, str], type] = {}
