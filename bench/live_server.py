@@ -29,6 +29,7 @@ from sqlalchemy import select
 from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
 from aidou_desktop.sync.client import SyncClient
+from aidou_desktop.sync.engine import push_outbox
 from sync_server.db.accounts import create_office, create_user
 from sync_server.db.blobs import BlobStore
 from sync_server.db.clock import utc_now
@@ -142,14 +143,10 @@ def pull_all(store: Store, client: SyncClient) -> None:
 
 
 def push_all(store: Store, client: SyncClient) -> int:
-    """The outbox to the server, 500 records a request, each answer stored before the
-    next request (sync_once's push through the public Store and SyncClient calls)."""
-    accepted = 0
-    while records := store.take_outbox(MAX_PUSH_RECORDS):
-        results = client.push(records)
-        store.store_push_results(results)
-        accepted += sum(r.status == "accepted" for r in results)
-    return accepted
+    """The outbox to the server as a sync pushes it (``push_outbox``: the requests sized to
+    the link, up to 500 records, the next rows taken while one is with the server);
+    returns how many the server accepted."""
+    return push_outbox(store, client).accepted
 
 
 def build(root: Path, count: int) -> tuple[Path, Path]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from aidou_desktop.model.domain import CONFLICTED, QUEUED, REJECTED, SENDING, SYNCED
@@ -171,14 +172,18 @@ def flag_item(
     return save_shapes(conn, item_id, shapes, 0, annotator_id, device_id, note)
 
 
-def take_outbox(conn: sqlite3.Connection, limit: int, annotator_id: int | None) -> list[dict[str, Any]]:
-    """The user's oldest outbox rows, marked ``sending`` (in the caller's transaction).
-    Only the user's own: on a shared PC each user's work goes with their own token."""
+def take_outbox(
+    conn: sqlite3.Connection, limit: int, annotator_id: int | None, exclude: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """The user's oldest outbox rows, marked ``sending`` (in the caller's transaction), but
+    for the ids in ``exclude`` (a request in flight). Only the user's own: on a shared PC
+    each user's work goes with their own token."""
     found = rows(
         conn,
         "SELECT a.* FROM outbox o JOIN annotations a ON a.id = o.annotation_id"
-        " WHERE a.annotator_id IS ? ORDER BY o.seq LIMIT ?",
-        (annotator_id, limit),
+        " WHERE a.annotator_id IS ? AND o.annotation_id NOT IN (SELECT value FROM json_each(?))"
+        " ORDER BY o.seq LIMIT ?",
+        (annotator_id, json.dumps(list(exclude)), limit),
     )
     # one statement for all (the ids as one JSON array): a statement per row was a third of taking them
     conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -402,11 +403,12 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
         """Revisions and reviews waiting to upload: the user's, or everybody's when ``user_id`` is None."""
         return self._w.read(lambda c: accounts.outbox_count(c, user_id) + reviews.outbox_count(c, user_id))
 
-    def take_outbox(self, limit: int, user_id: int | None = None) -> list[AnnotationRecord]:
+    def take_outbox(self, limit: int, user_id: int | None = None, exclude: Collection[str] = ()) -> list[AnnotationRecord]:
         """The user's (default: the current user's) oldest waiting revisions, marked
-        ``sending`` before they are returned. Only theirs: they go with their token."""
+        ``sending`` before they are returned, but for the ids in ``exclude`` (a push
+        request in flight). Only theirs: they go with their token."""
         uid = self._user_id(user_id)
-        found = self._w.write(lambda c: ann.take_outbox(c, limit, uid))
+        found = self._w.write(lambda c: ann.take_outbox(c, limit, uid, exclude))
         return [record_from_row(r) for r in found]
 
     def store_push_results(self, results: list[PushResult]) -> int:

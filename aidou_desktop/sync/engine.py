@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from aidou_desktop.store import Store
@@ -103,6 +104,17 @@ def sync_once(store: Store, client: SyncClient, progress: Progress | None = None
     return report
 
 
+def push_outbox(store: Store, client: SyncClient, progress: Progress | None = None, policy: RetryPolicy = UI_POLICY,
+                user_id: int | None = None) -> SyncReport:  # fmt: skip
+    """Only the push of ``sync_once``: the user's waiting work to the server, each answer
+    stored. For a caller that pulls on its own (or not at all): a bench, a tool."""
+    user_id = user_id or getattr(client, "user_id", None) or _current_user_id(store)
+    report = SyncReport()
+    _push(store, client, Retrier(policy), report, progress, client.sizer(MAX_PUSH_RECORDS, "push"), user_id)
+    report.waiting = store.outbox_count(user_id)
+    return report
+
+
 def _refresh_people(store: Store, client: SyncClient, user_id: int | None) -> None:
     """A lead's or admin's PC keeps the office's names: the feed names people only by id."""
     session = store.session(user_id)
@@ -143,27 +155,27 @@ def _reconcile(store: Store, client: SyncClient, retrier: Retrier, report: SyncR
 
 def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None,
           sizer: RequestSizer, user_id: int | None) -> None:  # fmt: skip
+    """The user's revisions, then their verdicts. While one request of revisions is with the
+    server, this thread takes the next rows from the outbox; once its answer is back the
+    next request leaves at once, and this thread stores the answer meanwhile. Each side's
+    work hides behind the other's: one after the other they made a push about twice as
+    long as the server's share of it. Requests still leave one at a time, in outbox order."""
     total = store.outbox_count(user_id)
-    sent: set[str] = set()
-    while True:
-        # revisions first, then reviews: a review leaves only after the revision it judges
-        records = [r for r in store.take_outbox(sizer.size, user_id) if r.id not in sent]
-        verdicts = [] if records else [v for v in store.take_review_outbox(sizer.size, user_id) if v.id not in sent]
-        fresh: list = records or verdicts
-        if not fresh:
-            # empty, or only rows the server already left unanswered in this run: stop, not spin
-            return
+    sent: set[str] = set()  # answered in this run: never taken again in it
 
-        def attempt(fresh: list = fresh, reviews: bool = not records) -> tuple[list, list[PushResult]]:
-            # after a failure the sizer is smaller: retry with fewer records; the rest stay
-            # ``sending`` in the outbox and go in the next request, with the same content.
-            # Only fresh ones: each request moves at least one record on, so the loop ends.
+    def request(fresh: list, reviews: bool = False) -> tuple[list, list[PushResult]]:
+        # after a failure the sizer is smaller: retry with fewer records; the rest stay
+        # ``sending`` in the outbox and go in the next request, with the same content.
+        # Only fresh ones: each request moves at least one record on, so the loop ends.
+        def attempt() -> tuple[list, list[PushResult]]:
             chunk = fresh[: sizer.size]
             if reviews:
                 return chunk, sizer.timed(len(chunk), lambda: client.push([], reviews=chunk))
             return chunk, sizer.timed(len(chunk), lambda: client.push(chunk))
 
-        chunk, results = retrier.call(attempt, "push")
+        return retrier.call(attempt, "push")
+
+    def settle(chunk: list, results: list[PushResult]) -> None:
         sent.update(r.id for r in chunk)
         store.store_push_results(results)
         report.pushed += len(chunk)
@@ -179,6 +191,29 @@ def _push(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport
                 log.warning("rejected %s: %s", r.id, r.reason)
         if progress:
             progress(min(report.pushed, total), max(total, report.pushed), "push")
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aidou-push") as sender:
+        flight: tuple[Future, list] | None = None  # the request with the server, and the rows it took
+        while True:
+            flying = [r.id for r in flight[1]] if flight else []
+            records = [r for r in store.take_outbox(sizer.size, user_id, flying) if r.id not in sent]
+            if flight is None:
+                if not records:
+                    break  # empty, or only rows the server already left unanswered in this run
+                flight = (sender.submit(request, records), records)
+                continue
+            future, fresh = flight
+            chunk, results = future.result()  # its error, if it failed for good, ends the push here
+            flight = None
+            if len(chunk) < len(fresh):
+                # a failure made it smaller: the rest of its rows go first, taken again in order
+                records = []
+            if records:
+                flight = (sender.submit(request, records), records)
+            settle(chunk, results)
+    # a verdict leaves only after the revision it judges, one request at a time (a lead's few)
+    while verdicts := [v for v in store.take_review_outbox(sizer.size, user_id) if v.id not in sent]:
+        settle(*request(verdicts, reviews=True))
 
 
 def _pull(store: Store, client: SyncClient, retrier: Retrier, report: SyncReport, progress: Progress | None,
