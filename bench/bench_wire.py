@@ -42,7 +42,8 @@ def _dumps(data) -> bytes:
 def codec_figures(records) -> list[str]:
     """Per annotation, in a 500-record request: full vs compact JSON, raw and gzipped."""
     chunk = records[:MAX_PUSH_RECORDS]
-    full = _dumps(dataclasses.asdict(PushRequest(chunk)))
+    # every field, shapes as Shapes (the outbox's records keep theirs as the saved text)
+    full = _dumps(dataclasses.asdict(PushRequest([dataclasses.replace(r, shapes=list(r.shapes)) for r in chunk])))
     compact = _dumps(to_wire(PushRequest(chunk)))
     n = len(chunk)
     one = _dumps(to_wire(chunk[0])).decode()
