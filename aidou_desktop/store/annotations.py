@@ -185,7 +185,7 @@ def take_outbox(
         " ORDER BY o.seq LIMIT ?",
         (annotator_id, json.dumps(list(exclude)), limit),
     )
-    # one statement for all (the ids as one JSON array): a statement per row was a third of taking them
+    # one statement for all (the ids as one JSON array): a statement per row was a quarter to a third of taking them
     conn.execute(
         "UPDATE annotations SET state = ? WHERE id IN (SELECT value FROM json_each(?))",
         (SENDING, json.dumps([r["id"] for r in found])),

@@ -37,7 +37,7 @@ def shapes_from_json(text: str) -> list[Shape]:
 def stored_shapes(text: str) -> list[Shape]:
     """Shapes from our own ``shapes_json`` text, not checked again: they were checked
     when saved, and re-checking every outbox row was most of the client's push time."""
-    return [Shape(s["kind"], s["label"], s["points"], s.get("text")) for s in json.loads(text)]
+    return list(ShapesText(text))  # one decoder for the store's shapes text: ShapesText's
 
 
 ITEM_COLUMNS = (
