@@ -8,7 +8,9 @@ Batches open where a person left off (issue 12): "next item" is measured from it
 a resume at item 11, and from item 5,000 of a 10,000-item batch on a PC holding 100,000 of
 the annotator's revisions (the same PC times opening that batch and the home list). Cold
 start goes through the login page, as a person does: offline (argon2 verify of the
-remembered hash) and online (a real server; argon2 on both ends), then "Start labelling".
+remembered hash) and online (a real server; argon2 on both ends), then "Start labelling";
+the second the person spends typing on the login page is not counted as waiting (the app
+loads its HTTP stack in it: it is work the first paint skips, not work left out).
 "Next item" is the key's work and the paint; the page asks for the decodes ahead (and lets
 go of the image left behind) once the item is painted, in the think time between steps.
 """

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import sqlite_utils
-
 from aidou_desktop.store.errors import DiskFull, is_disk_full
 from aidou_desktop.store.paths import private_database
 
@@ -25,7 +23,7 @@ T = TypeVar("T")
 BUSY_TIMEOUT_S = 10.0
 
 
-def open_database(path: Path) -> sqlite_utils.Database:
+def open_database(path: Path) -> sqlite3.Connection:
     # after the health check (a new empty file would look "used, then emptied"): the file
     # is made 0600 before SQLite writes to it, and -wal/-shm take its mode
     private_database(path)
@@ -33,11 +31,10 @@ def open_database(path: Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(
         str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
     )
-    db = sqlite_utils.Database(conn, execute_plugins=False)
     _switch_to_wal(conn)
     conn.execute("PRAGMA synchronous=FULL")  # a returned save survives power loss too
     conn.execute("PRAGMA foreign_keys=ON")
-    return db
+    return conn
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,6 +30,9 @@ from aidou_desktop.store.training import TrainingMethods
 from aidou_desktop.store.rows import annotation_from_row, dumps, item_from_row, now_iso, record_from_row
 from sync_server.protocol import AnnotationRecord, Change, LoginResponse, PushResult, Shape, from_wire, to_wire
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 log = logging.getLogger(__name__)
 
 # settings keys (per-user sync state lives in the ``accounts`` table: ADR 0015)
@@ -45,27 +49,35 @@ class Store(ReviewMethods, OcrSuggestionMethods, TrainingMethods):
         to, or the disk is full: a damaged file is never replaced (issue 10, store/health.py)."""
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_NAME
-        db = None
+        conn = None
         try:
             private_dir(self.data_dir)  # 0700: the PC's tokens, work and images are this user's alone
             check_database(self.path).raise_if_damaged()
-            db = open_database(self.path)  # sqlite_utils.Database
-            self._w = Writer(db.conn)
-            self.applied_migrations = migrate(db.conn)
+            conn = open_database(self.path)
+            self._w = Writer(conn)
+            self.applied_migrations = migrate(conn)
         except (sqlite3.Error, OSError) as exc:
-            if db is not None:
-                db.close()
+            if conn is not None:
+                conn.close()
             damaged = classify_open_error(exc, self.path)
             if damaged is None:
                 raise
             raise damaged from exc
-        self.db = db
         self.blobs = BlobDir(private_dir(self.data_dir / "blobs"))
         self._hasher = PasswordHasher()
 
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the store's connection, for whoever looks inside (tests, scripts,
+        salvage). Made on first use: importing sqlite-utils (click, pluggy, dateutil and its
+        own modules, ~0.1 s) is not something the app's first paint should wait for."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self._w.conn, execute_plugins=False)
+
     def close(self) -> None:
         with self._w.lock:
-            self.db.close()
+            self._w.conn.close()
 
     def __enter__(self) -> Store:
         return self

@@ -13,10 +13,9 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import requests
 
 from aidou_desktop.sync.errors import AuthError, Offline, ServerError, UpdateRequired
 from aidou_desktop.sync.sizing import RequestSizer
@@ -45,6 +44,13 @@ from sync_server.protocol import (
 )
 from sync_server.protocol.json_guard import loads
 
+if TYPE_CHECKING:
+    import requests
+else:
+    # imported by load_http (the first client, or the app once its window is up), not with
+    # this module: requests and urllib3 take ~0.1 s to import, which the first paint skips
+    requests = None
+
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
@@ -57,6 +63,17 @@ def office_ca(data_dir: Path | str) -> str | None:
     """The office's own CA file in the data dir, when there is one."""
     path = Path(data_dir) / OFFICE_CA_NAME
     return str(path) if path.is_file() else None
+
+
+def load_http() -> None:
+    """Import the HTTP stack now, if nothing has yet."""
+    global requests
+    if requests is None:
+        import requests as module  # thread-safe: a second thread waits for the first's import
+
+        requests = module
+
+
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
 
@@ -73,6 +90,7 @@ class SyncClient:
         self.token = token
         self.user_id: int | None = None  # whose token this is, when known (``client_for``)
         self.timeout = timeout  # (connect, read) seconds
+        load_http()  # the rest of this module uses requests only through a client
         self.http = requests.Session()
         self.http.trust_env = False  # a system proxy must not capture traffic to the LAN server
         # HTTPS is verified always: against the system's CAs, or the office's own CA file

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from aidou_desktop.model import SyncState
@@ -34,6 +34,7 @@ from aidou_desktop.ui.sync_controller import OFFLINE, SyncController
 if TYPE_CHECKING:  # imported when a lead opens it: its charts (pyqtgraph) cost an annotator's start ~0.3 s
     from aidou_desktop.ui.office_page import OfficePage
 
+LOAD_HTTP_AFTER_MS = 300
 SETTINGS_FILE = "desktop.ini"  # UI preferences live with the data: each data dir (and test) has its own
 
 
@@ -65,6 +66,9 @@ class MainWindow(QMainWindow):
         self._activity = ""
         self._connect_pages()
         self._restore(server_url)
+        # after the first paint (the import's thread would compete with it for the GIL), and
+        # long before a person has typed their name and password: the login waits for no import
+        QTimer.singleShot(LOAD_HTTP_AFTER_MS, self.controller.load_http_soon)
 
     # ------------------------------------------------------------ wiring
 

@@ -13,12 +13,12 @@ from tests.rollback_writer import start_rollback_writer
 def test_opening_waits_while_another_process_writes_a_new_file(tmp_path):
     path = tmp_path / "aidou.db"
     done = start_rollback_writer(path)
-    db = open_database(path)
+    conn = open_database(path)
     try:
         assert done.is_set()
-        assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
-        db.conn.close()
+        conn.close()
 
 
 def test_two_stores_opening_a_new_data_dir_together_both_open(tmp_path):
