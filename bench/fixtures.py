@@ -12,13 +12,12 @@ import numpy as np
 from aidou_desktop.model import box_shape
 from aidou_desktop.store import Store
 from aidou_desktop.store import annotations as ann
+from bench.account import PASSWORD, USER  # re-exported: the benches import them from here
 from sync_server.orders.demo_images import demo_scene
 from sync_server.protocol import (
-    ACCEPTED, Batch, Change, Item, Label, LabelSchema, LoginResponse, Order, PushResult, UserInfo, to_wire,
+    ACCEPTED, Batch, Change, Item, Label, LabelSchema, LoginResponse, Order, PushResult, to_wire,
 )  # fmt: skip
 
-USER = UserInfo(1, "anno1", "标注员一", "annotator", 1, "积石山 AI豆 基地")
-PASSWORD = "anno123"
 LABELS = [Label("car", "轿车", "#e6194b"), Label("truck", "货车", "#3cb44b"), Label("bus", "公交车", "#4363d8"),
           Label("pedestrian", "行人", "#f58231"), Label("cyclist", "骑行者", "#911eb4")]
 ORDER = Order(1, "道路场景车辆标注", "bbox", LabelSchema(1, LABELS), "# 标注规范\n画紧贴目标的框。", 20)

@@ -59,7 +59,7 @@ def main(mode: str, data_dir: str, t0: float | None = None, server: str | None =
 
     from aidou_desktop.app import create_application, create_main_window, tune_process
 
-    from bench.fixtures import PASSWORD, USER
+    from bench.account import PASSWORD, USER  # not bench.fixtures: it imports OpenCV
 
     tune_process()  # as aidou_desktop.app.main does
     app = create_application("zh_CN")

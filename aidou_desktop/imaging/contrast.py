@@ -4,8 +4,10 @@ show: local contrast without washing out the bright parts or shifting colours.""
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CLIP_LIMIT = 2.0
 TILES = (8, 8)
@@ -13,6 +15,9 @@ TILES = (8, 8)
 
 def enhance_bgra(bgra: np.ndarray) -> np.ndarray:
     """A new BGRA array (same size) with CLAHE applied to its L channel in Lab."""
+    import cv2
+    import numpy as np
+
     lab = cv2.cvtColor(np.ascontiguousarray(bgra[:, :, :3]), cv2.COLOR_BGR2LAB)
     lightness, a, b = cv2.split(lab)
     lightness = cv2.createCLAHE(clipLimit=CLIP_LIMIT, tileGridSize=TILES).apply(lightness)

@@ -8,9 +8,10 @@ reading the bytes with numpy first works with non-ASCII Windows paths, which
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class DecodeError(ValueError):
@@ -24,6 +25,9 @@ def decode_bgra(path: Path) -> np.ndarray:
     (every PC we ship to), so the UI wraps the array without another conversion
     and ``QPixmap.fromImage`` is a plain copy.
     """
+    import cv2
+    import numpy as np
+
     try:
         data = np.fromfile(str(path), dtype=np.uint8)
     except OSError as exc:

@@ -11,8 +11,10 @@ has little detail yet is sharp, and must not be called blurred."""
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CHECK_SIDE = 640
 SHARPNESS_MIN = 10.0
@@ -22,6 +24,8 @@ DARK, BLURRED = "dark", "blurred"
 
 def photo_problem(bgra: np.ndarray) -> str | None:
     """DARK, BLURRED or None for a BGRA (or BGR) image."""
+    import cv2
+
     height, width = bgra.shape[:2]
     gray = cv2.cvtColor(bgra, cv2.COLOR_BGRA2GRAY if bgra.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
     scale = CHECK_SIDE / max(height, width, 1)

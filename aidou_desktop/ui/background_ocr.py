@@ -15,7 +15,6 @@ from typing import Callable
 from PySide6.QtCore import QObject, QThread, Signal
 
 from aidou_desktop.model import Item
-from aidou_desktop.ocr.suggest import suggest
 from aidou_desktop.store import Store
 from aidou_desktop.ui.background import JobRunner, ProgressFn
 
@@ -76,6 +75,9 @@ class BackgroundOcr(QObject):
     def _read(self, item: Item, _progress: ProgressFn) -> bool:
         """In the worker thread; False when the item had a suggestion already (made
         overnight by ``aidou-sync run``, say)."""
+        # here, not at the top: the OCR engine (and OpenCV) load when there is work
+        from aidou_desktop.ocr.suggest import suggest
+
         return suggest(self.store, item) is not None
 
     def _done(self, item: Item, made: bool) -> None:

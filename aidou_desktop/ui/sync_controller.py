@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from aidou_desktop.store import Store
 from aidou_desktop.sync import Offline, SyncClient, SyncLock, download_batch, download_for_review, sync_once
 from aidou_desktop.sync.engine import download_blobs
 from aidou_desktop.sync.training_sync import sync_training
-from aidou_desktop.sync.client import load_http, office_ca
+from aidou_desktop.sync.client import office_ca
 from aidou_desktop.sync.office_client import OfficeClient
 from aidou_desktop.ui.background import JobRunner, ProgressFn
 
@@ -71,11 +71,6 @@ class SyncController(QObject):
         self._sync_timer.stop()
         self._probe_timer.stop()
         self._queued.clear()
-
-    def load_http_soon(self) -> None:
-        """Import the HTTP stack on a pool thread: while the person types their password, not
-        after they press 登录 (the first paint went without it: sync.client.load_http)."""
-        QThreadPool.globalInstance().start(load_http)
 
     def busy(self) -> bool:
         return self._work.busy()

@@ -5,9 +5,6 @@ and tens of microseconds a pair."""
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
-
 from sync_server.protocol import SHAPE_BOX, Shape
 
 RASTER = 512  # cells on the longer side of the two marks' common bounding box
@@ -35,6 +32,10 @@ def iou(a: Shape, b: Shape) -> float:
     bx1, by1, bx2, by2 = _bounds(pb)
     if ax2 <= bx1 or bx2 <= ax1 or ay2 <= by1 or by2 <= ay1:
         return 0.0
+    # here, not at the top: the desktop imports this module before its first paint (cold start)
+    import cv2
+    import numpy as np
+
     x0, y0 = min(ax1, bx1), min(ay1, by1)
     scale = RASTER / max(max(ax2, bx2) - x0, max(ay2, by2) - y0)
     size = (int((max(ay2, by2) - y0) * scale) + 2, int((max(ax2, bx2) - x0) * scale) + 2)
