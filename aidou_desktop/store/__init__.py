@@ -1,4 +1,4 @@
-"""The local SQLite database (sqlite-utils): schema, migrations, the outbox, the blob cache.
+"""The local SQLite database (sqlite3; sqlite-utils to look inside): schema, migrations, the outbox, the blob cache.
 
 The only place in the app with SQL.
 """
