@@ -23,8 +23,6 @@ from aidou_desktop.ui.home_page import HomePage
 from aidou_desktop.ui.image_cache import ImageCache
 from aidou_desktop.ui.login_page import LoginPage
 from aidou_desktop.ui.logout import Logout
-from aidou_desktop.ui.training_page import TrainingPage
-from aidou_desktop.ui.review_page import ReviewPage
 from aidou_desktop.ui.messages import (
     error_text,
     login_error_text,
@@ -34,6 +32,8 @@ from aidou_desktop.ui.sync_controller import OFFLINE, SyncController
 
 if TYPE_CHECKING:  # imported when a lead opens it: its charts (pyqtgraph) cost an annotator's start ~0.3 s
     from aidou_desktop.ui.office_page import OfficePage
+    from aidou_desktop.ui.review_page import ReviewPage
+    from aidou_desktop.ui.training_page import TrainingPage
 
 LOAD_AHEAD_AFTER_MS = 300
 SETTINGS_FILE = "desktop.ini"  # UI preferences live with the data: each data dir (and test) has its own
@@ -64,11 +64,13 @@ class MainWindow(QMainWindow):
         self.annotate_page = AnnotatePage(store, self.image_cache)
         # transcription items are read by OCR as their images arrive, the annotator's first
         self.ocr = BackgroundOcr(store, self.annotate_page.current_item, self)
-        self.review_page = ReviewPage(store, self.image_cache)
-        self.training_page = TrainingPage(store)
+        # the review and training pages are made when first opened: ~50 ms of every start
+        # that an annotator who never reviews, on a day without a course, need not wait for
+        self._review_page: ReviewPage | None = None
+        self._training_page: TrainingPage | None = None
         self.office_page: OfficePage | None = None  # made when a lead or admin opens it
         self.pages = QStackedWidget()
-        for page in (self.login_page, self.home_page, self.annotate_page, self.review_page, self.training_page):
+        for page in (self.login_page, self.home_page, self.annotate_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self._activity = ""
@@ -91,8 +93,6 @@ class MainWindow(QMainWindow):
         self.home_page.annotate_requested.connect(self.open_batch)
         self.home_page.review_requested.connect(self.open_review)
         self.home_page.training_requested.connect(self.open_training)
-        self.training_page.home_requested.connect(self.show_home)
-        self.training_page.attempt_finished.connect(self._attempt_finished)
         self.home_page.office_requested.connect(self.open_office)
         self.home_page.logout_requested.connect(self.log_out)
         c.busy_changed.connect(lambda busy: self.home_page.set_busy(busy, self._activity))
@@ -106,13 +106,36 @@ class MainWindow(QMainWindow):
         c.work_failed.connect(self._work_failed)
 
         self.annotate_page.home_requested.connect(self.show_home)
-        self.review_page.home_requested.connect(self.show_home)
-        self.review_page.saved.connect(self.refresh_sync_state)
-        self.review_page.conflict_chosen.connect(self.keep_revision)
         self.annotate_page.side.guidelines.toggled.connect(
             lambda expanded: self.settings.setValue("annotate/guidelines_expanded", expanded)
         )
-        self.review_page.filters.changed.connect(self._keep_review_choices)
+
+    @property
+    def review_page(self) -> ReviewPage:
+        if self._review_page is None:
+            from aidou_desktop.ui.review_page import ReviewPage
+
+            page = self._review_page = ReviewPage(self.store, self.image_cache)
+            self.pages.addWidget(page)
+            page.home_requested.connect(self.show_home)
+            page.saved.connect(self.refresh_sync_state)
+            page.conflict_chosen.connect(self.keep_revision)
+            user = self.store.current_user()
+            if user is not None:
+                self._restore_review_choices(user)
+            page.filters.changed.connect(self._keep_review_choices)
+        return self._review_page
+
+    @property
+    def training_page(self) -> TrainingPage:
+        if self._training_page is None:
+            from aidou_desktop.ui.training_page import TrainingPage
+
+            page = self._training_page = TrainingPage(self.store)
+            self.pages.addWidget(page)
+            page.home_requested.connect(self.show_home)
+            page.attempt_finished.connect(self._attempt_finished)
+        return self._training_page
 
     def _restore(self, server_url: str | None) -> None:
         server = server_url or self.settings.value("login/server", "") or self.store.get_setting("server_url", "")
@@ -153,7 +176,8 @@ class MainWindow(QMainWindow):
             self.login_page.show_error(offline_login_failed_text())
             return
         self.login_page.reset()
-        self._restore_review_choices(user)
+        if self._review_page is not None:  # else its choices are restored when it is made
+            self._restore_review_choices(user)
         self.home_page.show_user(user, offline_login=mode == OFFLINE)
         self.home_page.show_message("")
         self.show_home()
@@ -220,10 +244,10 @@ class MainWindow(QMainWindow):
         self.refresh_home()
         if self.pages.currentWidget() is self.annotate_page:
             self.annotate_page.refresh_status()
-        elif self.pages.currentWidget() is self.review_page:
-            self.review_page.reload()  # new work (and verdicts) from the feed join the queue
-        elif self.pages.currentWidget() is self.training_page:
-            self.training_page.reload_list()  # new courses, a certificate confirmed
+        elif self._review_page is not None and self.pages.currentWidget() is self._review_page:
+            self._review_page.reload()  # new work (and verdicts) from the feed join the queue
+        elif self._training_page is not None and self.pages.currentWidget() is self._training_page:
+            self._training_page.reload_list()  # new courses, a certificate confirmed
 
     def _images_arrived(self, batch_id: int) -> None:
         """Images of a batch are here while the rest download: it can be opened (its first item
@@ -248,8 +272,8 @@ class MainWindow(QMainWindow):
     def _work_failed(self, exc: Exception) -> None:
         self.refresh_sync_state()
         self.home_page.show_message(error_text(exc))
-        if self.pages.currentWidget() is self.review_page:
-            self.review_page.show_error(error_text(exc))
+        if self._review_page is not None and self.pages.currentWidget() is self._review_page:
+            self._review_page.show_error(error_text(exc))
         if isinstance(exc, AuthError):
             self.controller.stop_background()
 
